@@ -1,0 +1,131 @@
+# mailrpc -- build, test, demo, install.  See README.md.
+#
+#   make            build everything into $(BUILD)
+#   make check      all tests against a throwaway realm (also under ASan+UBSan)
+#   make demo       throwaway realm + mailrpcd on loopback + alice's client
+#   make install PREFIX=/usr/local
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+SONAME_MAJOR := 1
+VERSION := 1.0.0
+
+CC      ?= cc
+PKGS    := libtirpc krb5-gssapi krb5 lmdb libcrypto jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SAN_FLAGS  ?=
+CFLAGS  ?= -O2 -g
+# -Wno-cast-function-type: libtirpc's xdrproc_t is variadic, so every XDR
+# routine passed to it needs a cast the warning would reject.
+ALL_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-cast-function-type -fPIC $(CFLAGS) $(SAN_FLAGS) \
+	$(PKG_CFLAGS) -I$(BUILD)/gen -Istub -Icommon
+# rpcgen's output is not ours to fix; everything else builds with -Werror.
+GEN_CFLAGS := $(ALL_CFLAGS) -Wno-unused-parameter -Wno-unused-variable
+LDFLAGS += $(SAN_FLAGS)
+
+# rpcgen names its #includes after the input file; the copy is called
+# mailrpc_prot.x so the generated header cannot shadow the public mailrpc.h.
+GEN_X   := $(BUILD)/gen/mailrpc_prot.x
+GEN_H   := $(BUILD)/gen/mailrpc_prot.h
+GEN_SRC := $(BUILD)/gen/mailrpc_prot_xdr.c
+
+COMMON_SRCS := common/level.c common/status.c
+SERVER_SRCS := $(wildcard server/*.c)
+-include server/store/store.mk
+LIB_SRCS    := $(wildcard stub/*.c)
+CLIENT_SRCS := $(wildcard client/*.c)
+TOOL_SRCS   := $(wildcard tests/tools/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+MAILRPCD := $(BUILD)/bin/mailrpcd
+MAILRPC  := $(BUILD)/bin/mailrpc
+LIBSO    := $(BUILD)/lib/libmailrpc.so.$(VERSION)
+TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS))
+
+.PHONY: all deps check check-fast check-san demo demo-stop install clean bench
+all: $(MAILRPCD) $(MAILRPC) $(LIBSO) $(BUILD)/lib/mailrpc.pc $(TOOLS) $(UNIT_BINS)
+
+deps:
+	@scripts/install-deps
+
+$(GEN_X): idl/mailrpc.x
+	@mkdir -p $(@D)
+	cp $< $@
+$(GEN_H): $(GEN_X)
+	cd $(@D) && rm -f mailrpc_prot.h && rpcgen -N -M -h -o mailrpc_prot.h mailrpc_prot.x
+$(BUILD)/gen/mailrpc_prot_xdr.c: $(GEN_X) $(GEN_H)
+	cd $(@D) && rm -f mailrpc_prot_xdr.c && rpcgen -N -M -c -o mailrpc_prot_xdr.c mailrpc_prot.x
+$(BUILD)/gen/mailrpc_prot_clnt.c: $(GEN_X) $(GEN_H)
+	cd $(@D) && rm -f mailrpc_prot_clnt.c && rpcgen -N -M -l -o mailrpc_prot_clnt.c mailrpc_prot.x
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(GEN_H)
+	@mkdir -p $(@D)
+	$(CC) $(GEN_CFLAGS) -c -o $@ $<
+$(BUILD)/obj/%.o: %.c $(GEN_H)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+GEN_OBJS := $(patsubst $(BUILD)/gen/%.c,$(BUILD)/obj/gen/%.o,$(GEN_SRC))
+
+$(MAILRPCD): $(call obj,$(SERVER_SRCS) $(STORE_SRCS) $(COMMON_SRCS)) $(BUILD)/obj/gen/mailrpc_prot_xdr.o
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(LIBSO): $(call obj,$(LIB_SRCS) $(COMMON_SRCS)) $(GEN_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,libmailrpc.so.$(SONAME_MAJOR) \
+		-Wl,--version-script=stub/libmailrpc.map -o $@ $^ $(PKG_LIBS)
+	ln -sf libmailrpc.so.$(VERSION) $(BUILD)/lib/libmailrpc.so.$(SONAME_MAJOR)
+	ln -sf libmailrpc.so.$(VERSION) $(BUILD)/lib/libmailrpc.so
+
+# The CLI uses only the public API, through the shared library.
+$(MAILRPC): $(call obj,$(CLIENT_SRCS)) $(LIBSO)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(call obj,$(CLIENT_SRCS)) \
+		-L$(BUILD)/lib -lmailrpc -Wl,-rpath,'$$ORIGIN/../lib' $(PKG_LIBS)
+
+$(BUILD)/lib/mailrpc.pc: stub/mailrpc.pc.in
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+$(BUILD)/tests/%: tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(call obj,$(STORE_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iserver/store $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Tests: the plain build, then the same suite under ASan+UBSan.
+check: deps
+	$(MAKE) all
+	$(MAKE) BUILD=build-san SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" all
+	tests/run --bin build --bin-san build-san
+
+check-fast: all
+	tests/run --bin $(BUILD)
+
+demo: deps all
+	scripts/demo start
+
+demo-stop:
+	scripts/demo stop
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib \
+		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(MAILRPCD) $(DESTDIR)$(PREFIX)/sbin/mailrpcd
+	install -m 755 $(MAILRPC) $(DESTDIR)$(PREFIX)/bin/mailrpc
+	install -m 755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libmailrpc.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libmailrpc.so.$(SONAME_MAJOR)
+	ln -sf libmailrpc.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libmailrpc.so
+	install -m 644 stub/mailrpc.h $(DESTDIR)$(PREFIX)/include/mailrpc.h
+	install -m 644 $(BUILD)/lib/mailrpc.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/mailrpc.pc
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

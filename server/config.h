@@ -1,0 +1,27 @@
+/*
+ * config.h -- mailrpcd's settings, filled once from the command line
+ * before any connection is accepted and read-only afterwards.
+ */
+#ifndef MAILRPCD_CONFIG_H
+#define MAILRPCD_CONFIG_H
+
+struct server_config {
+	const char *listen;     /* ADDR:PORT or [ADDR]:PORT */
+	const char *store_dir;
+	const char *keytab;
+	const char *principal;  /* SERVICE@HOST, GSS host-based form */
+	const char *pidfile;    /* NULL: none */
+	int min_level;          /* enum level_value */
+	int foreground;
+	int register_rpcbind;
+	int idle_timeout;       /* seconds a connection may sit idle */
+};
+
+/* Parses argv into *cfg; prints usage and exits 64 on bad usage. */
+void config_parse(int argc, char **argv, struct server_config *cfg);
+
+/* The settings in force for this process. */
+const struct server_config *config_get(void);
+void config_set(const struct server_config *cfg);
+
+#endif

@@ -1,0 +1,49 @@
+/* conn.c -- one connection, one process (see conn.h). */
+#include <errno.h>
+#include <poll.h>
+#include <rpc/rpc.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "conn.h"
+#include "dispatch.h"
+#include "log.h"
+#include "mailrpc_prot.h"
+
+void conn_serve(int fd, const char *peer, volatile int *stop)
+{
+	dispatch_set_peer(peer);
+	/* Explicit sizes: svc_fd_create(fd, 0, 0) would use 4 KB, and a GSS-
+	 * wrapped reply must fit the buffer whole (libtirpc crashes if not). */
+	SVCXPRT *xprt = svc_fd_create(fd, MAILRPC_RECORD_BUFFER, MAILRPC_RECORD_BUFFER);
+	if (xprt == NULL) {
+		log_warn("peer=%s: cannot create RPC transport", peer);
+		_exit(1);
+	}
+	/* No netconfig: registers the dispatcher locally, never with rpcbind. */
+	if (!svc_reg(xprt, MAILRPC_PROG, MAILRPC_V1, dispatch, NULL)) {
+		log_warn("peer=%s: cannot register dispatcher", peer);
+		_exit(1);
+	}
+	int timeout_ms = config_get()->idle_timeout * 1000;
+	while (!*stop) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int n = poll(&p, 1, timeout_ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			log_warn("peer=%s: poll: %m", peer);
+			break;
+		}
+		if (n == 0) {
+			log_info("peer=%s: idle for %d s, closing", peer, config_get()->idle_timeout);
+			break;
+		}
+		svc_getreq_common(fd);
+		/* libtirpc destroys the transport on EOF or a malformed record. */
+		if (!FD_ISSET(fd, &svc_fdset))
+			break;
+	}
+	_exit(0);
+}

@@ -1,0 +1,15 @@
+/*
+ * conn.h -- serving one client connection in its own process.
+ *
+ * libtirpc keys RPCSEC_GSS state by transport pointer and never drops it
+ * when a connection dies, and its svc_run serves one record at a time for
+ * everybody.  A process per connection makes both harmless: the state dies
+ * with the process, and a stalled client stalls only itself.
+ */
+#ifndef MAILRPCD_CONN_H
+#define MAILRPCD_CONN_H
+
+/* Serves fd until the client leaves, goes idle, or stop is set. Never returns. */
+void conn_serve(int fd, const char *peer, volatile int *stop) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,151 @@
+/* dispatch.c -- authenticate, decode, handle, reply, log (see dispatch.h). */
+#include <rpc/rpcsec_gss.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../common/level.h"
+#include "../common/status.h"
+#include "config.h"
+#include "dispatch.h"
+#include "log.h"
+#include "procs.h"
+#include "session.h"
+
+static char peer[128] = "?";
+
+void dispatch_set_peer(const char *p)
+{
+	snprintf(peer, sizeof(peer), "%s", p);
+}
+
+static const char *flavor_name(int flavor)
+{
+	switch (flavor) {
+	case AUTH_NONE: return "AUTH_NONE";
+	case AUTH_SYS: return "AUTH_SYS";
+	case RPCSEC_GSS: return "RPCSEC_GSS";
+	default: return "other";
+	}
+}
+
+static int context_level(rpc_gss_service_t service)
+{
+	switch (service) {
+	case rpcsec_gss_svc_none: return LEVEL_AUTH;
+	case rpcsec_gss_svc_integrity: return LEVEL_INTEGRITY;
+	case rpcsec_gss_svc_privacy: return LEVEL_PRIVACY;
+	default: return 0;
+	}
+}
+
+/*
+ * Fills caller from the context (rpc_gss_getcred reports the level the
+ * context was created with; the level a call claims is the client's word).
+ * On refusal sends the auth error itself and returns -1.
+ */
+static int authenticate(struct svc_req *rq, SVCXPRT *xprt, struct caller *caller,
+			char *principal, size_t principal_len, const char *proc_name)
+{
+	if (rq->rq_cred.oa_flavor != RPCSEC_GSS) {
+		log_info("refused proc=%s flavor=%s peer=%s: only RPCSEC_GSS is accepted",
+			 proc_name, flavor_name(rq->rq_cred.oa_flavor), peer);
+		svcerr_weakauth(xprt);
+		return -1;
+	}
+	rpc_gss_rawcred_t *raw = NULL;
+	void *cookie = NULL;
+	if (!rpc_gss_getcred(rq, &raw, NULL, &cookie) || raw == NULL || cookie == NULL) {
+		log_warn("refused proc=%s peer=%s: no RPCSEC_GSS context state", proc_name, peer);
+		svcerr_auth(xprt, RPCSEC_GSS_CREDPROBLEM);
+		return -1;
+	}
+	const struct session *s = cookie;
+	rpc_gss_principal_t p = raw->client_principal;
+	size_t n = p && p->len > 0 ? (size_t)p->len : 0;
+	if (n >= principal_len)
+		n = principal_len - 1;
+	memcpy(principal, p ? p->name : "", n);
+	principal[n] = '\0';
+
+	caller->principal = principal;
+	caller->level = context_level(raw->service);
+	caller->expires = s->expires;
+	caller->mailbox = s->mailbox;
+	caller->mailbox_status = s->mailbox_status;
+
+	int min = config_get()->min_level;
+	if (caller->level < min) {
+		log_info("refused proc=%s principal=%s level=%s peer=%s: below minimum level %s",
+			 proc_name, principal, level_name(caller->level), peer, level_name(min));
+		svcerr_weakauth(xprt);
+		return -1;
+	}
+	if (time(NULL) >= caller->expires) {
+		/* CTXPROBLEM tells the client to build a new context, which needs
+		 * a fresh ticket: expiry is enforced by the KDC from here on. */
+		log_info("refused proc=%s principal=%s peer=%s: Kerberos ticket of this context expired",
+			 proc_name, principal, peer);
+		svcerr_auth(xprt, RPCSEC_GSS_CTXPROBLEM);
+		return -1;
+	}
+	return 0;
+}
+
+void dispatch(struct svc_req *rq, SVCXPRT *xprt)
+{
+	/* RPCSEC_GSS DESTROY arrives here as NULLPROC; so do pings. */
+	if (rq->rq_proc == NULLPROC) {
+		svc_sendreply(xprt, (xdrproc_t)xdr_void, NULL);
+		return;
+	}
+	const struct proc_def *proc = procs_find(rq->rq_proc);
+	char num_name[16];
+	snprintf(num_name, sizeof(num_name), "%u", (unsigned)rq->rq_proc);
+	const char *name = proc ? proc->name : num_name;
+
+	struct caller caller;
+	char principal[512];
+	if (authenticate(rq, xprt, &caller, principal, sizeof(principal), name) != 0)
+		return;
+	const char *level = level_name(caller.level);
+	if (proc == NULL) {
+		log_info("refused proc=%s principal=%s level=%s peer=%s: no such procedure", name,
+			 principal, level, peer);
+		svcerr_noproc(xprt);
+		return;
+	}
+
+	int decoded = 0;
+	void *args = calloc(1, proc->args_size);
+	void *res = calloc(1, proc->res_size);
+	if (args == NULL || res == NULL) {
+		log_warn("proc=%s principal=%s peer=%s: out of memory", name, principal, peer);
+		svcerr_systemerr(xprt);
+		goto cleanup;
+	}
+	decoded = 1; /* even a failed decode may have allocated */
+	if (!svc_getargs(xprt, proc->xdr_args, args)) {
+		log_info("refused proc=%s principal=%s level=%s peer=%s: arguments malformed or over their limits",
+			 name, principal, level, peer);
+		svcerr_decode(xprt);
+		goto cleanup;
+	}
+	if (proc->needs_mailbox && caller.mailbox_status != MR_OK)
+		*(mr_status *)res = caller.mailbox_status;
+	else
+		proc->handler(&caller, args, res);
+
+	mr_status status = *(mr_status *)res;
+	int sent = svc_sendreply(xprt, proc->xdr_res, res);
+	log_info("call proc=%s principal=%s mailbox=%s level=%s peer=%s result=%s%s", name,
+		 principal, caller.mailbox[0] ? caller.mailbox : "-", level, peer,
+		 status == MR_OK ? "OK" : status_text(status), sent ? "" : " (reply not sent)");
+	xdr_free(proc->xdr_res, res);
+cleanup:
+	/* Unlike rpcgen's template, never exit over this: log and go on. */
+	if (decoded && !svc_freeargs(xprt, proc->xdr_args, args))
+		log_warn("proc=%s: could not free arguments", name);
+	free(args);
+	free(res);
+}

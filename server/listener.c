@@ -1,0 +1,177 @@
+/* listener.c -- accept, fork, reap, stop (see listener.h). */
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "listener.h"
+#include "log.h"
+
+#define MAX_CHILDREN 1024   /* one per connection; more are turned away */
+#define STOP_GRACE_SECONDS 10
+
+static volatile int stop_requested;
+static pid_t children[MAX_CHILDREN];
+static int nchildren;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void split_spec(const char *spec, char *host, size_t host_len, const char **port)
+{
+	const char *colon;
+	if (spec[0] == '[') {
+		const char *close = strchr(spec, ']');
+		if (close == NULL || close[1] != ':')
+			log_fatal("--listen %s: expected [ADDR]:PORT", spec);
+		snprintf(host, host_len, "%.*s", (int)(close - spec - 1), spec + 1);
+		*port = close + 2;
+		return;
+	}
+	colon = strrchr(spec, ':');
+	if (colon == NULL || colon == spec)
+		log_fatal("--listen %s: expected ADDR:PORT (e.g. 127.0.0.1:4711)", spec);
+	snprintf(host, host_len, "%.*s", (int)(colon - spec), spec);
+	*port = colon + 1;
+}
+
+int listener_open(const char *spec, int *port_r)
+{
+	char host[256];
+	const char *port;
+	split_spec(spec, host, sizeof(host), &port);
+
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+	struct addrinfo *ai = NULL;
+	int err = getaddrinfo(host, port, &hints, &ai);
+	if (err != 0)
+		log_fatal("--listen %s: %s", spec, gai_strerror(err));
+	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd < 0)
+		log_fatal("socket: %s", strerror(errno));
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0)
+		log_fatal("cannot listen on %s: %s", spec, strerror(errno));
+	freeaddrinfo(ai);
+	if (listen(fd, 128) != 0)
+		log_fatal("listen on %s: %s", spec, strerror(errno));
+
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char portbuf[16] = "0";
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+		getnameinfo((struct sockaddr *)&ss, len, NULL, 0, portbuf, sizeof(portbuf),
+			    NI_NUMERICSERV);
+	*port_r = atoi(portbuf);
+	return fd;
+}
+
+static void format_peer(const struct sockaddr_storage *ss, socklen_t len, char *buf, size_t n)
+{
+	char host[INET6_ADDRSTRLEN], port[16];
+	if (getnameinfo((const struct sockaddr *)ss, len, host, sizeof(host), port, sizeof(port),
+			NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		snprintf(buf, n, "?");
+		return;
+	}
+	snprintf(buf, n, ss->ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
+}
+
+static void reap(void)
+{
+	pid_t pid;
+	int status;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
+			log_warn("connection process %d died of signal %d", (int)pid, WTERMSIG(status));
+		for (int i = 0; i < nchildren; i++)
+			if (children[i] == pid) {
+				children[i] = children[--nchildren];
+				break;
+			}
+	}
+}
+
+static void accept_one(int listen_fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int fd = accept4(listen_fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno != EINTR && errno != EAGAIN && errno != ECONNABORTED)
+			log_warn("accept: %s", strerror(errno));
+		return;
+	}
+	char peer[128];
+	format_peer(&ss, len, peer, sizeof(peer));
+	if (nchildren >= MAX_CHILDREN) {
+		log_warn("peer=%s: %d connections open, turning this one away", peer, nchildren);
+		close(fd);
+		return;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_warn("peer=%s: fork: %s", peer, strerror(errno));
+		close(fd);
+		return;
+	}
+	if (pid == 0) {
+		close(listen_fd);
+		conn_serve(fd, peer, &stop_requested);
+	}
+	children[nchildren++] = pid;
+	close(fd);
+}
+
+static void stop_children(void)
+{
+	for (int i = 0; i < nchildren; i++)
+		kill(children[i], SIGTERM);
+	time_t deadline = time(NULL) + STOP_GRACE_SECONDS;
+	while (nchildren > 0 && time(NULL) < deadline) {
+		reap();
+		if (nchildren > 0)
+			usleep(20000);
+	}
+	for (int i = 0; i < nchildren; i++) {
+		log_warn("connection process %d did not stop in %d s, killing it", (int)children[i],
+			 STOP_GRACE_SECONDS);
+		kill(children[i], SIGKILL);
+	}
+	while (nchildren > 0 && waitpid(-1, NULL, 0) > 0)
+		nchildren--;
+}
+
+void listener_run(int listen_fd)
+{
+	struct sigaction sa = {.sa_handler = on_stop};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	while (!stop_requested) {
+		struct pollfd p = {.fd = listen_fd, .events = POLLIN};
+		/* The timeout bounds how long a dead child waits to be reaped. */
+		int n = poll(&p, 1, 500);
+		reap();
+		if (n > 0)
+			accept_one(listen_fd);
+	}
+	close(listen_fd);
+	log_info("stopping: %d connection(s) open", nchildren);
+	stop_children();
+}

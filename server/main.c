@@ -1,0 +1,93 @@
+/*
+ * main.c -- mailrpcd start-up: parse flags, prove the keytab works, open
+ * the listening socket, then hand over to the accept loop.  Anything wrong
+ * at start is reported on stderr and ends the process with status 1.
+ */
+#include <errno.h>
+#include <netconfig.h>
+#include <rpc/rpc.h>
+#include <rpc/rpcsec_gss.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../common/level.h"
+#include "acceptor.h"
+#include "config.h"
+#include "listener.h"
+#include "log.h"
+#include "mailrpc_prot.h"
+#include "session.h"
+
+static void check_store_dir(const char *dir)
+{
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		log_fatal("cannot create store directory %s: %s", dir, strerror(errno));
+	if (access(dir, R_OK | W_OK | X_OK) != 0)
+		log_fatal("store directory %s is not usable: %s", dir, strerror(errno));
+}
+
+static void rpcbind_set(int port, int on)
+{
+	struct netconfig *nc = getnetconfigent("tcp");
+	if (nc == NULL)
+		log_fatal("--register: no tcp netconfig entry");
+	char uaddr[64];
+	snprintf(uaddr, sizeof(uaddr), "0.0.0.0.%d.%d", port >> 8, port & 0xff);
+	struct netbuf *nb = on ? uaddr2taddr(nc, uaddr) : NULL;
+	if (on && (nb == NULL || !rpcb_set(MAILRPC_PROG, MAILRPC_V1, nc, nb)))
+		log_fatal("--register: rpcbind refused the registration (is rpcbind running?)");
+	if (!on)
+		rpcb_unset(MAILRPC_PROG, MAILRPC_V1, nc);
+	freenetconfigent(nc);
+}
+
+static void write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (f == NULL || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f) != 0)
+		log_fatal("cannot write pidfile %s: %s", path, strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	struct server_config cfg;
+	char why[1024];
+
+	config_parse(argc, argv, &cfg);
+	config_set(&cfg);
+	log_init(1);
+
+	if (acceptor_check(cfg.keytab, cfg.principal, why, sizeof(why)) != 0)
+		log_fatal("%s", why);
+	if (!rpc_gss_set_svc_name((char *)cfg.principal, "kerberos_v5", 0, MAILRPC_PROG, MAILRPC_V1))
+		log_fatal("rpc_gss_set_svc_name(%s) failed", cfg.principal);
+	if (session_register(MAILRPC_PROG, MAILRPC_V1) != 0)
+		log_fatal("rpc_gss_set_callback failed");
+	check_store_dir(cfg.store_dir);
+
+	int port;
+	int listen_fd = listener_open(cfg.listen, &port);
+	if (cfg.register_rpcbind)
+		rpcbind_set(port, 1);
+	if (!cfg.foreground) {
+		if (daemon(1, 0) != 0)
+			log_fatal("daemon: %s", strerror(errno));
+		log_init(0);
+	}
+	if (cfg.pidfile)
+		write_pidfile(cfg.pidfile);
+	log_info("listening on %s (port %d) as %s, minimum level %s", cfg.listen, port,
+		 cfg.principal, level_name(cfg.min_level));
+
+	listener_run(listen_fd);
+
+	if (cfg.register_rpcbind)
+		rpcbind_set(port, 0);
+	if (cfg.pidfile)
+		unlink(cfg.pidfile);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,53 @@
+/* session.c -- per-context state via rpc_gss_set_callback (see session.h). */
+#include <gssapi/gssapi.h>
+#include <rpc/rpcsec_gss.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mailrpc_prot.h"
+#include "session.h"
+
+static bool_t session_callback(struct svc_req *req, gss_cred_id_t deleg, gss_ctx_id_t ctx,
+			       rpc_gss_lock_t *lock, void **cookie)
+{
+	(void)req;
+	(void)deleg;
+	OM_uint32 major, minor, lifetime = 0;
+
+	major = gss_inquire_context(&minor, ctx, NULL, NULL, &lifetime, NULL, NULL, NULL, NULL);
+	if (GSS_ERROR(major)) {
+		log_warn("gss_inquire_context failed (major %u minor %u): context refused", major,
+			 minor);
+		return FALSE;
+	}
+	/* Freed with the process: each connection has its own short-lived
+	 * process, and libtirpc offers no hook when a context goes away. */
+	struct session *s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return FALSE;
+	s->expires = time(NULL) + (time_t)lifetime;
+
+	char principal[512];
+	rpc_gss_principal_t p = lock->raw_cred->client_principal;
+	if (p == NULL || p->len <= 0 || (size_t)p->len >= sizeof(principal)) {
+		free(s);
+		return FALSE;
+	}
+	memcpy(principal, p->name, (size_t)p->len);
+	principal[p->len] = '\0';
+	s->mailbox_status = identity_mailbox(principal, s->mailbox, sizeof(s->mailbox));
+
+	/* A locked context answers a call claiming another level with
+	 * AUTH_FAILED instead of replying at a level nobody checked. */
+	lock->locked = TRUE;
+	*cookie = s;
+	return TRUE;
+}
+
+int session_register(unsigned long prog, unsigned long vers)
+{
+	rpc_gss_callback_t cb = {.program = (u_int)prog, .version = (u_int)vers,
+				 .callback = session_callback};
+	return rpc_gss_set_callback(&cb) ? 0 : -1;
+}

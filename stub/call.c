@@ -1,0 +1,40 @@
+/* call.c -- one RPC call with one context re-establishment (see internal.h). */
+#include <string.h>
+
+#include "internal.h"
+#include "status.h"
+
+/* The public codes for server refusals are the wire's numbers. */
+_Static_assert(MAILRPC_E_NOTFOUND == (int)MR_ERR_NOTFOUND, "status numbers match the IDL");
+_Static_assert(MAILRPC_E_DISABLED == (int)MR_ERR_DISABLED, "status numbers match the IDL");
+_Static_assert(MAILRPC_LEVEL_PRIVACY == (int)MR_LEVEL_PRIVACY, "level numbers match the IDL");
+
+static int context_trouble(CLIENT *clnt)
+{
+	struct rpc_err e;
+	clnt_geterr(clnt, &e);
+	return e.re_why == RPCSEC_GSS_CTXPROBLEM || e.re_why == RPCSEC_GSS_CREDPROBLEM ||
+	       e.re_why == AUTH_REJECTEDCRED;
+}
+
+int mr_call(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, xdrproc_t xres,
+	    void *res, struct mailrpc_error *err)
+{
+	struct timeval tv = {.tv_sec = conn->timeout};
+	enum clnt_stat stat = clnt_call(conn->clnt, proc, xargs, args, xres, res, tv);
+	if (stat == RPC_AUTHERROR && context_trouble(conn->clnt)) {
+		/* Expired or forgotten context: one new context, one more try. */
+		int status = mr_context_establish(conn, err);
+		if (status != MAILRPC_OK)
+			return status;
+		xdr_free(xres, res);
+		memset(res, 0, sizeof(mr_status));
+		stat = clnt_call(conn->clnt, proc, xargs, args, xres, res, tv);
+	}
+	if (stat != RPC_SUCCESS)
+		return mr_fail_rpc(err, conn, stat);
+	mr_status status = *(mr_status *)res;
+	if (status != MR_OK)
+		return mr_fail(err, (int)status, "%s", status_text(status));
+	return MAILRPC_OK;
+}
