@@ -46,7 +46,8 @@ TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS))
 
 .PHONY: all deps check check-fast check-san demo demo-stop install clean bench
-all: $(MAILRPCD) $(MAILRPC) $(LIBSO) $(BUILD)/lib/mailrpc.pc $(TOOLS) $(UNIT_BINS)
+PRODUCT := $(MAILRPCD) $(MAILRPC) $(LIBSO)
+all: $(PRODUCT) $(TOOLS) $(UNIT_BINS)
 
 deps:
 	@scripts/install-deps
@@ -87,13 +88,10 @@ $(MAILRPC): $(call obj,$(CLIENT_SRCS)) $(LIBSO)
 	$(CC) $(LDFLAGS) -o $@ $(call obj,$(CLIENT_SRCS)) \
 		-L$(BUILD)/lib -lmailrpc -Wl,-rpath,'$$ORIGIN/../lib' $(PKG_LIBS)
 
-$(BUILD)/lib/mailrpc.pc: stub/mailrpc.pc.in
+$(BUILD)/tests/%: tests/tools/%.c $(LIBSO)
 	@mkdir -p $(@D)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
-
-$(BUILD)/tests/%: tests/tools/%.c
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -L$(BUILD)/lib -lmailrpc \
+		-Wl,-rpath,'$$ORIGIN/../lib' $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(call obj,$(STORE_SRCS))
 	@mkdir -p $(@D)
@@ -114,7 +112,7 @@ demo: deps all
 demo-stop:
 	scripts/demo stop
 
-install: all
+install: $(PRODUCT)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib \
 		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 $(MAILRPCD) $(DESTDIR)$(PREFIX)/sbin/mailrpcd
@@ -123,7 +121,9 @@ install: all
 	ln -sf libmailrpc.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libmailrpc.so.$(SONAME_MAJOR)
 	ln -sf libmailrpc.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libmailrpc.so
 	install -m 644 stub/mailrpc.h $(DESTDIR)$(PREFIX)/include/mailrpc.h
-	install -m 644 $(BUILD)/lib/mailrpc.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/mailrpc.pc
+	# Written here, not copied: the prefix is the one given to install.
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' stub/mailrpc.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/mailrpc.pc
 
 clean:
 	rm -rf build build-san

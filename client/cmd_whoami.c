@@ -10,8 +10,9 @@ int cmd_whoami(struct cli *cli, int argc, char **argv)
 		return cli_usage("whoami", "whoami");
 	struct mailrpc_whoami who;
 	struct mailrpc_error err;
-	if (cli_connect(cli) != 0)
-		return 1;
+	int rc = cli_connect(cli);
+	if (rc != 0)
+		return rc;
 	if (mailrpc_whoami(cli->conn, &who, &err) != MAILRPC_OK)
 		return cli_report(&err);
 

@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <rpc/rpc.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -11,9 +12,32 @@
 #include "log.h"
 #include "mailrpc_prot.h"
 
+/*
+ * libtirpc unwraps an integrity or privacy call body into one allocation
+ * of whatever length the client announces, and its record-size cap
+ * (RPC_SVC_CONNMAXREC_SET) only applies to connections it accepted itself,
+ * not to svc_fd_create.  A cap on this process's private memory turns a
+ * huge body into a failed decode (refused with GARBAGE_ARGS) instead of
+ * gigabytes allocated.  ASan reserves terabytes of shadow memory, so
+ * sanitizer builds rely on ASAN_OPTIONS=max_allocation_size_mb instead.
+ */
+#define CONN_MEMORY_LIMIT (256UL << 20)
+
+static void limit_memory(const char *peer)
+{
+#if !defined(__SANITIZE_ADDRESS__)
+	struct rlimit rl = {.rlim_cur = CONN_MEMORY_LIMIT, .rlim_max = CONN_MEMORY_LIMIT};
+	if (setrlimit(RLIMIT_DATA, &rl) != 0)
+		log_warn("peer=%s: cannot cap memory: %m", peer);
+#else
+	(void)peer;
+#endif
+}
+
 void conn_serve(int fd, const char *peer, volatile int *stop)
 {
 	dispatch_set_peer(peer);
+	limit_memory(peer);
 	/* Explicit sizes: svc_fd_create(fd, 0, 0) would use 4 KB, and a GSS-
 	 * wrapped reply must fit the buffer whole (libtirpc crashes if not). */
 	SVCXPRT *xprt = svc_fd_create(fd, MAILRPC_RECORD_BUFFER, MAILRPC_RECORD_BUFFER);

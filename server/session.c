@@ -1,5 +1,7 @@
 /* session.c -- per-context state via rpc_gss_set_callback (see session.h). */
 #include <gssapi/gssapi.h>
+#include <krb5.h>
+#include <profile.h>
 #include <rpc/rpcsec_gss.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +9,31 @@
 #include "log.h"
 #include "mailrpc_prot.h"
 #include "session.h"
+
+/*
+ * MIT's acceptor reports a context lifetime that includes the clock-skew
+ * allowance (libdefaults clockskew, 300 s by default): a 20 s ticket shows
+ * 320 s.  Taking it off makes the context end when the ticket does.
+ */
+static OM_uint32 clock_skew(void)
+{
+	static int skew = -1;
+	if (skew < 0) {
+		krb5_context ctx;
+		profile_t profile;
+		skew = 300;
+		if (krb5_init_context(&ctx) == 0) {
+			if (krb5_get_profile(ctx, &profile) == 0) {
+				profile_get_integer(profile, "libdefaults", "clockskew", NULL, 300, &skew);
+				profile_release(profile);
+			}
+			krb5_free_context(ctx);
+		}
+		if (skew < 0)
+			skew = 0;
+	}
+	return (OM_uint32)skew;
+}
 
 static bool_t session_callback(struct svc_req *req, gss_cred_id_t deleg, gss_ctx_id_t ctx,
 			       rpc_gss_lock_t *lock, void **cookie)
@@ -26,7 +53,8 @@ static bool_t session_callback(struct svc_req *req, gss_cred_id_t deleg, gss_ctx
 	struct session *s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return FALSE;
-	s->expires = time(NULL) + (time_t)lifetime;
+	OM_uint32 skew = clock_skew();
+	s->expires = time(NULL) + (time_t)(lifetime > skew ? lifetime - skew : 0);
 
 	char principal[512];
 	rpc_gss_principal_t p = lock->raw_cred->client_principal;

@@ -21,6 +21,13 @@ int mr_call(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, x
 	    void *res, struct mailrpc_error *err)
 {
 	struct timeval tv = {.tv_sec = conn->timeout};
+	/* A context lost earlier (say, to an expired ticket) is rebuilt first:
+	 * the user may have run kinit since. */
+	if (conn->auth == NULL) {
+		int status = mr_context_establish(conn, err);
+		if (status != MAILRPC_OK)
+			return status;
+	}
 	enum clnt_stat stat = clnt_call(conn->clnt, proc, xargs, args, xres, res, tv);
 	if (stat == RPC_AUTHERROR && context_trouble(conn->clnt)) {
 		/* Expired or forgotten context: one new context, one more try. */

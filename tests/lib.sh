@@ -1,0 +1,123 @@
+# lib.sh -- shared set-up for mailrpc's test scripts (sourced, bash).
+#
+# Each test script gets its own throwaway realm and its own mailrpcd on
+# loopback, reports one line per case ("PASS name" / "FAIL name: why"),
+# and stops only the processes it started, by PID.
+set -u
+
+BIN=${MAILRPC_BIN:?run tests through tests/run}
+TOOLS=$BIN/tests
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$TESTS_DIR/.." && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/mailrpc-test.XXXXXX")
+PIDS=()
+SERVER_PID=
+PORT=
+failures=0
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
+
+# check NAME COMMAND...: passes when COMMAND succeeds.
+check() {
+	local name=$1; shift
+	if "$@"; then pass "$name"; else fail "$name" "command failed: $*"; fi
+}
+
+# expect_contains NAME HAYSTACK NEEDLE
+expect_contains() {
+	case "$2" in
+	*"$3"*) pass "$1" ;;
+	*) fail "$1" "expected \"$3\" in: $2" ;;
+	esac
+}
+
+expect_not_contains() {
+	case "$2" in
+	*"$3"*) fail "$1" "did not expect \"$3\" in: $2" ;;
+	*) pass "$1" ;;
+	esac
+}
+
+free_port() { "$TOP/scripts/free-port"; }
+
+# Wait (bounded, in tenths of a second) until a command succeeds.
+wait_for() {
+	local tenths=$1; shift
+	for _ in $(seq 1 "$tenths"); do
+		"$@" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+setup_realm() {
+	"$TOP/scripts/realm" create "$T/realm" "$@" >"$T/realm.log" 2>&1 ||
+		{ cat "$T/realm.log"; echo "FAIL setup: realm"; exit 1; }
+	# shellcheck disable=SC1091
+	. "$T/realm/env.sh"
+	KEYTAB=$T/realm/mailrpc.keytab
+}
+
+# kinit_as USER [CCACHE]: password is "<user>-pw" (see scripts/realm).
+kinit_as() {
+	local user=$1 cc=${2:-$KRB5CCNAME}
+	echo "$user-pw" | KRB5CCNAME=$cc kinit "$user" >/dev/null
+}
+
+# start_server [mailrpcd flags...]: sets PORT, SERVER_PID, SERVER_LOG.
+start_server() {
+	PORT=$(free_port)
+	SERVER_LOG=$T/mailrpcd.$PORT.log
+	"$BIN/bin/mailrpcd" --listen "127.0.0.1:$PORT" --store "$T/store" --keytab "$KEYTAB" \
+		--principal mailrpc@localhost --foreground "$@" >"$SERVER_LOG" 2>&1 &
+	SERVER_PID=$!
+	PIDS+=("$SERVER_PID")
+	if ! wait_for 100 grep -q "listening on" "$SERVER_LOG"; then
+		cat "$SERVER_LOG"
+		echo "FAIL setup: mailrpcd did not start"
+		exit 1
+	fi
+	export MAILRPC_SERVER=localhost:$PORT
+}
+
+stop_server() {
+	[ -n "$SERVER_PID" ] || return 0
+	kill "$SERVER_PID" 2>/dev/null
+	wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=
+}
+
+mailrpc() { "$BIN/bin/mailrpc" "$@"; }
+
+# Sanitizer reports in any server log are failures of the suite.
+check_sanitizers() {
+	local f
+	for f in "$T"/mailrpcd.*.log; do
+		[ -f "$f" ] || continue
+		if grep -qE "AddressSanitizer|runtime error:|LeakSanitizer" "$f"; then
+			fail "sanitizer-clean $(basename "$f")" "$(grep -m3 -E 'Sanitizer|runtime error' "$f")"
+		fi
+	done
+}
+
+cleanup() {
+	local pid
+	check_sanitizers
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	"$TOP/scripts/realm" stop "$T/realm" 2>/dev/null
+	if [ "$failures" -eq 0 ] && [ -z "${KEEP:-}" ]; then
+		rm -rf "$T"
+	else
+		echo "# kept $T for inspection"
+	fi
+}
+trap cleanup EXIT

@@ -1,0 +1,53 @@
+# t_privacy.sh -- privacy really encrypts; weak flavors and dishonest level
+# claims are refused.
+. "$(dirname "$0")/lib.sh"
+# The marker is a user name: WHOAMI carries it in its reply, and inside a
+# Kerberos ticket the client name is encrypted, so only the call's own
+# protection decides whether it crosses the wire readable.
+MARKER=zqmarker$RANDOM$RANDOM
+setup_realm alice "$MARKER"
+kinit_as "$MARKER"
+start_server --min-level auth
+
+"$TOOLS/relay" 0 127.0.0.1 "$PORT" "$T/wire" >"$T/relay.out" 2>"$T/relay.err" &
+PIDS+=($!)
+wait_for 50 grep -q '^port ' "$T/relay.out" || { echo "FAIL setup: relay"; exit 1; }
+RELAY=localhost:$(awk '/^port/ {print $2}' "$T/relay.out")
+
+# on_wire LEVEL: runs WHOAMI through the relay; prints yes/no for the marker.
+on_wire() {
+	: >"$T/wire"
+	local out
+	out=$(mailrpc -s "$RELAY" -l "$1" whoami 2>&1) || { echo "call failed: $out"; return; }
+	case "$out" in *"mailbox:    $MARKER"*) ;; *) echo "reply lacks marker: $out"; return ;; esac
+	[ -s "$T/wire" ] || { echo "nothing recorded"; return; }
+	if grep -qaF "$MARKER" "$T/wire"; then echo yes; else echo no; fi
+}
+
+check "privacy: marker never on the wire" test "$(on_wire privacy)" = no
+check "auth: marker readable on the wire (the test can fail)" test "$(on_wire auth)" = yes
+check "integrity: signed, not sealed: marker readable" test "$(on_wire integrity)" = yes
+
+# Non-GSS flavors: refused as too weak, whatever the server's minimum.
+out=$("$TOOLS/rawrpc" 127.0.0.1 "$PORT" authnone 1)
+check "AUTH_NONE WHOAMI refused as too weak" test "$out" = "rejected: RPC_AUTHERROR AUTH_TOOWEAK"
+out=$("$TOOLS/rawrpc" 127.0.0.1 "$PORT" authsys 1)
+check "AUTH_SYS WHOAMI refused as too weak" test "$out" = "rejected: RPC_AUTHERROR AUTH_TOOWEAK"
+out=$("$TOOLS/rawrpc" 127.0.0.1 "$PORT" authnone 0)
+check "NULL procedure answers without credentials" test "$out" = accepted
+check "server logged the weak flavor" grep -q "refused proc=WHOAMI flavor=AUTH_SYS" "$SERVER_LOG"
+
+# A context made at one level whose calls claim another: the level is the
+# context's, and it is locked.
+out=$("$TOOLS/levelclaim" 127.0.0.1 "$PORT" none privacy)
+expect_contains "auth context claiming privacy is refused" "$out" "rejected"
+out=$("$TOOLS/levelclaim" 127.0.0.1 "$PORT" privacy none)
+expect_contains "privacy context claiming none is refused" "$out" "rejected"
+out=$("$TOOLS/levelclaim" 127.0.0.1 "$PORT" privacy privacy)
+check "honest privacy context is accepted (control)" test "$out" = accepted
+stop_server
+start_server
+out=$("$TOOLS/levelclaim" 127.0.0.1 "$PORT" none privacy)
+expect_contains "privacy server: auth context claiming privacy is refused" "$out" "rejected"
+out=$("$TOOLS/rawrpc" 127.0.0.1 "$PORT" authsys 1)
+check "privacy server: AUTH_SYS refused as too weak" test "$out" = "rejected: RPC_AUTHERROR AUTH_TOOWEAK"
