@@ -56,7 +56,10 @@ check "install: library has soname libmailrpc.so.1 ($soname)" test "$soname" = l
 check "install: only the public API is exported" \
 	bash -c "! nm -D --defined-only '$T/prefix/lib/libmailrpc.so' | awk '{print \$3}' | grep -v '^mailrpc_' | grep -v '^MAILRPC_' | grep -q ."
 flags=$(PKG_CONFIG_PATH=$T/prefix/lib/pkgconfig pkg-config --cflags --libs mailrpc)
-cc -Wall -Wextra -Werror "$TOP/examples/whoami.c" $flags -Wl,-rpath,"$T/prefix/lib" -o "$T/example" 2>"$T/cc.log"
+# A sanitizer build of the library needs its runtime in the program too.
+san=
+nm -D "$T/prefix/lib/libmailrpc.so" | grep -q __asan_init && san="-fsanitize=address,undefined"
+cc -Wall -Wextra -Werror $san "$TOP/examples/whoami.c" $flags -Wl,-rpath,"$T/prefix/lib" -o "$T/example" 2>"$T/cc.log"
 check "install: example builds with pkg-config flags alone" test -x "$T/example"
 out=$("$T/example" "localhost:$PORT" 2>&1)
 check "install: example talks to the server at privacy" test "$out" = "alice@MAILRPC.TEST owns mailbox alice (privacy)"

@@ -93,5 +93,10 @@ int main(int argc, char **argv)
 		clnt_geterr(clnt, &e);
 		printf("rejected: %s (auth status %d)\n", clnt_sperrno(stat), (int)e.re_why);
 	}
+	auth_destroy(auth);
+	clnt->cl_auth = NULL;
+	clnt_destroy(clnt);
+	close(fd);
+	freeaddrinfo(ai);
 	return 0;
 }
