@@ -95,7 +95,7 @@ $(BUILD)/tests/%: tests/tools/%.c $(LIBSO)
 
 $(BUILD)/tests/%: tests/unit/%.c $(call obj,$(STORE_SRCS))
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iserver/store $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(UNIT_TEST_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Tests: the plain build, then the same suite under ASan+UBSan.
 check: deps

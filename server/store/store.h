@@ -1,0 +1,283 @@
+/*
+ * store.h -- public API of the mailrpc mailbox store.
+ *
+ * A pure C library over one LMDB environment (a directory).  No RPC
+ * dependency.  Schema: docs/store-schema.md.
+ *
+ * Conventions
+ *  - Every function returns an int status (enum store_status).
+ *  - Out-parameters end in _r.  They are set to a neutral value (0, NULL)
+ *    on entry and receive their result only on STORE_OK (exceptions are
+ *    documented per function, e.g. received_r / bad_index_r which are also
+ *    set on specific errors).
+ *  - Memory returned through _r pointers belongs to the caller and is
+ *    released with the matching *_free(T **) function, which NULLs the
+ *    caller's pointer.  Nothing returned points into LMDB memory: all data
+ *    is copied out before the read transaction ends.
+ *  - Every mutation is exactly one LMDB write transaction; STORE_OK means
+ *    mdb_txn_commit succeeded (durable, no MDB_NOSYNC).  On any error
+ *    nothing was changed.
+ *
+ * Processes and threads
+ *  - A store_t belongs to one process and one thread at a time.  The
+ *    server forks one process per connection; each child must call
+ *    store_open itself after fork (never use a handle inherited over
+ *    fork).  MDB_NOTLS is not used: no read transaction is held between
+ *    calls, and a handle is used by one thread.
+ *  - Many processes may have the store open at once; LMDB serialises
+ *    writers across processes.
+ */
+#ifndef MAILRPC_STORE_H
+#define MAILRPC_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum store_status {
+	STORE_OK = 0,
+	STORE_NOTFOUND,   /* no such mailbox / folder / message / upload */
+	STORE_EXISTS,     /* target already exists */
+	STORE_NOTEMPTY,   /* folder has messages or subfolders */
+	STORE_INVALID,    /* malformed argument or wrong state */
+	STORE_TOOBIG,     /* over the message size limit */
+	STORE_QUOTA,      /* mailbox quota would be exceeded */
+	STORE_DENIED,     /* operation not allowed on this object */
+	STORE_BUSY,       /* temporarily unavailable (e.g. reader table full) */
+	STORE_DISABLED,   /* mailbox disabled by the administrator */
+	STORE_INTERNAL    /* unexpected LMDB/system error, logged "store:" */
+};
+
+/* Returns a static string; never NULL. */
+const char *store_strerror(int status);
+
+/* ---- limits ---------------------------------------------------------- */
+#define STORE_NAME_MAX          255u  /* mailbox name, bytes */
+#define STORE_PATH_MAX          255u  /* folder path, bytes */
+#define STORE_SUMMARY_MAX       1024u /* each summary field, bytes (UTF-8) */
+#define STORE_CHUNK_SIZE        65520u /* body chunk: 16 LMDB 4 KiB pages */
+#define STORE_LIST_MAX          1000u /* listing limit is clamped to this */
+#define STORE_BATCH_MAX         4096u /* ids in one set_flags call */
+#define STORE_RCPT_MAX          1000u /* recipients in one submit */
+#define STORE_SEARCH_TEXT_MAX   256u  /* each search substring, bytes */
+#define STORE_DEFAULT_MAP_SIZE  (1ull << 30)  /* 1 GiB, doubled on demand */
+#define STORE_DEFAULT_MAX_MSG   (50ull << 20) /* 50 MiB */
+
+/* Message flags (bitmask). */
+#define STORE_FLAG_SEEN      1u
+#define STORE_FLAG_FLAGGED   2u
+#define STORE_FLAG_ANSWERED  4u
+#define STORE_FLAG_DRAFT     8u
+#define STORE_FLAGS_ALL      15u
+
+/* Well-known folders, created with every mailbox; never deleted/renamed. */
+#define STORE_FOLDER_INBOX    "Inbox"
+#define STORE_FOLDER_DRAFTS   "Drafts"
+#define STORE_FOLDER_OUTBOX   "Outbox"
+#define STORE_FOLDER_SENT     "Sent Items"
+#define STORE_FOLDER_DELETED  "Deleted Items"
+
+typedef struct store store_t;
+
+/* ---- environment (store_env.c) ---------------------------------------- */
+typedef struct store_options {
+	uint64_t map_size;         /* initial map size; 0 -> 1 GiB.  An existing
+	                              environment's larger size is kept. */
+	uint64_t max_message_size; /* 0 -> STORE_DEFAULT_MAX_MSG */
+	uint64_t default_quota;    /* bytes per mailbox w/o own quota; 0 = none */
+	unsigned max_readers;      /* LMDB reader slots; 0 -> 1024.  Only the
+	                              process creating the lock file decides. */
+} store_options_t;
+
+/* Fills defaults (all zero = defaults). */
+void store_options_init(store_options_t *opt);
+
+/* Opens (creating if needed) the store in directory dir (must exist).
+ * Clears stale reader slots of dead processes.  opt may be NULL. */
+int store_open(const char *dir, const store_options_t *opt, store_t **st_r);
+/* Closes and frees; *st becomes NULL.  NULL-safe. */
+void store_close(store_t **st);
+/* Current LMDB map size of this handle, bytes. */
+int store_map_size(store_t *st, uint64_t *size_r);
+
+/* ---- mailboxes (store_mailbox.c) ------------------------------------- */
+typedef struct store_mailbox_info {
+	uint64_t next_id;     /* next message id to be assigned */
+	uint64_t bytes_used;  /* sum of sizes of all messages */
+	uint64_t messages;    /* number of messages */
+	uint64_t change;      /* change counter (every mutation +1) */
+	uint64_t quota;       /* own quota bytes, 0 = store default */
+	int      disabled;
+} store_mailbox_info_t;
+
+/* Creates the mailbox with its well-known folders if missing.
+ * STORE_DISABLED if it exists and is disabled; STORE_INVALID bad name. */
+int store_mailbox_ensure(store_t *st, const char *name);
+/* Does not check the disabled flag (admin view). */
+int store_mailbox_info(store_t *st, const char *name, store_mailbox_info_t *info_r);
+/* Admin setters (work on disabled mailboxes). */
+int store_mailbox_set_disabled(store_t *st, const char *name, int disabled);
+int store_mailbox_set_quota(store_t *st, const char *name, uint64_t quota);
+
+/* All functions below that take a mailbox name return STORE_NOTFOUND if
+ * it does not exist and STORE_DISABLED if it is disabled. */
+
+/* ---- folders (store_folder.c) ------------------------------------------
+ * Paths: "/" between levels, case-sensitive, 1..255 bytes of valid UTF-8,
+ * no control characters, no empty, "." or ".." components. */
+typedef struct store_folder_info {
+	char     path[STORE_PATH_MAX + 1];
+	uint64_t total;      /* messages */
+	uint64_t unread;     /* messages without STORE_FLAG_SEEN */
+	uint64_t bytes;      /* sum of message sizes */
+	uint64_t change;     /* change number of the last change */
+	int      well_known;
+} store_folder_info_t;
+
+typedef struct store_folder_list {
+	uint64_t total;               /* folders in the mailbox */
+	size_t   count;               /* entries in items */
+	store_folder_info_t *items;   /* in path byte order */
+} store_folder_list_t;
+
+/* limit is clamped to STORE_LIST_MAX. */
+int store_folder_list(store_t *st, const char *mbox, uint64_t offset,
+                      uint32_t limit, store_folder_list_t **list_r);
+void store_folder_list_free(store_folder_list_t **list);
+int store_folder_get(store_t *st, const char *mbox, const char *path,
+                     store_folder_info_t *info_r);
+/* Parent must exist (NOTFOUND); EXISTS if present. */
+int store_folder_create(store_t *st, const char *mbox, const char *path);
+/* Renames/moves with all subfolders.  DENIED for well-known; EXISTS if the
+ * target exists; NOTFOUND if source or target parent missing; INVALID if
+ * the target is inside the source. */
+int store_folder_rename(store_t *st, const char *mbox, const char *from,
+                        const char *to);
+/* NOTEMPTY if it has messages or subfolders unless recursive (then all
+ * subfolders and messages go, counters updated).  DENIED for well-known. */
+int store_folder_delete(store_t *st, const char *mbox, const char *path,
+                        int recursive);
+
+/* ---- messages (store_message.c, store_list.c, store_search.c) ---------- */
+typedef struct store_msginfo {
+	uint64_t id;
+	uint32_t flags;
+	uint64_t size;
+	unsigned char sha256[32];
+	int64_t  received;     /* unix seconds, set by the store */
+	uint64_t change;
+	/* NUL-terminated UTF-8, never NULL, all inside strbuf: */
+	char *folder, *from, *to, *cc, *subject, *date, *message_id;
+	char *strbuf;          /* owner of the strings above */
+} store_msginfo_t;
+
+typedef struct store_msglist {
+	uint64_t total;   /* list: entries matching the filter; search: matches
+	                     found (scan stops after offset+limit+1) */
+	int      more;    /* entries exist after this page */
+	size_t   count;
+	store_msginfo_t *items;
+} store_msglist_t;
+
+void store_msginfo_free(store_msginfo_t **info);
+void store_msglist_free(store_msglist_t **list);
+
+/* Appends a complete body to folder.  received 0 = now.  TOOBIG over the
+ * size limit, QUOTA over quota (nothing stored). */
+int store_message_append(store_t *st, const char *mbox, const char *folder,
+                         const void *body, size_t len, uint32_t flags,
+                         int64_t received, uint64_t *id_r);
+int store_message_get(store_t *st, const char *mbox, uint64_t id,
+                      store_msginfo_t **info_r);
+/* Copies at most maxlen body bytes starting at offset into buf.
+ * offset > size -> INVALID; offset == size -> *len_r = 0. */
+int store_message_fetch(store_t *st, const char *mbox, uint64_t id,
+                        uint64_t offset, void *buf, size_t maxlen,
+                        size_t *len_r);
+/* Moves within the mailbox, keeping the id. */
+int store_message_move(store_t *st, const char *mbox, uint64_t id,
+                       const char *dest);
+/* Copies within the mailbox; new id (body shared, counted in quota). */
+int store_message_copy(store_t *st, const char *mbox, uint64_t id,
+                       const char *dest, uint64_t *new_id_r);
+/* Moves to "Deleted Items"; permanent if already there or hard != 0. */
+int store_message_delete(store_t *st, const char *mbox, uint64_t id, int hard);
+/* Sets then clears flag bits on n (1..STORE_BATCH_MAX) messages in one
+ * transaction; NOTFOUND (nothing changed) if any id is missing. */
+int store_message_set_flags(store_t *st, const char *mbox,
+                            const uint64_t *ids, size_t n,
+                            uint32_t set, uint32_t clear);
+
+enum store_sort {
+	STORE_SORT_ID = 0,
+	STORE_SORT_DATE,     /* received time (not the Date header) */
+	STORE_SORT_SIZE,
+	STORE_SORT_FROM,     /* decoded From, ASCII case-insensitive */
+	STORE_SORT_SUBJECT   /* decoded Subject, ASCII case-insensitive */
+};
+
+typedef struct store_list_query {
+	int      sort;         /* enum store_sort */
+	int      descending;   /* reverses the total order (key, id) */
+	int      unread_only;
+	uint64_t offset;
+	uint32_t limit;        /* clamped to STORE_LIST_MAX */
+} store_list_query_t;
+
+int store_message_list(store_t *st, const char *mbox, const char *folder,
+                       const store_list_query_t *q, store_msglist_t **list_r);
+
+typedef struct store_search_query {
+	const char *folder;   /* NULL = all folders */
+	/* substrings, ASCII case-insensitive, NULL/"" = any; all must match */
+	const char *from, *to, *subject, *body;
+	uint64_t offset;
+	uint32_t limit;       /* clamped to STORE_LIST_MAX */
+} store_search_query_t;
+
+/* Results in ascending id order. */
+int store_message_search(store_t *st, const char *mbox,
+                         const store_search_query_t *q, store_msglist_t **list_r);
+
+/* ---- uploads (store_upload.c) -------------------------------------------
+ * Chunked, resumable; kept in the store (survive restart).  Upload ids are
+ * store-wide, never reused, and only visible to the mailbox that began
+ * them (others get NOTFOUND). */
+int store_upload_begin(store_t *st, const char *mbox, uint64_t expected_size,
+                       const unsigned char *sha256 /* 32 bytes or NULL */,
+                       uint64_t *upload_id_r);
+/* offset must equal the bytes received so far; otherwise STORE_INVALID
+ * and *received_r = bytes received (resume from there).  On OK
+ * *received_r = new total.  TOOBIG past the size limit, INVALID past the
+ * expected size (both also set *received_r; nothing appended). */
+int store_upload_append(store_t *st, const char *mbox, uint64_t upload_id,
+                        uint64_t offset, const void *data, size_t len,
+                        uint64_t *received_r);
+int store_upload_status(store_t *st, const char *mbox, uint64_t upload_id,
+                        uint64_t *received_r, uint64_t *expected_r);
+/* Verifies size and SHA-256 (INVALID on mismatch; upload kept), then the
+ * upload's body becomes the message body (no copy). */
+int store_upload_commit_append(store_t *st, const char *mbox,
+                               uint64_t upload_id, const char *folder,
+                               uint32_t flags, uint64_t *id_r);
+/* Delivers to each distinct recipient's Inbox (unread) and to the sender's
+ * "Sent Items" (seen, id in *sent_id_r) in one transaction.  If a
+ * recipient is invalid / missing / disabled / over quota, the status says
+ * which error, *bad_index_r is its index in rcpts and nothing is delivered
+ * to anyone; *bad_index_r is SIZE_MAX for errors not about a recipient
+ * (e.g. the sender's own quota).  The upload is consumed on success only. */
+int store_upload_commit_submit(store_t *st, const char *sender,
+                               uint64_t upload_id, const char *const *rcpts,
+                               size_t n, uint64_t *sent_id_r,
+                               size_t *bad_index_r);
+int store_upload_abort(store_t *st, const char *mbox, uint64_t upload_id);
+/* Removes uploads begun more than older_than seconds ago (any mailbox). */
+int store_upload_expire(store_t *st, int64_t older_than, uint64_t *expired_r);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MAILRPC_STORE_H */

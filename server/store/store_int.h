@@ -1,0 +1,220 @@
+/*
+ * store_int.h -- internals shared by the store_*.c files (not public).
+ *
+ * Record layouts are described in docs/store-schema.md; all integers in
+ * keys and values are big-endian.
+ */
+#ifndef MAILRPC_STORE_INT_H
+#define MAILRPC_STORE_INT_H
+
+#include "store.h"
+
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/types.h>
+
+#define ST_SCHEMA_VERSION 1u
+/* Internal status: the write hit MDB_MAP_FULL; st_write grows and retries. */
+#define ST_MAPFULL (-1000)
+/* Bytes at the start of a body scanned for headers. */
+#define ST_HEADER_SCAN_MAX (256u * 1024u)
+
+struct store {
+	MDB_env *env;
+	MDB_dbi db_meta, db_mailbox, db_fpath, db_folder, db_msg, db_fidx,
+	        db_blob, db_blobmeta, db_upload;
+	store_options_t opt;
+	pid_t pid;             /* opener; a handle must not cross fork */
+};
+
+/* Broken invariant / corruption: log and abort the process. */
+#define ST_FATAL(...) do { \
+	fprintf(stderr, "store: FATAL %s:%d: ", __FILE__, __LINE__); \
+	fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); abort(); \
+} while (0)
+
+/* ---- store_env.c ---- */
+/* Maps an LMDB return code to a status; logs unexpected ones. */
+int st_err(int rc, const char *what);
+typedef int (*st_write_fn)(store_t *st, MDB_txn *txn, void *ctx);
+/* Runs fn in one write txn; commits on STORE_OK; grows the map and
+ * re-runs fn on ST_MAPFULL.  fn must only write ctx outputs. */
+int st_write(store_t *st, st_write_fn fn, void *ctx);
+int st_read_begin(store_t *st, MDB_txn **txn_r);
+int64_t st_now(void);
+
+/* ---- store_codec.c ---- */
+void st_put_u16(unsigned char *p, uint16_t v);
+void st_put_u32(unsigned char *p, uint32_t v);
+void st_put_u64(unsigned char *p, uint64_t v);
+uint16_t st_get_u16(const unsigned char *p);
+uint32_t st_get_u32(const unsigned char *p);
+uint64_t st_get_u64(const unsigned char *p);
+
+typedef struct st_mbox {
+	uint32_t flags;        /* ST_MBOX_DISABLED */
+	uint64_t mbid, next_msg_id, next_folder_id, bytes_used, messages,
+	         change, quota;
+} st_mbox_t;
+#define ST_MBOX_DISABLED 1u
+#define ST_MBOX_REC_LEN 64u
+void st_mbox_encode(const st_mbox_t *m, unsigned char out[ST_MBOX_REC_LEN]);
+int st_mbox_decode(const MDB_val *v, st_mbox_t *m_r);
+
+typedef struct st_folder {
+	uint64_t id;           /* from the key */
+	uint32_t flags;        /* ST_FOLDER_WELLKNOWN */
+	uint64_t total, unread, bytes, change;
+	size_t   pathlen;
+	char     path[STORE_PATH_MAX + 1];
+} st_folder_t;
+#define ST_FOLDER_WELLKNOWN 1u
+#define ST_FOLDER_REC_MAX (40u + 2u + STORE_PATH_MAX)
+size_t st_folder_encode(const st_folder_t *f, unsigned char *out);
+int st_folder_decode(const MDB_val *v, st_folder_t *f_r);
+
+enum { SUM_FROM, SUM_TO, SUM_CC, SUM_SUBJECT, SUM_DATE, SUM_MSGID, SUM_COUNT };
+
+#define ST_MSG_FIXED_LEN 80u
+#define ST_MSG_REC_MAX (ST_MSG_FIXED_LEN + SUM_COUNT * (2u + STORE_SUMMARY_MAX))
+typedef struct st_msg {
+	uint32_t flags;
+	uint64_t folder_id, blob_id, size, change;
+	int64_t  received;
+	unsigned char sha256[32];
+	const char *sum[SUM_COUNT];  /* not NUL-terminated */
+	size_t   sumlen[SUM_COUNT];
+	/* st_msg_load copies the record here and points sum[] into it, so a
+	 * loaded record survives later writes in the same txn.  Never copy
+	 * an st_msg_t by assignment. */
+	unsigned char rec[ST_MSG_REC_MAX];
+} st_msg_t;
+size_t st_msg_encode(const st_msg_t *m, unsigned char *out);
+int st_msg_decode(const MDB_val *v, st_msg_t *m_r);
+
+/* Per-folder index value: flags, size, received. */
+#define ST_FIDX_VAL_LEN 20u
+typedef struct st_fidx {
+	uint64_t id;
+	uint32_t flags;
+	uint64_t size;
+	int64_t  received;
+} st_fidx_t;
+
+typedef struct st_upload {
+	uint32_t has_sha;
+	uint64_t mbid, blob_id, expected, received;
+	int64_t  created;
+	unsigned char sha256[32];
+} st_upload_t;
+#define ST_UPLOAD_REC_LEN 80u
+void st_upload_encode(const st_upload_t *u, unsigned char out[ST_UPLOAD_REC_LEN]);
+int st_upload_decode(const MDB_val *v, st_upload_t *u_r);
+
+/* key builders; return key length */
+size_t st_key2(unsigned char out[16], uint64_t a, uint64_t b);
+size_t st_key3(unsigned char out[24], uint64_t a, uint64_t b, uint64_t c);
+
+/* ---- store_validate.c ---- */
+/* Length (1..4) of the valid UTF-8 character at s, 0 if invalid. */
+size_t st_utf8_char(const unsigned char *s, size_t n, uint32_t *cp_r);
+int st_utf8_valid(const char *s, size_t len);
+int st_valid_mailbox_name(const char *name);
+int st_valid_path(const char *path);   /* STORE_OK or STORE_INVALID */
+int st_valid_flags(uint32_t flags);
+
+/* ---- store_meta.c ---- */
+int st_meta_init(store_t *st, MDB_txn *txn);
+/* Increments the named store-wide counter and returns its old value. */
+int st_meta_next(store_t *st, MDB_txn *txn, const char *name, uint64_t *v_r);
+
+/* ---- store_mailbox.c ---- */
+/* Loads a mailbox: NOTFOUND, DISABLED (unless allow_disabled), INVALID. */
+int st_mbox_load(store_t *st, MDB_txn *txn, const char *name,
+                 int allow_disabled, st_mbox_t *mb_r);
+int st_mbox_save(store_t *st, MDB_txn *txn, const char *name,
+                 const st_mbox_t *mb);
+/* Effective quota of a mailbox (0 = unlimited). */
+uint64_t st_mbox_quota(const store_t *st, const st_mbox_t *mb);
+
+/* ---- store_folder_db.c ---- */
+int st_folder_by_path(store_t *st, MDB_txn *txn, uint64_t mbid,
+                      const char *path, st_folder_t *f_r);
+int st_folder_by_id(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid,
+                    st_folder_t *f_r);
+int st_folder_save(store_t *st, MDB_txn *txn, uint64_t mbid,
+                   const st_folder_t *f);
+/* Creates folder path (no parent check) with a new id from mb. */
+int st_folder_add(store_t *st, MDB_txn *txn, st_mbox_t *mb, const char *path,
+                  uint32_t flags);
+int st_folder_adjust(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid,
+                     int64_t dtotal, int64_t dunread, int64_t dbytes,
+                     uint64_t change);
+void st_folder_to_info(const st_folder_t *f, store_folder_info_t *info);
+
+/* ---- store_blob.c ---- */
+int st_blob_new(store_t *st, MDB_txn *txn, uint64_t *blob_id_r);
+int st_blob_append(store_t *st, MDB_txn *txn, uint64_t blob_id,
+                   uint64_t cur_size, const void *data, size_t len);
+int st_blob_read(store_t *st, MDB_txn *txn, uint64_t blob_id, uint64_t size,
+                 uint64_t offset, void *buf, size_t len);
+/* Adds delta to the reference count; deletes the body at zero. */
+int st_blob_ref(store_t *st, MDB_txn *txn, uint64_t blob_id, int64_t delta);
+int st_blob_sha256(store_t *st, MDB_txn *txn, uint64_t blob_id, uint64_t size,
+                   unsigned char out[32]);
+/* Calls fn for each chunk in order; fn returns non-zero to stop (returned). */
+typedef int (*st_chunk_fn)(const unsigned char *p, size_t len, void *ctx);
+int st_blob_each(store_t *st, MDB_txn *txn, uint64_t blob_id, uint64_t size,
+                 st_chunk_fn fn, void *ctx);
+
+/* ---- store_summary.c / store_rfc2047.c ---- */
+typedef struct st_summary {
+	char  *f[SUM_COUNT];   /* NUL-terminated UTF-8, malloc'd */
+	size_t len[SUM_COUNT];
+} st_summary_t;
+/* Parses the header section at the start of msg (len bytes). */
+int st_summary_parse(const char *msg, size_t len, st_summary_t *sum_r);
+void st_summary_clear(st_summary_t *s);
+/* Decodes RFC 2047 words in an unfolded header value (decode_words) and
+ * sanitises to valid UTF-8 without controls, trimmed, bounded to max
+ * bytes on a character boundary.  *out_r is malloc'd. */
+int st_header_text(const char *in, size_t len, int decode_words, size_t max,
+                   char **out_r, size_t *outlen_r);
+
+/* ---- store_message_db.c ---- */
+int st_msg_load(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t id,
+                st_msg_t *m_r);
+int st_msg_save(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t id,
+                const st_msg_t *m);
+int st_fidx_save(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t id,
+                 const st_msg_t *m);
+int st_fidx_del(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid,
+                uint64_t id);
+/* Inserts a new message (id from mb) referencing an existing blob (takes
+ * one reference: caller adjusts refcount).  Checks size limit and quota,
+ * updates folder and mailbox counters in mb (caller saves mb). */
+/* Size limit and quota check for adding size bytes to mb. */
+int st_msg_admit(const store_t *st, const st_mbox_t *mb, uint64_t size);
+int st_msg_insert(store_t *st, MDB_txn *txn, st_mbox_t *mb, uint64_t fid,
+                  st_msg_t *m, uint64_t *id_r);
+/* Removes message permanently, dropping its blob reference. */
+int st_msg_remove(store_t *st, MDB_txn *txn, st_mbox_t *mb, uint64_t id,
+                  int adjust_folder);
+/* Fills a public msginfo (copying strings) from a record. */
+int st_msg_to_info(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t id,
+                   const st_msg_t *m, store_msginfo_t *info);
+void st_msginfo_clear(store_msginfo_t *info);
+/* Reads the header area of a blob and parses the summary. */
+int st_blob_summary(store_t *st, MDB_txn *txn, uint64_t blob_id,
+                    uint64_t size, st_summary_t *sum_r);
+void st_msg_set_summary(st_msg_t *m, const st_summary_t *s);
+
+/* ---- store_upload.c ---- */
+/* Loads mailbox and upload; NOTFOUND if the upload is another mailbox's. */
+int st_upload_load(store_t *st, MDB_txn *txn, const char *mbox, uint64_t uid,
+                   st_mbox_t *mb, st_upload_t *u);
+int st_upload_save(store_t *st, MDB_txn *txn, uint64_t uid, const st_upload_t *u);
+int st_upload_del(store_t *st, MDB_txn *txn, uint64_t uid);
+
+#endif /* MAILRPC_STORE_INT_H */

@@ -1,0 +1,84 @@
+/*
+ * store_meta.c -- the "meta" database: schema version, chunk size and
+ * the store-wide id counters (mailbox, blob, upload ids).
+ */
+#include "store_int.h"
+
+#include <string.h>
+
+static int meta_get_u64(store_t *st, MDB_txn *txn, const char *name,
+                        uint64_t *v_r, int *found_r)
+{
+	MDB_val k = { strlen(name), (void *)name }, v;
+	int rc;
+
+	*v_r = 0;
+	*found_r = 0;
+	rc = mdb_get(txn, st->db_meta, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return STORE_OK;
+	if (rc != 0)
+		return st_err(rc, "meta get");
+	if (v.mv_size != 8)
+		ST_FATAL("corrupt meta value %s", name);
+	*v_r = st_get_u64(v.mv_data);
+	*found_r = 1;
+	return STORE_OK;
+}
+
+static int meta_put_u64(store_t *st, MDB_txn *txn, const char *name,
+                        uint64_t val)
+{
+	unsigned char buf[8];
+	MDB_val k = { strlen(name), (void *)name }, v = { 8, buf };
+
+	st_put_u64(buf, val);
+	return st_err(mdb_put(txn, st->db_meta, &k, &v, 0), "meta put");
+}
+
+/* Checks (or on a new store records) a fixed schema parameter. */
+static int meta_fixed(store_t *st, MDB_txn *txn, const char *name,
+                      uint64_t want)
+{
+	uint64_t v;
+	int found, status;
+
+	status = meta_get_u64(st, txn, name, &v, &found);
+	if (status != STORE_OK)
+		return status;
+	if (!found)
+		return meta_put_u64(st, txn, name, want);
+	if (v != want) {
+		fprintf(stderr, "store: %s is %llu, this build needs %llu\n",
+		        name, (unsigned long long)v, (unsigned long long)want);
+		return STORE_INTERNAL;
+	}
+	return STORE_OK;
+}
+
+int st_meta_init(store_t *st, MDB_txn *txn)
+{
+	int status;
+
+	status = meta_fixed(st, txn, "schema_version", ST_SCHEMA_VERSION);
+	if (status == STORE_OK)
+		status = meta_fixed(st, txn, "chunk_size", STORE_CHUNK_SIZE);
+	return status;
+}
+
+int st_meta_next(store_t *st, MDB_txn *txn, const char *name, uint64_t *v_r)
+{
+	uint64_t v;
+	int found, status;
+
+	*v_r = 0;
+	status = meta_get_u64(st, txn, name, &v, &found);
+	if (status != STORE_OK)
+		return status;
+	if (!found)
+		v = 1;
+	status = meta_put_u64(st, txn, name, v + 1);
+	if (status == STORE_OK)
+		*v_r = v;
+	return status;
+}

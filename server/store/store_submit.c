@@ -1,0 +1,266 @@
+/*
+ * store_submit.c -- turning a finished upload into messages:
+ * commit_append (one message in one of the owner's folders) and
+ * commit_submit (one copy per recipient Inbox plus the sender's
+ * "Sent Items", all in one write transaction).
+ *
+ * The SHA-256 and summary are computed first in a read transaction (the
+ * body cannot change once received == expected, since appends past the
+ * expected size are refused), so the writer lock is held only briefly.
+ * All copies share the upload's blob; its reference moves to them.
+ */
+#include "store_int.h"
+
+#include <string.h>
+
+typedef struct prep {
+	st_upload_t u;
+	unsigned char sha[32];
+	st_summary_t sum;
+} prep_t;
+
+static int prepare(store_t *st, const char *mbox, uint64_t uid, prep_t *p)
+{
+	MDB_txn *txn = NULL;
+	st_mbox_t mb;
+	int status;
+
+	memset(p, 0, sizeof(*p));
+	status = st_read_begin(st, &txn);
+	if (status == STORE_OK)
+		status = st_upload_load(st, txn, mbox, uid, &mb, &p->u);
+	if (status != STORE_OK)
+		goto out;
+	if (p->u.received != p->u.expected) {
+		status = STORE_INVALID;
+		goto out;
+	}
+	status = st_blob_sha256(st, txn, p->u.blob_id, p->u.received, p->sha);
+	if (status != STORE_OK)
+		goto out;
+	if (p->u.has_sha && memcmp(p->sha, p->u.sha256, 32) != 0) {
+		status = STORE_INVALID;
+		goto out;
+	}
+	status = st_blob_summary(st, txn, p->u.blob_id, p->u.received, &p->sum);
+out:
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	if (status != STORE_OK)
+		st_summary_clear(&p->sum);
+	return status;
+}
+
+/* Re-checks in the write txn that the upload is still the prepared one. */
+static int recheck(store_t *st, MDB_txn *txn, const char *mbox, uint64_t uid,
+                   const prep_t *p, st_mbox_t *mb)
+{
+	st_upload_t u;
+	int status;
+
+	status = st_upload_load(st, txn, mbox, uid, mb, &u);
+	if (status == STORE_OK &&
+	    (u.blob_id != p->u.blob_id || u.received != p->u.received))
+		status = STORE_INVALID;
+	return status;
+}
+
+static void fill_msg(st_msg_t *m, const prep_t *p, uint32_t flags,
+                     int64_t now)
+{
+	m->flags = flags;
+	m->blob_id = p->u.blob_id;
+	m->size = p->u.received;
+	m->received = now;
+	memcpy(m->sha256, p->sha, 32);
+	st_msg_set_summary(m, &p->sum);
+}
+
+struct commit_ctx {
+	const char *mbox, *folder;
+	uint64_t uid;
+	uint32_t flags;
+	const prep_t *p;
+	const char *const *rcpts;
+	size_t n;
+	int64_t now;
+	uint64_t id;         /* out: new / sent id */
+	size_t bad;          /* out: failing recipient */
+};
+
+static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
+{
+	struct commit_ctx *c = vctx;
+	st_msg_t *m = NULL;
+	st_folder_t f;
+	st_mbox_t mb;
+	int status;
+
+	c->id = 0;
+	status = recheck(st, txn, c->mbox, c->uid, c->p, &mb);
+	if (status == STORE_OK)
+		status = st_folder_by_path(st, txn, mb.mbid, c->folder, &f);
+	if (status != STORE_OK)
+		goto out;
+	m = calloc(1, sizeof(*m));
+	if (m == NULL) {
+		status = STORE_INTERNAL;
+		goto out;
+	}
+	mb.change++;
+	fill_msg(m, c->p, c->flags, c->now);
+	status = st_msg_insert(st, txn, &mb, f.id, m, &c->id);
+	if (status == STORE_OK)
+		status = st_upload_del(st, txn, c->uid);
+	if (status == STORE_OK)
+		status = st_mbox_save(st, txn, c->mbox, &mb);
+out:
+	free(m);
+	return status;
+}
+
+int store_upload_commit_append(store_t *st, const char *mbox,
+                               uint64_t upload_id, const char *folder,
+                               uint32_t flags, uint64_t *id_r)
+{
+	struct commit_ctx c = { .mbox = mbox, .folder = folder, .uid = upload_id,
+	                        .flags = flags };
+	prep_t p;
+	int status;
+
+	*id_r = 0;
+	memset(&p, 0, sizeof(p));
+	status = st_valid_flags(flags);
+	if (status == STORE_OK)
+		status = st_valid_path(folder);
+	if (status == STORE_OK)
+		status = prepare(st, mbox, upload_id, &p);
+	if (status != STORE_OK)
+		goto out;
+	c.p = &p;
+	c.now = st_now();
+	status = st_write(st, append_txn, &c);
+	if (status == STORE_OK)
+		*id_r = c.id;
+out:
+	st_summary_clear(&p.sum);
+	return status;
+}
+
+/* One distinct mailbox taking part in a submit. */
+typedef struct party {
+	const char *name;
+	size_t rindex;     /* first index in rcpts; SIZE_MAX: not a recipient */
+	st_mbox_t mb;
+} party_t;
+
+static int submit_txn(store_t *st, MDB_txn *txn, void *vctx)
+{
+	struct commit_ctx *c = vctx;
+	party_t *pt = NULL;
+	st_msg_t *m = NULL;
+	st_folder_t f;
+	size_t np = 1, i, j;
+	uint64_t id;
+	int status = STORE_INTERNAL;
+
+	c->id = 0;
+	c->bad = SIZE_MAX;
+	pt = calloc(c->n + 1, sizeof(*pt));
+	m = calloc(1, sizeof(*m));
+	if (pt == NULL || m == NULL)
+		goto out;
+	pt[0].name = c->mbox;
+	pt[0].rindex = SIZE_MAX;
+	status = recheck(st, txn, c->mbox, c->uid, c->p, &pt[0].mb);
+	if (status != STORE_OK)
+		goto out;
+	/* Load every distinct recipient before writing anything. */
+	for (i = 0; i < c->n; i++) {
+		for (j = 0; j < np && strcmp(pt[j].name, c->rcpts[i]) != 0; j++)
+			;
+		if (j == np) {
+			pt[np].name = c->rcpts[i];
+			pt[np].rindex = i;
+			status = st_mbox_load(st, txn, c->rcpts[i], 0, &pt[np].mb);
+			if (status != STORE_OK) {
+				c->bad = i;
+				goto out;
+			}
+			np++;
+		}
+		if (pt[j].rindex == SIZE_MAX)
+			pt[j].rindex = i;
+	}
+	for (i = 0; i < np; i++)
+		pt[i].mb.change++;
+	/* sender's copy */
+	status = st_folder_by_path(st, txn, pt[0].mb.mbid, STORE_FOLDER_SENT, &f);
+	if (status == STORE_OK) {
+		fill_msg(m, c->p, STORE_FLAG_SEEN, c->now);
+		status = st_msg_insert(st, txn, &pt[0].mb, f.id, m, &c->id);
+	}
+	if (status != STORE_OK)
+		goto out;
+	for (i = 0; i < np; i++) {
+		if (pt[i].rindex == SIZE_MAX)
+			continue;
+		status = st_folder_by_path(st, txn, pt[i].mb.mbid,
+		                           STORE_FOLDER_INBOX, &f);
+		if (status == STORE_OK) {
+			fill_msg(m, c->p, 0, c->now);
+			status = st_msg_insert(st, txn, &pt[i].mb, f.id, m, &id);
+		}
+		if (status == STORE_OK)
+			status = st_blob_ref(st, txn, c->p->u.blob_id, 1);
+		if (status != STORE_OK) {
+			c->bad = pt[i].rindex;
+			goto out;
+		}
+	}
+	for (i = 0; i < np && status == STORE_OK; i++)
+		status = st_mbox_save(st, txn, pt[i].name, &pt[i].mb);
+	if (status == STORE_OK)
+		status = st_upload_del(st, txn, c->uid);
+out:
+	free(pt);
+	free(m);
+	return status;
+}
+
+int store_upload_commit_submit(store_t *st, const char *sender,
+                               uint64_t upload_id, const char *const *rcpts,
+                               size_t n, uint64_t *sent_id_r,
+                               size_t *bad_index_r)
+{
+	struct commit_ctx c = { .mbox = sender, .uid = upload_id, .rcpts = rcpts,
+	                        .n = n };
+	prep_t p;
+	size_t i;
+	int status = STORE_INVALID;
+
+	*sent_id_r = 0;
+	*bad_index_r = SIZE_MAX;
+	memset(&p, 0, sizeof(p));
+	if (rcpts == NULL || n == 0 || n > STORE_RCPT_MAX)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (st_valid_mailbox_name(rcpts[i]) != STORE_OK) {
+			*bad_index_r = i;
+			goto out;
+		}
+	}
+	status = prepare(st, sender, upload_id, &p);
+	if (status != STORE_OK)
+		goto out;
+	c.p = &p;
+	c.now = st_now();
+	status = st_write(st, submit_txn, &c);
+	if (status == STORE_OK)
+		*sent_id_r = c.id;
+	else
+		*bad_index_r = c.bad;
+out:
+	st_summary_clear(&p.sum);
+	return status;
+}

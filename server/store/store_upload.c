@@ -1,0 +1,256 @@
+/*
+ * store_upload.c -- chunked, resumable uploads: begin, append, status,
+ * abort, expiry.  The upload owns a blob (see store_blob.c) that grows
+ * with each append; committing (store_submit.c) hands that blob to the
+ * new message(s) without copying.  "upload": upload id -> record.
+ */
+#include "store_int.h"
+
+#include <string.h>
+
+int st_upload_load(store_t *st, MDB_txn *txn, const char *mbox, uint64_t uid,
+                   st_mbox_t *mb, st_upload_t *u)
+{
+	unsigned char kb[8];
+	MDB_val k = { 8, kb }, v;
+	int status;
+
+	memset(u, 0, sizeof(*u));
+	status = st_mbox_load(st, txn, mbox, 0, mb);
+	if (status != STORE_OK)
+		goto out;
+	st_put_u64(kb, uid);
+	status = st_err(mdb_get(txn, st->db_upload, &k, &v), "upload get");
+	if (status != STORE_OK)
+		goto out;
+	st_upload_decode(&v, u);
+	if (u->mbid != mb->mbid)
+		status = STORE_NOTFOUND;   /* someone else's upload */
+out:
+	return status;
+}
+
+int st_upload_save(store_t *st, MDB_txn *txn, uint64_t uid, const st_upload_t *u)
+{
+	unsigned char kb[8], vb[ST_UPLOAD_REC_LEN];
+	MDB_val k = { 8, kb }, v = { sizeof(vb), vb };
+
+	st_put_u64(kb, uid);
+	st_upload_encode(u, vb);
+	return st_err(mdb_put(txn, st->db_upload, &k, &v, 0), "upload put");
+}
+
+/* Deletes the upload record (its blob reference is the caller's). */
+int st_upload_del(store_t *st, MDB_txn *txn, uint64_t uid)
+{
+	unsigned char kb[8];
+	MDB_val k = { 8, kb };
+
+	st_put_u64(kb, uid);
+	return st_err(mdb_del(txn, st->db_upload, &k, NULL), "upload del");
+}
+
+struct up_ctx {
+	const char *mbox;
+	uint64_t uid, expected, offset;
+	const unsigned char *sha256;
+	const void *data;
+	size_t len;
+	uint64_t out;        /* begin: upload id; append: received */
+	int64_t older_than;
+};
+
+static int begin_txn(store_t *st, MDB_txn *txn, void *vctx)
+{
+	struct up_ctx *c = vctx;
+	st_upload_t u;
+	st_mbox_t mb;
+	int status;
+
+	c->out = 0;
+	memset(&u, 0, sizeof(u));
+	status = st_mbox_load(st, txn, c->mbox, 0, &mb);
+	if (status == STORE_OK)   /* fail early on size and quota */
+		status = st_msg_admit(st, &mb, c->expected);
+	if (status == STORE_OK)
+		status = st_meta_next(st, txn, "next_upload", &c->out);
+	if (status == STORE_OK)
+		status = st_blob_new(st, txn, &u.blob_id);
+	if (status != STORE_OK)
+		goto out;
+	u.mbid = mb.mbid;
+	u.expected = c->expected;
+	u.created = st_now();
+	if (c->sha256 != NULL) {
+		u.has_sha = 1;
+		memcpy(u.sha256, c->sha256, 32);
+	}
+	status = st_upload_save(st, txn, c->out, &u);
+out:
+	return status;
+}
+
+int store_upload_begin(store_t *st, const char *mbox, uint64_t expected_size,
+                       const unsigned char *sha256, uint64_t *upload_id_r)
+{
+	struct up_ctx c = { .mbox = mbox, .expected = expected_size,
+	                    .sha256 = sha256 };
+	int status;
+
+	*upload_id_r = 0;
+	if (expected_size > st->opt.max_message_size)
+		return STORE_TOOBIG;
+	status = st_write(st, begin_txn, &c);
+	if (status == STORE_OK)
+		*upload_id_r = c.out;
+	return status;
+}
+
+static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
+{
+	struct up_ctx *c = vctx;
+	st_upload_t u;
+	st_mbox_t mb;
+	int status;
+
+	c->out = 0;
+	status = st_upload_load(st, txn, c->mbox, c->uid, &mb, &u);
+	if (status != STORE_OK)
+		goto out;
+	c->out = u.received;
+	if (c->offset != u.received) {
+		status = STORE_INVALID;   /* client resumes from c->out */
+		goto out;
+	}
+	if (c->len > st->opt.max_message_size - u.received) {
+		status = STORE_TOOBIG;
+		goto out;
+	}
+	if (c->len > u.expected - u.received) {
+		status = STORE_INVALID;   /* more than announced */
+		goto out;
+	}
+	status = st_blob_append(st, txn, u.blob_id, u.received, c->data, c->len);
+	if (status != STORE_OK)
+		goto out;
+	u.received += c->len;
+	status = st_upload_save(st, txn, c->uid, &u);
+	if (status == STORE_OK)
+		c->out = u.received;
+out:
+	return status;
+}
+
+int store_upload_append(store_t *st, const char *mbox, uint64_t upload_id,
+                        uint64_t offset, const void *data, size_t len,
+                        uint64_t *received_r)
+{
+	struct up_ctx c = { .mbox = mbox, .uid = upload_id, .offset = offset,
+	                    .data = data, .len = len };
+	int status;
+
+	*received_r = 0;
+	if (data == NULL && len > 0)
+		return STORE_INVALID;
+	status = st_write(st, append_txn, &c);
+	if (status == STORE_OK || status == STORE_INVALID || status == STORE_TOOBIG)
+		*received_r = c.out;
+	return status;
+}
+
+int store_upload_status(store_t *st, const char *mbox, uint64_t upload_id,
+                        uint64_t *received_r, uint64_t *expected_r)
+{
+	MDB_txn *txn = NULL;
+	st_upload_t u;
+	st_mbox_t mb;
+	int status;
+
+	*received_r = 0;
+	if (expected_r != NULL)
+		*expected_r = 0;
+	status = st_read_begin(st, &txn);
+	if (status == STORE_OK)
+		status = st_upload_load(st, txn, mbox, upload_id, &mb, &u);
+	if (status == STORE_OK) {
+		*received_r = u.received;
+		if (expected_r != NULL)
+			*expected_r = u.expected;
+	}
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	return status;
+}
+
+static int abort_txn(store_t *st, MDB_txn *txn, void *vctx)
+{
+	struct up_ctx *c = vctx;
+	st_upload_t u;
+	st_mbox_t mb;
+	int status;
+
+	status = st_upload_load(st, txn, c->mbox, c->uid, &mb, &u);
+	if (status == STORE_OK)
+		status = st_blob_ref(st, txn, u.blob_id, -1);
+	if (status == STORE_OK)
+		status = st_upload_del(st, txn, c->uid);
+	return status;
+}
+
+int store_upload_abort(store_t *st, const char *mbox, uint64_t upload_id)
+{
+	struct up_ctx c = { .mbox = mbox, .uid = upload_id };
+
+	return st_write(st, abort_txn, &c);
+}
+
+static int expire_txn(store_t *st, MDB_txn *txn, void *vctx)
+{
+	struct up_ctx *c = vctx;
+	int64_t cutoff = st_now() - c->older_than;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	st_upload_t u;
+	int rc, status = STORE_OK;
+
+	c->out = 0;
+	rc = mdb_cursor_open(txn, st->db_upload, &cur);
+	if (rc != 0) {
+		status = st_err(rc, "cursor open");
+		goto out;
+	}
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		st_upload_decode(&v, &u);
+		if (u.created >= cutoff)
+			continue;
+		/* delete through the cursor before touching the blob DBs */
+		rc = mdb_cursor_del(cur, 0);
+		if (rc != 0)
+			break;
+		status = st_blob_ref(st, txn, u.blob_id, -1);
+		if (status != STORE_OK)
+			goto out;
+		c->out++;
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		status = st_err(rc, "upload expire");
+out:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	return status;
+}
+
+int store_upload_expire(store_t *st, int64_t older_than, uint64_t *expired_r)
+{
+	struct up_ctx c = { .older_than = older_than };
+	int status;
+
+	*expired_r = 0;
+	if (older_than < 0)
+		return STORE_INVALID;
+	status = st_write(st, expire_txn, &c);
+	if (status == STORE_OK)
+		*expired_r = c.out;
+	return status;
+}
