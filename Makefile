@@ -37,6 +37,9 @@ LIB_SRCS    := $(wildcard stub/*.c)
 CLIENT_SRCS := $(wildcard client/*.c)
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 
+# The server reads the store's header; nothing else may.
+$(BUILD)/obj/server/%.o: ALL_CFLAGS += $(STORE_CFLAGS)
+
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 MAILRPCD := $(BUILD)/bin/mailrpcd

@@ -29,5 +29,54 @@ int cli_print_json(json_t *value);
 
 /* Commands: argv[0] is the command name. Return the process exit status. */
 int cmd_whoami(struct cli *cli, int argc, char **argv);
+/* cmd_folders.c */
+int cmd_folders(struct cli *cli, int argc, char **argv);
+int cmd_mkfolder(struct cli *cli, int argc, char **argv);
+int cmd_rmfolder(struct cli *cli, int argc, char **argv);
+int cmd_mvfolder(struct cli *cli, int argc, char **argv);
+/* cmd_list.c */
+int cmd_ls(struct cli *cli, int argc, char **argv);
+int cmd_search(struct cli *cli, int argc, char **argv);
+/* cmd_changes.c */
+int cmd_mv(struct cli *cli, int argc, char **argv);
+int cmd_cp(struct cli *cli, int argc, char **argv);
+int cmd_rm(struct cli *cli, int argc, char **argv);
+int cmd_flag(struct cli *cli, int argc, char **argv);
+/* cmd_transfer.c */
+int cmd_cat(struct cli *cli, int argc, char **argv);
+int cmd_get(struct cli *cli, int argc, char **argv);
+int cmd_put(struct cli *cli, int argc, char **argv);
+int cmd_send(struct cli *cli, int argc, char **argv);
+
+/* Progress of a transfer, drawn on a terminal; ctx of mailrpc_progress_fn. */
+struct cli_progress {
+	const char *label;
+	double start, drawn;
+};
+void cli_progress(uint64_t done, uint64_t total, void *ctx);
+
+/* Parses a decimal message id; prints an error and returns -1 if it is not one. */
+int cli_parse_id(const char *text, uint64_t *id_r);
+
+/* args.c */
+/* For commands without options: index of the first operand, or -1 after
+ * getopt printed what is wrong. */
+int cli_operands(int argc, char **argv);
+/* Parses a decimal count up to max for option; prints an error, returns -1. */
+int cli_parse_count(const char *text, const char *option, uint64_t max, uint64_t *value_r);
+
+/* summary_out.c: how messages, flags and sizes look, for every command. */
+/* Prints a listing: one line per message, or a JSON array with --json.
+ * with_folder adds the folder column (search spans folders). */
+int cli_print_msglist(const struct cli *cli, const struct mailrpc_msglist *list, int with_folder);
+/* The MAILRPC_FLAG_* bit for "seen", "flagged", "answered", "draft"; 0 otherwise. */
+unsigned cli_flag_bit(const char *name);
+/* "512", "1.5K", "20M": bytes for people. */
+const char *cli_human_size(uint64_t bytes, char *buf, size_t len);
+/* Characters (UTF-8 sequences) in s. */
+int cli_text_width(const char *s);
+/* Prints s in exactly width characters: cut with an ellipsis, padded with
+ * spaces, control characters shown as '?'. */
+void cli_print_cell(const char *s, int width);
 
 #endif

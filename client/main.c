@@ -4,10 +4,12 @@
  *   mailrpc [-s HOST:PORT] [-l auth|integrity|privacy] [--principal SERVICE@HOST]
  *           [--json] COMMAND [ARGS]
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sysexits.h>
 
 #include "cli.h"
@@ -20,6 +22,20 @@ struct command {
 
 static const struct command commands[] = {
 	{"whoami", cmd_whoami, "show your principal, mailbox, protection level and ticket time"},
+	{"folders", cmd_folders, "list folders with message counts and sizes"},
+	{"mkfolder", cmd_mkfolder, "PATH: create a folder"},
+	{"rmfolder", cmd_rmfolder, "[-r] PATH: delete a folder (-r: with its contents)"},
+	{"mvfolder", cmd_mvfolder, "OLD NEW: rename or move a folder"},
+	{"ls", cmd_ls, "[FOLDER] [--sort date|size|from|subject] [--reverse] [--unread] [--offset N] [--limit N]"},
+	{"cat", cmd_cat, "ID: write a message, byte-exact, to standard output"},
+	{"get", cmd_get, "ID -o FILE [--resume]: download a message to a file"},
+	{"put", cmd_put, "FOLDER [FILE]: store a message (standard input without FILE)"},
+	{"send", cmd_send, "--to USER[,USER...] [FILE]: send a message to local users"},
+	{"mv", cmd_mv, "ID... FOLDER: move messages"},
+	{"cp", cmd_cp, "ID... FOLDER: copy messages"},
+	{"rm", cmd_rm, "[--hard] ID...: delete messages (to Deleted Items; --hard: permanently)"},
+	{"flag", cmd_flag, "ID... +seen|-seen|+flagged|-flagged|+answered|-answered|+draft|-draft..."},
+	{"search", cmd_search, "[FOLDER] [--from S] [--to S] [--subject S] [--body S]"},
 };
 
 static void usage(FILE *out)
@@ -31,7 +47,28 @@ static void usage(FILE *out)
 		     "  --principal P  the server's Kerberos service (default: mailrpc@HOST)\n"
 		     "  --json         machine-readable output\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
+}
+
+/*
+ * Where unfinished uploads are remembered so that repeating a put or send
+ * resumes it: $XDG_CACHE_HOME/mailrpc or ~/.cache/mailrpc.  NULL (no
+ * resuming) if it cannot be made.
+ */
+static const char *upload_state_dir(char *buf, size_t len)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char base[1024];
+	if (xdg && xdg[0])
+		snprintf(base, sizeof(base), "%s", xdg);
+	else if (home && home[0])
+		snprintf(base, sizeof(base), "%s/.cache", home);
+	else
+		return NULL;
+	snprintf(buf, len, "%s/mailrpc", base);
+	if ((mkdir(base, 0700) != 0 && errno != EEXIST) || (mkdir(buf, 0700) != 0 && errno != EEXIST))
+		return NULL;
+	return buf;
 }
 
 int cli_connect(struct cli *cli)
@@ -41,8 +78,23 @@ int cli_connect(struct cli *cli)
 		fprintf(stderr, "mailrpc: no server given: use -s HOST:PORT or set MAILRPC_SERVER\n");
 		return EX_USAGE;
 	}
+	char state_dir[1100];
+	cli->opts.state_dir = upload_state_dir(state_dir, sizeof(state_dir));
 	if (mailrpc_connect(&cli->opts, &cli->conn, &err) != MAILRPC_OK)
 		return cli_report(&err);
+	return 0;
+}
+
+int cli_parse_id(const char *text, uint64_t *id_r)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno != 0 || v == 0) {
+		fprintf(stderr, "mailrpc: \"%s\" is not a message id (a positive decimal number)\n", text);
+		return -1;
+	}
+	*id_r = v;
 	return 0;
 }
 

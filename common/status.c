@@ -8,7 +8,7 @@ static const char *const texts[] = {
 	"your Kerberos principal does not map to a mailbox on this server",
 	"principals of your realm are not served here",
 	"invalid request",
-	"request too big",
+	"message too big for this server",
 	"no such folder or message",
 	"already exists",
 	"folder is not empty",
@@ -16,6 +16,14 @@ static const char *const texts[] = {
 	"mail store busy, try again",
 	"operation not permitted",
 	"mailbox disabled by the administrator",
+	"no such folder",
+	"no such message",
+	"no such upload (finished, expired, or not yours)",
+	"invalid folder name (1-255 bytes of UTF-8, no control characters, no empty, \".\" or \"..\" parts)",
+	"unknown recipient; nothing was delivered",
+	"uploaded data does not match its announced size or SHA-256",
+	"upload offset does not match the bytes the server has",
+	"well-known folders cannot be renamed or deleted",
 };
 
 const char *status_text(int status)

@@ -1,4 +1,5 @@
 /* config.c -- mailrpcd command line (see config.h). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,8 @@ static void usage(FILE *out, int status)
 	fprintf(out,
 		"usage: mailrpcd --listen ADDR:PORT --store DIR --keytab FILE --principal SERVICE@HOST\n"
 		"                [--min-level auth|integrity|privacy] [--foreground] [--pidfile FILE]\n"
-		"                [--register] [--idle-timeout SECONDS]\n");
+		"                [--register] [--idle-timeout SECONDS] [--max-message BYTES]\n"
+		"                [--quota BYTES]\n");
 	exit(status);
 }
 
@@ -23,6 +25,26 @@ static void bad_usage(const char *why, const char *what)
 {
 	fprintf(stderr, "mailrpcd: %s%s%s\n", why, what ? ": " : "", what ? what : "");
 	usage(stderr, EX_USAGE);
+}
+
+/* Decimal bytes with an optional K, M or G suffix (powers of 1024). */
+static int parse_bytes(const char *text, unsigned long long *v_r)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (end == text || errno != 0 || text[0] == '-')
+		return -1;
+	int shift = 0;
+	switch (*end) {
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	}
+	if (*end != '\0' || v > (~0ULL >> shift))
+		return -1;
+	*v_r = v << shift;
+	return 0;
 }
 
 void config_parse(int argc, char **argv, struct server_config *cfg)
@@ -37,12 +59,15 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 		{"pidfile", required_argument, NULL, 'p'},
 		{"register", no_argument, NULL, 'r'},
 		{"idle-timeout", required_argument, NULL, 'i'},
+		{"max-message", required_argument, NULL, 'M'},
+		{"quota", required_argument, NULL, 'Q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->min_level = LEVEL_PRIVACY;
 	cfg->idle_timeout = 900;
+	cfg->max_message = 50ULL << 20;
 
 	int opt;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -67,6 +92,14 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 			cfg->idle_timeout = (int)v;
 			break;
 		}
+		case 'M':
+			if (parse_bytes(optarg, &cfg->max_message) != 0 || cfg->max_message == 0)
+				bad_usage("--max-message takes a positive number of bytes, not", optarg);
+			break;
+		case 'Q':
+			if (parse_bytes(optarg, &cfg->quota) != 0)
+				bad_usage("--quota takes a number of bytes (0: unlimited), not", optarg);
+			break;
 		case 'h': usage(stdout, 0); break;
 		default: usage(stderr, EX_USAGE);
 		}

@@ -15,6 +15,8 @@ struct server_config {
 	int foreground;
 	int register_rpcbind;
 	int idle_timeout;       /* seconds a connection may sit idle */
+	unsigned long long max_message; /* bytes; --max-message, default 50 MiB */
+	unsigned long long quota;       /* bytes per mailbox; 0: unlimited */
 };
 
 /* Parses argv into *cfg; prints usage and exits 64 on bad usage. */

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "dispatch.h"
 #include "log.h"
+#include "mailstore.h"
 #include "procs.h"
 #include "session.h"
 
@@ -105,6 +106,7 @@ void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 	const char *name = proc ? proc->name : num_name;
 
 	struct caller caller;
+	memset(&caller, 0, sizeof(caller));
 	char principal[512];
 	if (authenticate(rq, xprt, &caller, principal, sizeof(principal), name) != 0)
 		return;
@@ -131,6 +133,9 @@ void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 		svcerr_decode(xprt);
 		goto cleanup;
 	}
+	/* The owner's first call creates the mailbox; a disabled one is refused. */
+	if (caller.mailbox_status == MR_OK)
+		caller.mailbox_status = mailstore_ensure_mailbox(caller.mailbox);
 	if (proc->needs_mailbox && caller.mailbox_status != MR_OK)
 		*(mr_status *)res = caller.mailbox_status;
 	else
@@ -138,8 +143,9 @@ void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 
 	mr_status status = *(mr_status *)res;
 	int sent = svc_sendreply(xprt, proc->xdr_res, res);
-	log_info("call proc=%s principal=%s mailbox=%s level=%s peer=%s result=%s%s", name,
+	log_info("call proc=%s principal=%s mailbox=%s level=%s peer=%s%s%s result=%s%s", name,
 		 principal, caller.mailbox[0] ? caller.mailbox : "-", level, peer,
+		 caller.target[0] ? " " : "", caller.target,
 		 status == MR_OK ? "OK" : status_text(status), sent ? "" : " (reply not sent)");
 	xdr_free(proc->xdr_res, res);
 cleanup:

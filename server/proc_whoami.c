@@ -6,7 +6,7 @@
 #include "config.h"
 #include "procs.h"
 
-void proc_whoami(const struct caller *caller, void *args, void *res_)
+void proc_whoami(struct caller *caller, void *args, void *res_)
 {
 	(void)args;
 	mr_whoami_res *res = res_;

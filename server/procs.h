@@ -13,6 +13,8 @@
 #include "mailrpc_prot.h"
 
 struct caller {
+	char target[160];       /* what the call touched, for the log line;
+	                           handlers fill it (target_set) */
 	const char *principal;  /* Kerberos principal, display form */
 	const char *mailbox;    /* "" when mailbox_status != MR_OK */
 	int mailbox_status;     /* MR_OK, MR_ERR_FOREIGN or MR_ERR_NOMAILBOX */
@@ -20,7 +22,11 @@ struct caller {
 	time_t expires;         /* end of the context's Kerberos lifetime */
 };
 
-typedef void (*proc_handler)(const struct caller *caller, void *args, void *res);
+typedef void (*proc_handler)(struct caller *caller, void *args, void *res);
+
+/* Records what a call touched ("folder=Inbox id=42") for the log. */
+void target_set(struct caller *caller, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 struct proc_def {
 	rpcproc_t num;
@@ -30,13 +36,35 @@ struct proc_def {
 	xdrproc_t xdr_res;
 	size_t res_size;
 	proc_handler handler;
-	int needs_mailbox;      /* refuse with mailbox_status when unmapped */
+	int needs_mailbox;      /* refuse when the caller has no usable mailbox */
 };
 
 /* NULL for an unknown procedure number. */
 const struct proc_def *procs_find(rpcproc_t num);
 
-/* Handlers, one file each. */
-void proc_whoami(const struct caller *caller, void *args, void *res);
+/* Handlers, by file. */
+void proc_whoami(struct caller *caller, void *args, void *res);
+/* proc_folders.c */
+void proc_folder_list(struct caller *caller, void *args, void *res);
+void proc_folder_create(struct caller *caller, void *args, void *res);
+void proc_folder_rename(struct caller *caller, void *args, void *res);
+void proc_folder_delete(struct caller *caller, void *args, void *res);
+/* proc_read.c */
+void proc_msg_list(struct caller *caller, void *args, void *res);
+void proc_msg_search(struct caller *caller, void *args, void *res);
+void proc_msg_info(struct caller *caller, void *args, void *res);
+void proc_msg_fetch(struct caller *caller, void *args, void *res);
+/* proc_upload.c */
+void proc_upload_begin(struct caller *caller, void *args, void *res);
+void proc_upload_append(struct caller *caller, void *args, void *res);
+void proc_upload_status(struct caller *caller, void *args, void *res);
+void proc_upload_abort(struct caller *caller, void *args, void *res);
+void proc_upload_commit_append(struct caller *caller, void *args, void *res);
+void proc_upload_commit_submit(struct caller *caller, void *args, void *res);
+/* proc_change.c */
+void proc_msg_move(struct caller *caller, void *args, void *res);
+void proc_msg_copy(struct caller *caller, void *args, void *res);
+void proc_msg_delete(struct caller *caller, void *args, void *res);
+void proc_msg_flags(struct caller *caller, void *args, void *res);
 
 #endif

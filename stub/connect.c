@@ -159,6 +159,9 @@ int mailrpc_connect(const struct mailrpc_options *opts, struct mailrpc **conn_r,
 		snprintf(conn->principal, sizeof(conn->principal), "mailrpc@%s", host);
 	if (opts->ccache)
 		snprintf(conn->ccache, sizeof(conn->ccache), "%s", opts->ccache);
+	if (opts->state_dir)
+		snprintf(conn->state_dir, sizeof(conn->state_dir), "%s", opts->state_dir);
+	snprintf(conn->server, sizeof(conn->server), "%s", opts->server);
 
 	status = open_socket(host, port, conn->timeout, &fd, &ss, &ss_len, err);
 	if (status != MAILRPC_OK)

@@ -24,6 +24,21 @@ int mr_fail(struct mailrpc_error *err, int status, const char *fmt, ...)
 	return status;
 }
 
+void mr_annotate(struct mailrpc_error *err, const char *fmt, ...)
+{
+	if (err == NULL)
+		return;
+	size_t used = strlen(err->message);
+	if (used + 3 >= sizeof(err->message))
+		return;
+	snprintf(err->message + used, sizeof(err->message) - used, ": ");
+	used += 2;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->message + used, sizeof(err->message) - used, fmt, ap);
+	va_end(ap);
+}
+
 static void gss_text(int type, OM_uint32 code, char *buf, size_t len)
 {
 	OM_uint32 minor, more = 0;

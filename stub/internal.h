@@ -16,11 +16,17 @@ struct mailrpc {
 	int timeout;
 	char principal[512];   /* service principal, SERVICE@HOST */
 	char ccache[1024];     /* "" for the default cache */
+	char server[300];      /* HOST:PORT as given */
+	char state_dir[1024];  /* "" when uploads are not remembered */
 };
 
 /* Sets err (if not NULL) and returns status. printf-style message. */
 int mr_fail(struct mailrpc_error *err, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Appends ": <context>" to err's message (for "no such folder: X"). */
+void mr_annotate(struct mailrpc_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Builds a fresh security context on conn, replacing any old one. */
 int mr_context_establish(struct mailrpc *conn, struct mailrpc_error *err);

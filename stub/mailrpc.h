@@ -18,6 +18,9 @@
 #ifndef MAILRPC_H
 #define MAILRPC_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -44,6 +47,14 @@ enum mailrpc_status {
 	MAILRPC_E_BUSY = 10,
 	MAILRPC_E_DENIED = 11,
 	MAILRPC_E_DISABLED = 12,
+	MAILRPC_E_NOFOLDER = 13,
+	MAILRPC_E_NOMESSAGE = 14,
+	MAILRPC_E_NOUPLOAD = 15,  /* upload finished, expired, or not yours */
+	MAILRPC_E_BADNAME = 16,   /* folder name not allowed */
+	MAILRPC_E_NORCPT = 17,    /* unknown recipient: nothing was delivered */
+	MAILRPC_E_MISMATCH = 18,  /* upload size or SHA-256 differs from announced */
+	MAILRPC_E_OFFSET = 19,    /* upload offset is not the bytes received */
+	MAILRPC_E_WELLKNOWN = 20, /* well-known folders cannot be renamed/deleted */
 	/* Failures found on the client side. */
 	MAILRPC_E_USAGE = 100,    /* bad argument to a libmailrpc function */
 	MAILRPC_E_CONNECT = 101,  /* TCP connection could not be made */
@@ -52,7 +63,9 @@ enum mailrpc_status {
 	MAILRPC_E_AUTH = 104,     /* Kerberos authentication failed */
 	MAILRPC_E_TOOWEAK = 105,  /* server requires a higher level */
 	MAILRPC_E_RPC = 106,      /* connection lost, timeout, protocol error */
-	MAILRPC_E_NOMEM = 107
+	MAILRPC_E_NOMEM = 107,
+	MAILRPC_E_IO = 108,       /* reading or writing a local file failed */
+	MAILRPC_E_CORRUPT = 109   /* downloaded bytes do not match the server's SHA-256 */
 };
 
 struct mailrpc_error {
@@ -66,6 +79,8 @@ struct mailrpc_options {
 	const char *principal; /* service, "SERVICE@HOST"; NULL: "mailrpc@HOST" */
 	const char *ccache;    /* Kerberos credential cache; NULL: the default */
 	int timeout;           /* seconds to wait for each reply; 0 means 60 */
+	const char *state_dir; /* where unfinished uploads are remembered so that
+	                          the same put/send resumes; NULL: not remembered */
 };
 
 struct mailrpc;
@@ -91,6 +106,169 @@ struct mailrpc_whoami {
 };
 
 int mailrpc_whoami(struct mailrpc *conn, struct mailrpc_whoami *who_r, struct mailrpc_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Folders.  Paths use "/" between levels; names may contain spaces.   */
+
+struct mailrpc_folder {
+	char path[256];
+	uint64_t total;        /* messages */
+	uint64_t unread;
+	uint64_t size;         /* bytes */
+	int well_known;        /* Inbox, Drafts, Outbox, Sent Items, Deleted Items */
+};
+
+/* Every folder, in path order.  *folders_r is one malloc'd array: free(). */
+int mailrpc_folders(struct mailrpc *conn, struct mailrpc_folder **folders_r, size_t *count_r,
+		    struct mailrpc_error *err);
+/* The parent must exist. */
+int mailrpc_folder_create(struct mailrpc *conn, const char *path, struct mailrpc_error *err);
+/* Renames or moves a folder with its subfolders. */
+int mailrpc_folder_rename(struct mailrpc *conn, const char *from, const char *to,
+			  struct mailrpc_error *err);
+/* A folder with messages or subfolders is refused unless recursive. */
+int mailrpc_folder_delete(struct mailrpc *conn, const char *path, int recursive,
+			  struct mailrpc_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Message summaries.                                                  */
+
+enum mailrpc_flag {
+	MAILRPC_FLAG_SEEN = 1,
+	MAILRPC_FLAG_FLAGGED = 2,
+	MAILRPC_FLAG_ANSWERED = 4,
+	MAILRPC_FLAG_DRAFT = 8
+};
+
+struct mailrpc_summary {
+	uint64_t id;
+	char folder[256];
+	unsigned flags;            /* enum mailrpc_flag bits */
+	uint64_t size;             /* bytes */
+	int64_t received;          /* unix seconds, when the server stored it */
+	unsigned char sha256[32];  /* of the message bytes */
+	/* Headers decoded to UTF-8 (RFC 2047); never NULL, "" when absent. */
+	char *from, *to, *cc, *subject, *date, *message_id;
+};
+
+struct mailrpc_msglist {
+	size_t count;
+	struct mailrpc_summary *items;
+	uint64_t total;            /* entries matching (search: found so far) */
+	int more;                  /* entries exist after these */
+};
+
+/* Frees a list and its strings; sets *list to NULL. */
+void mailrpc_msglist_free(struct mailrpc_msglist **list);
+
+enum mailrpc_sort {
+	MAILRPC_SORT_ID = 0,
+	MAILRPC_SORT_DATE = 1,     /* received time */
+	MAILRPC_SORT_SIZE = 2,
+	MAILRPC_SORT_FROM = 3,
+	MAILRPC_SORT_SUBJECT = 4
+};
+
+struct mailrpc_list_query {
+	const char *folder;        /* NULL: "Inbox" */
+	int sort;                  /* enum mailrpc_sort */
+	int descending;
+	int unread_only;
+	uint64_t offset;
+	unsigned limit;            /* 0: all */
+};
+
+/* Lists a folder; the library fetches as many server pages as needed. */
+int mailrpc_list(struct mailrpc *conn, const struct mailrpc_list_query *q,
+		 struct mailrpc_msglist **list_r, struct mailrpc_error *err);
+
+struct mailrpc_search_query {
+	const char *folder;        /* NULL or "": every folder */
+	/* Substrings, ASCII case-insensitive; NULL or "": any.  All must match. */
+	const char *from, *to, *subject, *body;
+	uint64_t offset;
+	unsigned limit;            /* 0: all */
+};
+
+/* Results in ascending id order. */
+int mailrpc_search(struct mailrpc *conn, const struct mailrpc_search_query *q,
+		   struct mailrpc_msglist **list_r, struct mailrpc_error *err);
+
+/* One message's summary (a list of one). */
+int mailrpc_info(struct mailrpc *conn, uint64_t id, struct mailrpc_msglist **list_r,
+		 struct mailrpc_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Changing messages.  Ids go one by one, each change durable on its   */
+/* own; on failure *done_r says how many ids succeeded first.          */
+
+int mailrpc_move(struct mailrpc *conn, const uint64_t *ids, size_t n, const char *folder,
+		 size_t *done_r, struct mailrpc_error *err);
+/* new_ids_r (may be NULL) receives the copies' ids, n entries. */
+int mailrpc_copy(struct mailrpc *conn, const uint64_t *ids, size_t n, const char *folder,
+		 uint64_t *new_ids_r, size_t *done_r, struct mailrpc_error *err);
+/* To Deleted Items; permanent when already there or when hard. */
+int mailrpc_delete(struct mailrpc *conn, const uint64_t *ids, size_t n, int hard,
+		   size_t *done_r, struct mailrpc_error *err);
+/* Sets, then clears, flag bits on all ids in one transaction (all or none). */
+int mailrpc_set_flags(struct mailrpc *conn, const uint64_t *ids, size_t n, unsigned set,
+		      unsigned clear, struct mailrpc_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Moving message bytes, in chunks of at most the server's max_chunk. */
+
+/* Called after each chunk; total is the message size. */
+typedef void (*mailrpc_progress_fn)(uint64_t done, uint64_t total, void *ctx);
+
+/* One chunk: up to len bytes from offset.  size_r and sha256_r (32 bytes)
+ * describe the whole message; either may be NULL. */
+int mailrpc_fetch(struct mailrpc *conn, uint64_t id, uint64_t offset, void *buf, size_t len,
+		  size_t *got_r, uint64_t *size_r, unsigned char *sha256_r,
+		  struct mailrpc_error *err);
+
+/*
+ * Writes message id to fd and checks it against the server's SHA-256.
+ * resume: fd is a regular file opened read-write holding the start of an
+ * earlier download; the download continues after its last byte, and the
+ * check covers the whole file.  Otherwise writing starts at byte 0 (fd may
+ * be a pipe).  progress may be NULL.
+ */
+int mailrpc_download(struct mailrpc *conn, uint64_t id, int fd, int resume,
+		     mailrpc_progress_fn progress, void *ctx, struct mailrpc_error *err);
+
+/*
+ * Stores everything readable from fd (file or pipe) as a new message in
+ * folder, with the given flags.  Uploads in chunks; with opts.state_dir set,
+ * an interrupted put of the same bytes resumes where it stopped.
+ */
+int mailrpc_put(struct mailrpc *conn, const char *folder, int fd, unsigned flags,
+		mailrpc_progress_fn progress, void *ctx, uint64_t *id_r, struct mailrpc_error *err);
+
+/*
+ * Sends everything readable from fd to local recipients (mailbox names):
+ * each gets it in their Inbox, and a copy goes to your Sent Items, all in
+ * one transaction.  An unknown recipient fails the whole send
+ * (MAILRPC_E_NORCPT, named in the message) and nobody gets anything.
+ */
+int mailrpc_send(struct mailrpc *conn, const char *const *rcpts, size_t n, int fd,
+		 mailrpc_progress_fn progress, void *ctx, uint64_t *sent_id_r,
+		 struct mailrpc_error *err);
+
+/* The building blocks of put and send, for clients that manage uploads. */
+int mailrpc_upload_begin(struct mailrpc *conn, uint64_t size, const unsigned char *sha256,
+			 uint64_t *upload_r, struct mailrpc_error *err);
+/* On MAILRPC_E_OFFSET, *received_r still says where to resume. */
+int mailrpc_upload_append(struct mailrpc *conn, uint64_t upload, uint64_t offset,
+			  const void *data, size_t len, uint64_t *received_r,
+			  struct mailrpc_error *err);
+int mailrpc_upload_status(struct mailrpc *conn, uint64_t upload, uint64_t *received_r,
+			  uint64_t *size_r, struct mailrpc_error *err);
+int mailrpc_upload_abort(struct mailrpc *conn, uint64_t upload, struct mailrpc_error *err);
+int mailrpc_upload_commit_append(struct mailrpc *conn, uint64_t upload, const char *folder,
+				 unsigned flags, uint64_t *id_r, struct mailrpc_error *err);
+int mailrpc_upload_commit_submit(struct mailrpc *conn, uint64_t upload,
+				 const char *const *rcpts, size_t n, uint64_t *sent_id_r,
+				 struct mailrpc_error *err);
 
 /* "auth", "integrity", "privacy" (or "unknown"). */
 const char *mailrpc_level_name(int level);

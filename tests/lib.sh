@@ -70,19 +70,25 @@ kinit_as() {
 }
 
 # start_server [mailrpcd flags...]: sets PORT, SERVER_PID, SERVER_LOG.
+# A port taken between choosing and binding is retried with another.
 start_server() {
-	PORT=$(free_port)
-	SERVER_LOG=$T/mailrpcd.$PORT.log
-	"$BIN/bin/mailrpcd" --listen "127.0.0.1:$PORT" --store "$T/store" --keytab "$KEYTAB" \
-		--principal mailrpc@localhost --foreground "$@" >"$SERVER_LOG" 2>&1 &
-	SERVER_PID=$!
-	PIDS+=("$SERVER_PID")
-	if ! wait_for 100 grep -q "listening on" "$SERVER_LOG"; then
-		cat "$SERVER_LOG"
-		echo "FAIL setup: mailrpcd did not start"
-		exit 1
-	fi
-	export MAILRPC_SERVER=localhost:$PORT
+	local attempt
+	for attempt in 1 2 3; do
+		PORT=$(free_port)
+		SERVER_LOG=$T/mailrpcd.$PORT.log
+		"$BIN/bin/mailrpcd" --listen "127.0.0.1:$PORT" --store "$T/store" --keytab "$KEYTAB" \
+			--principal mailrpc@localhost --foreground "$@" >"$SERVER_LOG" 2>&1 &
+		SERVER_PID=$!
+		PIDS+=("$SERVER_PID")
+		if wait_for 200 grep -q "listening on" "$SERVER_LOG"; then
+			export MAILRPC_SERVER=localhost:$PORT
+			return 0
+		fi
+		grep -q "cannot listen" "$SERVER_LOG" || break
+	done
+	sed 's/^/# /' "$SERVER_LOG"
+	echo "FAIL setup: mailrpcd did not start"
+	exit 1
 }
 
 stop_server() {

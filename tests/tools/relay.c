@@ -1,13 +1,16 @@
 /*
  * relay.c -- recording TCP relay for the "privacy really encrypts" test.
  *
- * Usage: relay LISTEN_PORT TARGET_HOST TARGET_PORT RECORD_FILE
+ * Usage: relay LISTEN_PORT TARGET_HOST TARGET_PORT RECORD_FILE [CUT_BYTES]
  *
  * Listens on 127.0.0.1:LISTEN_PORT (0 = pick a free port), prints exactly
  * one line "port N" on stdout, then forwards every accepted connection to
  * TARGET_HOST:TARGET_PORT.  Every byte received from either side is
  * appended to RECORD_FILE before it is forwarded, so a test can grep the
  * recording for plaintext that must not be on the wire.
+ * With CUT_BYTES, each connection is cut (both sides closed) once that
+ * many bytes have crossed it in either direction: a dropped link at a
+ * chosen point, for tests of interrupted transfers.
  *
  * Single process, one ppoll() loop, up to MAX_PAIRS connection pairs.
  * When either side of a pair closes or fails (including a target connect
@@ -46,12 +49,14 @@ struct dir {
 struct pair {
 	struct dir fwd;            /* client -> target */
 	struct dir back;           /* target -> client */
+	unsigned long long moved;  /* bytes read from either side */
 };
 
 struct relay {
 	int              lfd;      /* listening socket */
 	int              rfd;      /* record file */
 	struct addrinfo *target;   /* resolved once at startup */
+	unsigned long long cut;    /* cut a pair after this many bytes; 0: never */
 	struct pair      pairs[MAX_PAIRS];
 };
 
@@ -267,6 +272,7 @@ static void accept_one(struct relay *r)
 	p->fwd.src = p->back.dst = cfd;
 	p->fwd.dst = p->back.src = tfd;
 	p->fwd.len = p->fwd.off = p->back.len = p->back.off = 0;
+	p->moved = 0;
 }
 
 /* Unbuffered append, so the recording is complete even if we are killed. */
@@ -363,8 +369,18 @@ static void service_pairs(struct relay *r, struct pollfd *pfd)
 
 		if (p->fwd.src < 0)
 			continue;
+		/* A read fills an empty buffer, so growth is what was read. */
+		size_t fwd_before = p->fwd.len, back_before = p->back.len;
 		if (dir_service(r, &p->fwd, q) < 0 ||
-		    dir_service(r, &p->back, q + 2) < 0)
+		    dir_service(r, &p->back, q + 2) < 0) {
+			pair_close(p);
+			continue;
+		}
+		if (p->fwd.len > fwd_before)
+			p->moved += p->fwd.len - fwd_before;
+		if (p->back.len > back_before)
+			p->moved += p->back.len - back_before;
+		if (r->cut && p->moved >= r->cut)
 			pair_close(p);
 	}
 }
@@ -405,10 +421,10 @@ int main(int argc, char **argv)
 	sigset_t waitmask;
 	int port, rc = 1;
 
-	if (argc != 5 || (port = parse_port(argv[1], 1)) < 0 ||
+	if ((argc != 5 && argc != 6) || (port = parse_port(argv[1], 1)) < 0 ||
 	    parse_port(argv[3], 0) < 0) {
 		fprintf(stderr, "usage: " PROG
-		        " LISTEN_PORT TARGET_HOST TARGET_PORT RECORD_FILE\n");
+		        " LISTEN_PORT TARGET_HOST TARGET_PORT RECORD_FILE [CUT_BYTES]\n");
 		return 2;
 	}
 	/* Heap: the pair buffers take 16 MiB, too big for the stack. */
@@ -418,6 +434,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	r->lfd = r->rfd = -1;
+	r->cut = argc == 6 ? strtoull(argv[5], NULL, 10) : 0;
 	for (int i = 0; i < MAX_PAIRS; i++)
 		pair_reset(&r->pairs[i]);   /* calloc's 0 is a valid fd */
 

@@ -1,0 +1,58 @@
+/* mailstore.c -- per-process store handle and status mapping (see mailstore.h). */
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "mailstore.h"
+
+static store_t *store;
+static char ensured[STORE_NAME_MAX + 1];
+
+store_t *mailstore(void)
+{
+	if (store != NULL)
+		return store;
+	const struct server_config *cfg = config_get();
+	store_options_t opt;
+	store_options_init(&opt);
+	opt.max_message_size = cfg->max_message;
+	opt.default_quota = cfg->quota;
+	int st = store_open(cfg->store_dir, &opt, &store);
+	if (st != STORE_OK) {
+		log_warn("cannot open store %s: %s", cfg->store_dir, store_strerror(st));
+		store = NULL;
+	}
+	return store;
+}
+
+mr_status mailstore_ensure_mailbox(const char *mailbox)
+{
+	/* One connection normally serves one principal: remember the last. */
+	if (strcmp(ensured, mailbox) == 0)
+		return MR_OK;
+	store_t *st = mailstore();
+	if (st == NULL)
+		return MR_ERR_INTERNAL;
+	int rc = store_mailbox_ensure(st, mailbox);
+	if (rc != STORE_OK)
+		return mailstore_status(rc, MR_ERR_NOMAILBOX, MR_ERR_NOMAILBOX);
+	snprintf(ensured, sizeof(ensured), "%s", mailbox);
+	return MR_OK;
+}
+
+mr_status mailstore_status(int store_status, mr_status if_notfound, mr_status if_invalid)
+{
+	switch (store_status) {
+	case STORE_OK: return MR_OK;
+	case STORE_NOTFOUND: return if_notfound;
+	case STORE_EXISTS: return MR_ERR_EXISTS;
+	case STORE_NOTEMPTY: return MR_ERR_NOTEMPTY;
+	case STORE_INVALID: return if_invalid;
+	case STORE_TOOBIG: return MR_ERR_TOOBIG;
+	case STORE_QUOTA: return MR_ERR_QUOTA;
+	case STORE_DENIED: return MR_ERR_WELLKNOWN;
+	case STORE_BUSY: return MR_ERR_BUSY;
+	case STORE_DISABLED: return MR_ERR_DISABLED;
+	default: return MR_ERR_INTERNAL;
+	}
+}

@@ -1,0 +1,141 @@
+/*
+ * proc_upload.c -- UPLOAD_*: a message's bytes arrive in chunks into an
+ * upload kept in the store (so an interrupted upload resumes, even after
+ * a restart), then one commit files it (append) or delivers it (submit).
+ */
+#include <string.h>
+
+#include "identity.h"
+#include "mailstore.h"
+#include "procs.h"
+
+static mr_status upload_status(int st)
+{
+	return mailstore_status(st, MR_ERR_NOUPLOAD, MR_ERR_INVALID);
+}
+
+static void state_set(mr_upload_res *res, uint64_t upload, uint64_t received, uint64_t size)
+{
+	res->mr_upload_res_u.state.upload = upload;
+	res->mr_upload_res_u.state.received = received;
+	res->mr_upload_res_u.state.size = size;
+}
+
+void proc_upload_begin(struct caller *caller, void *args_, void *res_)
+{
+	mr_upload_begin_args *args = args_;
+	mr_upload_res *res = res_;
+	uint64_t upload = 0;
+	int st = store_upload_begin(mailstore(), caller->mailbox, args->size,
+				    (const unsigned char *)args->sha256, &upload);
+	target_set(caller, "upload=%llu size=%llu", (unsigned long long)upload,
+		   (unsigned long long)args->size);
+	res->status = upload_status(st);
+	if (st == STORE_OK)
+		state_set(res, upload, 0, args->size);
+}
+
+void proc_upload_status(struct caller *caller, void *args_, void *res_)
+{
+	mr_upload_ref *args = args_;
+	mr_upload_res *res = res_;
+	uint64_t received = 0, size = 0;
+	target_set(caller, "upload=%llu", (unsigned long long)args->upload);
+	int st = store_upload_status(mailstore(), caller->mailbox, args->upload, &received, &size);
+	res->status = upload_status(st);
+	if (st == STORE_OK)
+		state_set(res, args->upload, received, size);
+}
+
+void proc_upload_append(struct caller *caller, void *args_, void *res_)
+{
+	mr_upload_append_args *args = args_;
+	mr_upload_res *res = res_;
+	uint64_t received = 0, size = 0;
+	target_set(caller, "upload=%llu offset=%llu len=%u", (unsigned long long)args->upload,
+		   (unsigned long long)args->offset, args->data.data_len);
+	int st = store_upload_append(mailstore(), caller->mailbox, args->upload, args->offset,
+				     args->data.data_val, args->data.data_len, &received);
+	if (st == STORE_INVALID && args->offset != received) {
+		/* Out of step (say, a reply lost on a bad link): tell where to resume. */
+		store_upload_status(mailstore(), caller->mailbox, args->upload, &received, &size);
+		res->status = MR_ERR_OFFSET;
+		state_set(res, args->upload, received, size);
+		return;
+	}
+	res->status = upload_status(st);
+	if (st == STORE_OK) {
+		store_upload_status(mailstore(), caller->mailbox, args->upload, &received, &size);
+		state_set(res, args->upload, received, size);
+	}
+}
+
+void proc_upload_abort(struct caller *caller, void *args_, void *res_)
+{
+	mr_upload_ref *args = args_;
+	mr_res *res = res_;
+	target_set(caller, "upload=%llu", (unsigned long long)args->upload);
+	res->status = upload_status(store_upload_abort(mailstore(), caller->mailbox, args->upload));
+}
+
+void proc_upload_commit_append(struct caller *caller, void *args_, void *res_)
+{
+	mr_commit_append_args *args = args_;
+	mr_id_res *res = res_;
+	uint64_t id = 0;
+	store_folder_info_t folder;
+	target_set(caller, "upload=%llu folder=\"%s\"", (unsigned long long)args->upload, args->folder);
+
+	if (args->flags & ~(unsigned)STORE_FLAGS_ALL) {
+		res->status = MR_ERR_INVALID;
+		return;
+	}
+	/* Name the folder's trouble first: the store's "not found" and
+	 * "invalid" would not say whether the folder or the upload is meant. */
+	int st = store_folder_get(mailstore(), caller->mailbox, args->folder, &folder);
+	if (st != STORE_OK) {
+		res->status = mailstore_status(st, MR_ERR_NOFOLDER, MR_ERR_BADNAME);
+		return;
+	}
+	st = store_upload_commit_append(mailstore(), caller->mailbox, args->upload, args->folder,
+					args->flags, &id);
+	res->status = mailstore_status(st, MR_ERR_NOUPLOAD, MR_ERR_MISMATCH);
+	if (st == STORE_OK) {
+		res->mr_id_res_u.id = id;
+		target_set(caller, "upload=%llu folder=\"%s\" id=%llu", (unsigned long long)args->upload,
+			   args->folder, (unsigned long long)id);
+	}
+}
+
+void proc_upload_commit_submit(struct caller *caller, void *args_, void *res_)
+{
+	mr_commit_submit_args *args = args_;
+	mr_submit_res *res = res_;
+	u_int n = args->rcpts.rcpts_len;
+	res->bad_rcpt = MR_NO_RCPT;
+	target_set(caller, "upload=%llu rcpts=%u", (unsigned long long)args->upload, n);
+
+	if (n == 0) {
+		res->status = MR_ERR_INVALID;
+		return;
+	}
+	for (u_int i = 0; i < n; i++) {
+		if (!identity_valid_mailbox(args->rcpts.rcpts_val[i])) {
+			res->status = MR_ERR_NORCPT;
+			res->bad_rcpt = i;
+			return;
+		}
+	}
+	uint64_t sent = 0;
+	size_t bad = (size_t)-1;
+	int st = store_upload_commit_submit(mailstore(), caller->mailbox, args->upload,
+					    (const char *const *)args->rcpts.rcpts_val, n, &sent, &bad);
+	res->status = mailstore_status(st, bad < n ? MR_ERR_NORCPT : MR_ERR_NOUPLOAD, MR_ERR_MISMATCH);
+	if (bad < n)
+		res->bad_rcpt = (u_int)bad;
+	if (st == STORE_OK) {
+		res->sent_id = sent;
+		target_set(caller, "upload=%llu rcpts=%u sent_id=%llu", (unsigned long long)args->upload,
+			   n, (unsigned long long)sent);
+	}
+}

@@ -1,0 +1,119 @@
+/*
+ * upload.c -- the UPLOAD_* building blocks: begin, append a chunk, ask
+ * where an upload stands, abort, and commit as an append or a submit.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int upload_call(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args,
+		       uint64_t upload, uint64_t *received_r, uint64_t *size_r,
+		       struct mailrpc_error *err)
+{
+	mr_upload_res res;
+	memset(&res, 0, sizeof(res));
+	int status = mr_call(conn, proc, xargs, args, (xdrproc_t)xdr_mr_upload_res, &res, err);
+	if (status == MAILRPC_OK || status == MAILRPC_E_OFFSET) {
+		if (received_r)
+			*received_r = res.mr_upload_res_u.state.received;
+		if (size_r)
+			*size_r = res.mr_upload_res_u.state.size;
+	}
+	if (status == MAILRPC_E_NOUPLOAD)
+		mr_annotate(err, "%llu", (unsigned long long)upload);
+	xdr_free((xdrproc_t)xdr_mr_upload_res, &res);
+	return status;
+}
+
+int mailrpc_upload_begin(struct mailrpc *conn, uint64_t size, const unsigned char *sha256,
+			 uint64_t *upload_r, struct mailrpc_error *err)
+{
+	*upload_r = 0;
+	if (conn == NULL || sha256 == NULL)
+		return mr_fail(err, MAILRPC_E_USAGE, "mailrpc_upload_begin: no connection or digest");
+	mr_upload_begin_args args = {.size = size};
+	memcpy(args.sha256, sha256, sizeof(args.sha256));
+	mr_upload_res res;
+	memset(&res, 0, sizeof(res));
+	int status = mr_call(conn, MR_UPLOAD_BEGIN, (xdrproc_t)xdr_mr_upload_begin_args, &args,
+			     (xdrproc_t)xdr_mr_upload_res, &res, err);
+	if (status == MAILRPC_OK)
+		*upload_r = res.mr_upload_res_u.state.upload;
+	xdr_free((xdrproc_t)xdr_mr_upload_res, &res);
+	return status;
+}
+
+int mailrpc_upload_append(struct mailrpc *conn, uint64_t upload, uint64_t offset,
+			  const void *data, size_t len, uint64_t *received_r,
+			  struct mailrpc_error *err)
+{
+	if (conn == NULL || len > MAILRPC_CHUNK_MAX)
+		return mr_fail(err, MAILRPC_E_USAGE, "mailrpc_upload_append: at most %d bytes a chunk",
+			       MAILRPC_CHUNK_MAX);
+	mr_upload_append_args args = {.upload = upload, .offset = offset,
+				      .data = {.data_len = (u_int)len, .data_val = (char *)data}};
+	return upload_call(conn, MR_UPLOAD_APPEND, (xdrproc_t)xdr_mr_upload_append_args, &args,
+			   upload, received_r, NULL, err);
+}
+
+int mailrpc_upload_status(struct mailrpc *conn, uint64_t upload, uint64_t *received_r,
+			  uint64_t *size_r, struct mailrpc_error *err)
+{
+	mr_upload_ref args = {.upload = upload};
+	return upload_call(conn, MR_UPLOAD_STATUS, (xdrproc_t)xdr_mr_upload_ref, &args, upload,
+			   received_r, size_r, err);
+}
+
+int mailrpc_upload_abort(struct mailrpc *conn, uint64_t upload, struct mailrpc_error *err)
+{
+	mr_upload_ref args = {.upload = upload};
+	mr_res res = {0};
+	int status = mr_call(conn, MR_UPLOAD_ABORT, (xdrproc_t)xdr_mr_upload_ref, &args,
+			     (xdrproc_t)xdr_mr_res, &res, err);
+	if (status == MAILRPC_E_NOUPLOAD)
+		mr_annotate(err, "%llu", (unsigned long long)upload);
+	return status;
+}
+
+int mailrpc_upload_commit_append(struct mailrpc *conn, uint64_t upload, const char *folder,
+				 unsigned flags, uint64_t *id_r, struct mailrpc_error *err)
+{
+	*id_r = 0;
+	mr_commit_append_args args = {.upload = upload, .folder = (char *)folder, .flags = flags};
+	mr_id_res res;
+	memset(&res, 0, sizeof(res));
+	int status = mr_call(conn, MR_UPLOAD_COMMIT_APPEND, (xdrproc_t)xdr_mr_commit_append_args,
+			     &args, (xdrproc_t)xdr_mr_id_res, &res, err);
+	if (status == MAILRPC_OK)
+		*id_r = res.mr_id_res_u.id;
+	else if (status == MAILRPC_E_NOFOLDER || status == MAILRPC_E_BADNAME)
+		mr_annotate(err, "%s", folder);
+	xdr_free((xdrproc_t)xdr_mr_id_res, &res);
+	return status;
+}
+
+int mailrpc_upload_commit_submit(struct mailrpc *conn, uint64_t upload, const char *const *rcpts,
+				 size_t n, uint64_t *sent_id_r, struct mailrpc_error *err)
+{
+	*sent_id_r = 0;
+	if (conn == NULL || n == 0 || n > MAILRPC_RCPT_MAX)
+		return mr_fail(err, MAILRPC_E_USAGE, "a message goes to 1 to %d recipients",
+			       MAILRPC_RCPT_MAX);
+	mr_commit_submit_args args = {.upload = upload,
+				      .rcpts = {.rcpts_len = (u_int)n, .rcpts_val = (mr_name *)rcpts}};
+	mr_submit_res res;
+	memset(&res, 0, sizeof(res));
+	int status = mr_call(conn, MR_UPLOAD_COMMIT_SUBMIT, (xdrproc_t)xdr_mr_commit_submit_args,
+			     &args, (xdrproc_t)xdr_mr_submit_res, &res, err);
+	if (status == MAILRPC_OK)
+		*sent_id_r = res.sent_id;
+	else if (res.bad_rcpt < n && err != NULL) {
+		char why[sizeof(err->message)];
+		snprintf(why, sizeof(why), "%s", status == MAILRPC_E_NORCPT ? "no such mailbox" : err->message);
+		mr_fail(err, status, "recipient %s: %s; nothing was delivered to anyone",
+			rcpts[res.bad_rcpt], why);
+	}
+	xdr_free((xdrproc_t)xdr_mr_submit_res, &res);
+	return status;
+}
