@@ -36,6 +36,8 @@ SERVER_SRCS := $(wildcard server/*.c)
 LIB_SRCS    := $(wildcard stub/*.c)
 CLIENT_SRCS := $(wildcard client/*.c)
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
+ADMIN_SRCS  := $(wildcard admin/*.c)
+DELIVER_SRCS := $(wildcard deliver/*.c)
 
 # The server reads the store's header; nothing else may.
 $(BUILD)/obj/server/%.o: ALL_CFLAGS += $(STORE_CFLAGS)
@@ -44,6 +46,8 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 MAILRPCD := $(BUILD)/bin/mailrpcd
 MAILRPC  := $(BUILD)/bin/mailrpc
+ADMIN    := $(BUILD)/bin/mailrpc-admin
+DELIVER  := $(BUILD)/bin/mailrpc-deliver
 LIBSO    := $(BUILD)/lib/libmailrpc.so.$(VERSION)
 TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS))
@@ -85,15 +89,29 @@ $(LIBSO): $(call obj,$(LIB_SRCS) $(COMMON_SRCS)) $(GEN_OBJS)
 	ln -sf libmailrpc.so.$(VERSION) $(BUILD)/lib/libmailrpc.so.$(SONAME_MAJOR)
 	ln -sf libmailrpc.so.$(VERSION) $(BUILD)/lib/libmailrpc.so
 
+# Local administration works on the store directly, like kadmin.local.
+$(BUILD)/obj/admin/%.o: ALL_CFLAGS += $(STORE_CFLAGS)
+$(ADMIN): $(call obj,$(ADMIN_SRCS) $(STORE_SRCS) $(COMMON_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The local delivery agent writes the store directly, like the server.
+$(BUILD)/obj/deliver/%.o: ALL_CFLAGS += $(STORE_CFLAGS)
+$(DELIVER): $(call obj,$(DELIVER_SRCS) $(STORE_SRCS) $(COMMON_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
 # The CLI uses only the public API, through the shared library.
 $(MAILRPC): $(call obj,$(CLIENT_SRCS)) $(LIBSO)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(call obj,$(CLIENT_SRCS)) \
 		-L$(BUILD)/lib -lmailrpc -Wl,-rpath,'$$ORIGIN/../lib' $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/tools/%.c $(LIBSO)
+# Test tools may use the public library and, to seed fixtures, the store.
+$(BUILD)/tests/%: tests/tools/%.c $(LIBSO) $(call obj,$(STORE_SRCS))
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< -L$(BUILD)/lib -lmailrpc \
+	$(CC) $(ALL_CFLAGS) $(STORE_CFLAGS) $(LDFLAGS) -o $@ $< $(call obj,$(STORE_SRCS)) \
+		-L$(BUILD)/lib -lmailrpc \
 		-Wl,-rpath,'$$ORIGIN/../lib' $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(call obj,$(STORE_SRCS))
@@ -105,6 +123,9 @@ check: deps
 	$(MAKE) all
 	$(MAKE) BUILD=build-san SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" all
 	tests/run --bin build --bin-san build-san
+
+bench: deps all
+	bench/run
 
 check-fast: all
 	tests/run --bin $(BUILD)

@@ -14,9 +14,11 @@
 #include "conn.h"
 #include "listener.h"
 #include "log.h"
+#include "mailstore.h"
 
 #define MAX_CHILDREN 1024   /* one per connection; more are turned away */
 #define STOP_GRACE_SECONDS 10
+#define MAINTENANCE_INTERVAL 3600
 
 static volatile int stop_requested;
 static pid_t children[MAX_CHILDREN];
@@ -163,7 +165,12 @@ void listener_run(int listen_fd)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	time_t next_maintenance = 0;
 	while (!stop_requested) {
+		if (time(NULL) >= next_maintenance) {
+			mailstore_maintain();
+			next_maintenance = time(NULL) + MAINTENANCE_INTERVAL;
+		}
 		struct pollfd p = {.fd = listen_fd, .events = POLLIN};
 		/* The timeout bounds how long a dead child waits to be reaped. */
 		int n = poll(&p, 1, 500);

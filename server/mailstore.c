@@ -25,6 +25,21 @@ store_t *mailstore(void)
 	return store;
 }
 
+void mailstore_maintain(void)
+{
+	store_t *st = NULL;
+	uint64_t expired = 0;
+	int rc = store_open(config_get()->store_dir, NULL, &st);
+	if (rc == STORE_OK)
+		rc = store_upload_expire(st, UPLOAD_MAX_AGE, &expired);
+	store_close(&st);
+	if (rc != STORE_OK)
+		log_warn("housekeeping: %s", store_strerror(rc));
+	else if (expired > 0)
+		log_info("housekeeping: forgot %llu unfinished upload(s) older than %d days",
+			 (unsigned long long)expired, UPLOAD_MAX_AGE / 86400);
+}
+
 mr_status mailstore_ensure_mailbox(const char *mailbox)
 {
 	/* One connection normally serves one principal: remember the last. */

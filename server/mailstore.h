@@ -22,6 +22,14 @@ store_t *mailstore(void);
 mr_status mailstore_ensure_mailbox(const char *mailbox);
 
 /*
+ * Housekeeping run by the parent process (hourly): forgets uploads left
+ * unfinished for UPLOAD_MAX_AGE.  Opens and closes its own handle, so no
+ * LMDB state is ever inherited by a connection process.
+ */
+#define UPLOAD_MAX_AGE (7 * 24 * 3600)
+void mailstore_maintain(void);
+
+/*
  * Store status to wire status.  What "not found" and "invalid" mean
  * depends on what the call named, so the handler says: e.g. a folder
  * call passes MR_ERR_NOFOLDER and MR_ERR_BADNAME.

@@ -28,6 +28,26 @@ check "privacy: marker never on the wire" test "$(on_wire privacy)" = no
 check "auth: marker readable on the wire (the test can fail)" test "$(on_wire auth)" = yes
 check "integrity: signed, not sealed: marker readable" test "$(on_wire integrity)" = yes
 
+# The same for mail itself, both directions: a body carrying the marker
+# goes up in UPLOAD_APPEND calls and comes back in MSG_FETCH replies.
+export XDG_CACHE_HOME=$T/cache
+printf 'Subject: secret\n\nThe password is %s-body.\n' "$MARKER" >"$T/secret.eml"
+# mail_on_wire LEVEL: puts and cats the message through the relay.
+mail_on_wire() {
+	: >"$T/wire"
+	local id
+	id=$(mailrpc -s "$RELAY" -l "$1" put Inbox "$T/secret.eml" 2>&1) || { echo "put failed: $id"; return; }
+	local up down
+	up=$(grep -caF "$MARKER-body" "$T/wire")
+	: >"$T/wire"
+	mailrpc -s "$RELAY" -l "$1" cat "$id" >"$T/secret.back" || { echo "cat failed"; return; }
+	cmp -s "$T/secret.eml" "$T/secret.back" || { echo "cat differs"; return; }
+	down=$(grep -caF "$MARKER-body" "$T/wire")
+	echo "up=$up down=$down"
+}
+check "privacy: message body never on the wire, either way" test "$(mail_on_wire privacy)" = "up=0 down=0"
+check "auth: message body readable both ways (the test can fail)" test "$(mail_on_wire auth)" = "up=1 down=1"
+
 # Non-GSS flavors: refused as too weak, whatever the server's minimum.
 out=$("$TOOLS/rawrpc" 127.0.0.1 "$PORT" authnone 1)
 check "AUTH_NONE WHOAMI refused as too weak" test "$out" = "rejected: RPC_AUTHERROR AUTH_TOOWEAK"
