@@ -53,7 +53,7 @@ TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS))
 
 .PHONY: all deps check check-fast check-san demo demo-stop install clean bench
-PRODUCT := $(MAILRPCD) $(MAILRPC) $(LIBSO)
+PRODUCT := $(MAILRPCD) $(MAILRPC) $(LIBSO) $(ADMIN) $(DELIVER)
 all: $(PRODUCT) $(TOOLS) $(UNIT_BINS)
 
 deps:
@@ -140,6 +140,8 @@ install: $(PRODUCT)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib \
 		$(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 $(MAILRPCD) $(DESTDIR)$(PREFIX)/sbin/mailrpcd
+	install -m 755 $(ADMIN) $(DESTDIR)$(PREFIX)/sbin/mailrpc-admin
+	install -m 755 $(DELIVER) $(DESTDIR)$(PREFIX)/sbin/mailrpc-deliver
 	install -m 755 $(MAILRPC) $(DESTDIR)$(PREFIX)/bin/mailrpc
 	install -m 755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libmailrpc.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libmailrpc.so.$(SONAME_MAJOR)

@@ -85,7 +85,7 @@ int cmd_put(struct cli *cli, int argc, char **argv)
 	struct mailrpc_error err;
 	uint64_t id;
 	int fd;
-	if (argc < 2 || argc > 3)
+	if (argc < 2 || argc > 3 || argv[1][0] == '-')
 		return cli_usage("put", "put FOLDER [FILE]");
 	if (open_input(argc, argv, 2, &fd) != 0)
 		return 1;
@@ -117,15 +117,19 @@ int cmd_send(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"to", required_argument, NULL, 't'},
+		{"from", required_argument, NULL, 'f'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *synopsis = "send --to USER[,USER...] [FILE]";
-	char *to = NULL, *rcpts[1000];
+	const char *synopsis = "send --to USER[,USER...] [--from MAILBOX] [FILE]";
+	char *to = NULL, *from = NULL, *rcpts[1000];
 	int opt, fd;
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (opt != 't')
+		if (opt == 't')
+			to = optarg;
+		else if (opt == 'f')
+			from = optarg;
+		else
 			return cli_usage("send", synopsis);
-		to = optarg;
 	}
 	size_t n = to ? split_rcpts(to, rcpts, sizeof(rcpts) / sizeof(rcpts[0])) : 0;
 	if (n == 0 || argc - optind > 1)
@@ -138,8 +142,8 @@ int cmd_send(struct cli *cli, int argc, char **argv)
 	struct mailrpc_error err;
 	struct cli_progress progress = {.label = "send"};
 	uint64_t sent_id;
-	if (mailrpc_send(cli->conn, (const char *const *)rcpts, n, fd, cli_progress, &progress,
-			 &sent_id, &err) != MAILRPC_OK)
+	if (mailrpc_send_as(cli->conn, from, (const char *const *)rcpts, n, fd, cli_progress,
+			    &progress, &sent_id, &err) != MAILRPC_OK)
 		return cli_report(&err);
 	if (cli->json)
 		return cli_print_json(json_pack("{s:I, s:i}", "sent_id", (json_int_t)sent_id,

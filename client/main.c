@@ -30,20 +30,22 @@ static const struct command commands[] = {
 	{"cat", cmd_cat, "ID: write a message, byte-exact, to standard output"},
 	{"get", cmd_get, "ID -o FILE [--resume]: download a message to a file"},
 	{"put", cmd_put, "FOLDER [FILE]: store a message (standard input without FILE)"},
-	{"send", cmd_send, "--to USER[,USER...] [FILE]: send a message to local users"},
+	{"send", cmd_send, "--to USER[,USER...] [--from MAILBOX] [FILE]: send to local users"},
 	{"mv", cmd_mv, "ID... FOLDER: move messages"},
 	{"cp", cmd_cp, "ID... FOLDER: copy messages"},
 	{"rm", cmd_rm, "[--hard] ID...: delete messages (to Deleted Items; --hard: permanently)"},
 	{"flag", cmd_flag, "ID... +seen|-seen|+flagged|-flagged|+answered|-answered|+draft|-draft..."},
 	{"search", cmd_search, "[FOLDER] [--from S] [--to S] [--subject S] [--body S]"},
+	{"acl", cmd_acl, "FOLDER [set PRINCIPAL RIGHTS | rm PRINCIPAL]: show or change rights"},
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: mailrpc [-s HOST:PORT] [-l auth|integrity|privacy] "
-		     "[--principal SERVICE@HOST] [--json] COMMAND [ARGS]\n\n"
+		     "[-m MAILBOX] [--principal SERVICE@HOST] [--json] COMMAND [ARGS]\n\n"
 		     "  -s HOST:PORT   server (default: $MAILRPC_SERVER)\n"
 		     "  -l LEVEL       protection of every call (default: privacy)\n"
+		     "  -m MAILBOX     work in another mailbox (\"public\": the public folders)\n"
 		     "  --principal P  the server's Kerberos service (default: mailrpc@HOST)\n"
 		     "  --json         machine-readable output\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -100,7 +102,16 @@ int cli_parse_id(const char *text, uint64_t *id_r)
 
 int cli_report(const struct mailrpc_error *err)
 {
-	fprintf(stderr, "mailrpc: %s\n", err->message);
+	/* Messages quote names people typed or mail carried: keep control
+	 * characters (a newline, an escape sequence) off the terminal. */
+	char line[sizeof(err->message)];
+	size_t i;
+	for (i = 0; err->message[i] && i < sizeof(line) - 1; i++) {
+		unsigned char c = (unsigned char)err->message[i];
+		line[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	line[i] = '\0';
+	fprintf(stderr, "mailrpc: %s\n", line);
 	return err->status == MAILRPC_E_USAGE ? EX_USAGE : 1;
 }
 
@@ -137,9 +148,10 @@ int main(int argc, char **argv)
 
 	int opt;
 	/* '+': options after the command belong to the command. */
-	while ((opt = getopt_long(argc, argv, "+s:l:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+s:l:m:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's': cli.opts.server = optarg; break;
+		case 'm': cli.opts.mailbox = optarg; break;
 		case 'l':
 			cli.opts.level = mailrpc_level_parse(optarg);
 			if (cli.opts.level == 0) {

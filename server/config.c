@@ -17,7 +17,7 @@ static void usage(FILE *out, int status)
 		"usage: mailrpcd --listen ADDR:PORT --store DIR --keytab FILE --principal SERVICE@HOST\n"
 		"                [--min-level auth|integrity|privacy] [--foreground] [--pidfile FILE]\n"
 		"                [--register] [--idle-timeout SECONDS] [--max-message BYTES]\n"
-		"                [--quota BYTES]\n");
+		"                [--quota BYTES] [--public-admin PRINCIPAL]...\n");
 	exit(status);
 }
 
@@ -61,6 +61,7 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 		{"idle-timeout", required_argument, NULL, 'i'},
 		{"max-message", required_argument, NULL, 'M'},
 		{"quota", required_argument, NULL, 'Q'},
+		{"public-admin", required_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -99,6 +100,11 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 		case 'Q':
 			if (parse_bytes(optarg, &cfg->quota) != 0)
 				bad_usage("--quota takes a number of bytes (0: unlimited), not", optarg);
+			break;
+		case 'A':
+			if (cfg->n_public_admins == (int)(sizeof(cfg->public_admins) / sizeof(cfg->public_admins[0])))
+				bad_usage("too many --public-admin principals", NULL);
+			cfg->public_admins[cfg->n_public_admins++] = optarg;
 			break;
 		case 'h': usage(stdout, 0); break;
 		default: usage(stderr, EX_USAGE);

@@ -17,6 +17,8 @@ struct server_config {
 	int idle_timeout;       /* seconds a connection may sit idle */
 	unsigned long long max_message; /* bytes; --max-message, default 50 MiB */
 	unsigned long long quota;       /* bytes per mailbox; 0: unlimited */
+	const char *public_admins[32];  /* --public-admin, repeatable */
+	int n_public_admins;
 };
 
 /* Parses argv into *cfg; prints usage and exits 64 on bad usage. */

@@ -54,7 +54,9 @@ int identity_mailbox(const char *principal, char *mailbox, size_t mailbox_len)
 		memcpy(mailbox, princ->data[0].data, princ->data[0].length);
 		mailbox[princ->data[0].length] = '\0';
 	}
-	status = identity_valid_mailbox(mailbox) ? MR_OK : MR_ERR_NOMAILBOX;
+	/* "public" names the public folders, never a person's mailbox. */
+	status = identity_valid_mailbox(mailbox) && strcmp(mailbox, "public") != 0 ? MR_OK
+										  : MR_ERR_NOMAILBOX;
 cleanup:
 	if (status != MR_OK)
 		mailbox[0] = '\0';

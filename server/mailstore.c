@@ -31,6 +31,8 @@ void mailstore_maintain(void)
 	uint64_t expired = 0;
 	int rc = store_open(config_get()->store_dir, NULL, &st);
 	if (rc == STORE_OK)
+		rc = store_mailbox_ensure_plain(st, "public");
+	if (rc == STORE_OK)
 		rc = store_upload_expire(st, UPLOAD_MAX_AGE, &expired);
 	store_close(&st);
 	if (rc != STORE_OK)

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authz.h"
 #include "mailstore.h"
 #include "procs.h"
 #include "summary.h"
@@ -23,13 +24,16 @@ void proc_msg_list(struct caller *caller, void *args_, void *res_)
 		.offset = args->offset,
 		.limit = clamp_limit(args->limit),
 	};
-	target_set(caller, "folder=\"%s\" offset=%llu", args->folder,
-		   (unsigned long long)args->offset);
+	target_set(caller, "mailbox=%s folder=\"%s\" offset=%llu", authz_mailbox(caller),
+		   args->folder, (unsigned long long)args->offset);
 	if (args->sort > MR_SORT_SUBJECT) {
 		res->status = MR_ERR_INVALID;
 		return;
 	}
-	int st = store_message_list(mailstore(), caller->mailbox, args->folder, &q, &list);
+	res->status = authz_folder(caller, args->folder, R_READ);
+	if (res->status != MR_OK)
+		return;
+	int st = store_message_list(mailstore(), authz_mailbox(caller), args->folder, &q, &list);
 	res->status = st == STORE_OK ? summary_page(list, &res->mr_msg_list_res_u.page)
 				     : mailstore_status(st, MR_ERR_NOFOLDER, MR_ERR_BADNAME);
 	store_msglist_free(&list);
@@ -49,8 +53,15 @@ void proc_msg_search(struct caller *caller, void *args_, void *res_)
 		.offset = args->offset,
 		.limit = clamp_limit(args->limit),
 	};
-	target_set(caller, "folder=\"%s\"", args->folder[0] ? args->folder : "*");
-	int st = store_message_search(mailstore(), caller->mailbox, &q, &list);
+	target_set(caller, "mailbox=%s folder=\"%s\"", authz_mailbox(caller),
+		   args->folder[0] ? args->folder : "*");
+	/* Across folders only in a mailbox one owns: results and counts from
+	 * folders a delegate cannot read must not even be hinted at. */
+	res->status = args->folder[0] ? authz_folder(caller, args->folder, R_READ)
+				      : authz_is_owner(caller) ? MR_OK : MR_ERR_INVALID;
+	if (res->status != MR_OK)
+		return;
+	int st = store_message_search(mailstore(), authz_mailbox(caller), &q, &list);
 	res->status = st == STORE_OK ? summary_page(list, &res->mr_msg_list_res_u.page)
 				     : mailstore_status(st, MR_ERR_NOFOLDER, MR_ERR_INVALID);
 	store_msglist_free(&list);
@@ -61,8 +72,11 @@ void proc_msg_info(struct caller *caller, void *args_, void *res_)
 	mr_id *id = args_;
 	mr_summary_res *res = res_;
 	store_msginfo_t *info = NULL;
-	target_set(caller, "id=%llu", (unsigned long long)*id);
-	int st = store_message_get(mailstore(), caller->mailbox, *id, &info);
+	target_set(caller, "mailbox=%s id=%llu", authz_mailbox(caller), (unsigned long long)*id);
+	res->status = authz_message(caller, *id, R_READ);
+	if (res->status != MR_OK)
+		return;
+	int st = store_message_get(mailstore(), authz_mailbox(caller), *id, &info);
 	if (st != STORE_OK)
 		res->status = mailstore_status(st, MR_ERR_NOMESSAGE, MR_ERR_INVALID);
 	else if (summary_from_store(info, &res->mr_summary_res_u.msg) != 0)
@@ -105,10 +119,13 @@ void proc_msg_fetch(struct caller *caller, void *args_, void *res_)
 	mr_fetch_res *res = res_;
 	mr_chunk *chunk = &res->mr_fetch_res_u.chunk;
 	unsigned length = args->length > MAILRPC_CHUNK_MAX ? MAILRPC_CHUNK_MAX : args->length;
-	target_set(caller, "id=%llu offset=%llu", (unsigned long long)args->id,
-		   (unsigned long long)args->offset);
-
-	int st = describe(caller->mailbox, args->id);
+	target_set(caller, "mailbox=%s id=%llu offset=%llu", authz_mailbox(caller),
+		   (unsigned long long)args->id, (unsigned long long)args->offset);
+	res->status = authz_message(caller, args->id, R_READ);
+	if (res->status != MR_OK)
+		return;
+	const char *mailbox = authz_mailbox(caller);
+	int st = describe(mailbox, args->id);
 	if (st != STORE_OK) {
 		res->status = mailstore_status(st, MR_ERR_NOMESSAGE, MR_ERR_INVALID);
 		return;
@@ -119,7 +136,7 @@ void proc_msg_fetch(struct caller *caller, void *args_, void *res_)
 		return;
 	}
 	size_t got = 0;
-	st = store_message_fetch(mailstore(), caller->mailbox, args->id, args->offset,
+	st = store_message_fetch(mailstore(), mailbox, args->id, args->offset,
 				 chunk->data.data_val, length, &got);
 	if (st != STORE_OK) {
 		/* An error result's arm is not freed by xdr_free: do it here. */

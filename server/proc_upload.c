@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "authz.h"
 #include "identity.h"
 #include "mailstore.h"
 #include "procs.h"
@@ -84,21 +85,29 @@ void proc_upload_commit_append(struct caller *caller, void *args_, void *res_)
 	mr_id_res *res = res_;
 	uint64_t id = 0;
 	store_folder_info_t folder;
-	target_set(caller, "upload=%llu folder=\"%s\"", (unsigned long long)args->upload, args->folder);
+	const char *mbox = authz_mailbox(caller);
+	target_set(caller, "upload=%llu mailbox=%s folder=\"%s\"", (unsigned long long)args->upload,
+		   mbox, args->folder);
 
 	if (args->flags & ~(unsigned)STORE_FLAGS_ALL) {
 		res->status = MR_ERR_INVALID;
 		return;
 	}
+	uint32_t need = R_INSERT | ((args->flags & STORE_FLAG_SEEN) ? R_SEEN : 0) |
+			((args->flags & ~STORE_FLAG_SEEN) ? R_WRITE : 0);
+	res->status = authz_folder(caller, args->folder, need);
+	if (res->status != MR_OK)
+		return;
 	/* Name the folder's trouble first: the store's "not found" and
 	 * "invalid" would not say whether the folder or the upload is meant. */
-	int st = store_folder_get(mailstore(), caller->mailbox, args->folder, &folder);
+	int st = store_folder_get(mailstore(), mbox, args->folder, &folder);
 	if (st != STORE_OK) {
 		res->status = mailstore_status(st, MR_ERR_NOFOLDER, MR_ERR_BADNAME);
 		return;
 	}
-	st = store_upload_commit_append(mailstore(), caller->mailbox, args->upload, args->folder,
-					args->flags, &id);
+	/* The upload is the caller's own; the message goes to the open mailbox. */
+	st = store_upload_commit_append_to(mailstore(), caller->mailbox, args->upload, mbox,
+					   args->folder, args->flags, &id);
 	res->status = mailstore_status(st, MR_ERR_NOUPLOAD, MR_ERR_MISMATCH);
 	if (st == STORE_OK) {
 		res->mr_id_res_u.id = id;
@@ -107,13 +116,31 @@ void proc_upload_commit_append(struct caller *caller, void *args_, void *res_)
 	}
 }
 
+/*
+ * Sending on behalf of another mailbox: the delegate needs "p" on its
+ * Outbox, and the message says who really sent it (RFC 5322 Sender:).
+ */
+static mr_status send_as(struct caller *caller, const char *from, uint64_t upload)
+{
+	if (!identity_valid_mailbox(from))
+		return MR_ERR_NORCPT;
+	mr_status status = authz_post(caller, from);
+	if (status != MR_OK)
+		return status;
+	char header[STORE_PRINCIPAL_MAX + 16];
+	snprintf(header, sizeof(header), "Sender: %s", caller->principal);
+	return mailstore_status(store_upload_prepend_header(mailstore(), caller->mailbox, upload, header),
+				MR_ERR_NOUPLOAD, MR_ERR_MISMATCH);
+}
+
 void proc_upload_commit_submit(struct caller *caller, void *args_, void *res_)
 {
 	mr_commit_submit_args *args = args_;
 	mr_submit_res *res = res_;
 	u_int n = args->rcpts.rcpts_len;
 	res->bad_rcpt = MR_NO_RCPT;
-	target_set(caller, "upload=%llu rcpts=%u", (unsigned long long)args->upload, n);
+	target_set(caller, "upload=%llu rcpts=%u%s%s", (unsigned long long)args->upload, n,
+		   args->from[0] ? " from=" : "", args->from);
 
 	if (n == 0) {
 		res->status = MR_ERR_INVALID;
@@ -126,10 +153,17 @@ void proc_upload_commit_submit(struct caller *caller, void *args_, void *res_)
 			return;
 		}
 	}
+	const char *from = args->from[0] ? args->from : caller->mailbox;
+	if (strcmp(from, caller->mailbox) != 0) {
+		res->status = send_as(caller, from, args->upload);
+		if (res->status != MR_OK)
+			return;
+	}
 	uint64_t sent = 0;
 	size_t bad = (size_t)-1;
-	int st = store_upload_commit_submit(mailstore(), caller->mailbox, args->upload,
-					    (const char *const *)args->rcpts.rcpts_val, n, &sent, &bad);
+	int st = store_upload_commit_submit_as(mailstore(), caller->mailbox, args->upload, from,
+					       (const char *const *)args->rcpts.rcpts_val, n, &sent,
+					       &bad);
 	res->status = mailstore_status(st, bad < n ? MR_ERR_NORCPT : MR_ERR_NOUPLOAD, MR_ERR_MISMATCH);
 	if (bad < n)
 		res->bad_rcpt = (u_int)bad;

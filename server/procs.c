@@ -55,6 +55,11 @@ static const struct proc_def table[] = {
 	     xdr_mr_batch_res, proc_msg_delete, 1),
 	PROC(MR_MSG_FLAGS, "MSG_FLAGS", mr_flags_args, xdr_mr_flags_args, mr_res, xdr_mr_res,
 	     proc_msg_flags, 1),
+	PROC(MR_MAILBOX_OPEN, "MAILBOX_OPEN", mr_name, xdr_mr_name, mr_res, xdr_mr_res,
+	     proc_mailbox_open, 1),
+	PROC(MR_ACL_GET, "ACL_GET", mr_path, xdr_mr_path, mr_acl_res, xdr_mr_acl_res, proc_acl_get, 1),
+	PROC(MR_ACL_SET, "ACL_SET", mr_acl_set_args, xdr_mr_acl_set_args, mr_res, xdr_mr_res,
+	     proc_acl_set, 1),
 };
 
 void target_set(struct caller *caller, const char *fmt, ...)

@@ -66,5 +66,9 @@ void proc_msg_move(struct caller *caller, void *args, void *res);
 void proc_msg_copy(struct caller *caller, void *args, void *res);
 void proc_msg_delete(struct caller *caller, void *args, void *res);
 void proc_msg_flags(struct caller *caller, void *args, void *res);
+/* proc_sharing.c */
+void proc_mailbox_open(struct caller *caller, void *args, void *res);
+void proc_acl_get(struct caller *caller, void *args, void *res);
+void proc_acl_set(struct caller *caller, void *args, void *res);
 
 #endif

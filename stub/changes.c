@@ -10,8 +10,6 @@
 
 #include "internal.h"
 
-/* folders.c.  TODO(owner): move this declaration to internal.h. */
-int mr_check_path(const char *path, struct mailrpc_error *err);
 
 /* Ids probed one by one to name the missing one after a failed FLAGS. */
 #define PROBE_MAX 32

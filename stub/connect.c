@@ -181,6 +181,8 @@ int mailrpc_connect(const struct mailrpc_options *opts, struct mailrpc **conn_r,
 	clnt_control(conn->clnt, CLSET_TIMEOUT, (char *)&tv);
 
 	status = mr_context_establish(conn, err);
+	if (status == MAILRPC_OK && opts->mailbox && opts->mailbox[0])
+		status = mailrpc_open_mailbox(conn, opts->mailbox, err);
 	if (status != MAILRPC_OK)
 		goto fail;
 	*conn_r = conn;

@@ -2,9 +2,13 @@
  * fetch.c -- reading a message in chunks: mailrpc_fetch for one chunk,
  * mailrpc_download for a whole message, resumable, checked against the
  * server's SHA-256 (the check covers bytes kept from an earlier attempt).
+ * Large messages come over several connections at once (fetch_parallel.c):
+ * one RPCSEC_GSS context carries one call at a time, and one stream of
+ * privacy calls keeps only about one core busy.
  */
 #include <errno.h>
 #include <openssl/evp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -59,15 +63,34 @@ static int write_all(int fd, const unsigned char *p, size_t n)
 	return 0;
 }
 
+int mr_sink_expect(const struct mr_sink *sink, uint64_t size, const unsigned char *sha256,
+		   struct mailrpc_error *err)
+{
+	if (size != sink->size || memcmp(sha256, sink->sha256, sizeof(sink->sha256)) != 0)
+		return mr_fail(err, MAILRPC_E_RPC,
+			       "the server described the message differently between chunks");
+	return MAILRPC_OK;
+}
+
+int mr_sink_write(struct mr_sink *sink, const void *buf, size_t len, struct mailrpc_error *err)
+{
+	if (write_all(sink->fd, buf, len) != 0)
+		return mr_fail(err, MAILRPC_E_IO, "cannot write the message: %s", strerror(errno));
+	EVP_DigestUpdate(sink->md, buf, len);
+	sink->offset += len;
+	if (sink->progress)
+		sink->progress(sink->offset, sink->size, sink->ctx);
+	return MAILRPC_OK;
+}
+
 /* Hashes what an earlier attempt left in fd; leaves fd at its end. */
-static int digest_existing(int fd, EVP_MD_CTX *md, uint64_t *have_r, struct mailrpc_error *err)
+static int digest_existing(struct mr_sink *sink, struct mailrpc_error *err)
 {
 	unsigned char buf[65536];
-	*have_r = 0;
-	if (lseek(fd, 0, SEEK_SET) < 0)
+	if (lseek(sink->fd, 0, SEEK_SET) < 0)
 		return mr_fail(err, MAILRPC_E_IO, "--resume needs a regular file: %s", strerror(errno));
 	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
+		ssize_t n = read(sink->fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -75,59 +98,107 @@ static int digest_existing(int fd, EVP_MD_CTX *md, uint64_t *have_r, struct mail
 				       strerror(errno));
 		if (n == 0)
 			return MAILRPC_OK;
-		EVP_DigestUpdate(md, buf, (size_t)n);
-		*have_r += (uint64_t)n;
+		EVP_DigestUpdate(sink->md, buf, (size_t)n);
+		sink->offset += (uint64_t)n;
 	}
+}
+
+/* Fetches and writes the chunk at sink->offset; the first one (first != 0)
+ * tells the message's size and digest, later ones must agree with it. */
+static int fetch_next(struct mailrpc *conn, uint64_t id, struct mr_sink *sink, unsigned char *buf,
+		      int first, struct mailrpc_error *err)
+{
+	size_t got = 0;
+	uint64_t size = 0;
+	unsigned char sha256[32];
+	int status = mailrpc_fetch(conn, id, sink->offset, buf, MAILRPC_CHUNK_MAX, &got, &size,
+				   sha256, err);
+	if (status != MAILRPC_OK)
+		return status;
+	if (first) {
+		sink->size = size;
+		memcpy(sink->sha256, sha256, sizeof(sha256));
+	} else if ((status = mr_sink_expect(sink, size, sha256, err)) != MAILRPC_OK) {
+		return status;
+	}
+	if (got == 0 && sink->offset < sink->size)
+		return mr_fail(err, MAILRPC_E_RPC, "server sent no data at offset %llu of %llu",
+			       (unsigned long long)sink->offset, (unsigned long long)sink->size);
+	return mr_sink_write(sink, buf, got, err);
+}
+
+/* Below this many chunks, extra connections cost more than they bring. */
+#define PARALLEL_MIN_CHUNKS 8
+#define STREAMS_MIN_DEFAULT 2
+#define STREAMS_MAX_DEFAULT 4
+#define STREAMS_MAX 16
+
+/*
+ * Connections per download: one per local core (each stream's unwrap keeps
+ * about one core busy), 2 to 4.  MAILRPC_DOWNLOAD_STREAMS overrides it
+ * (1 turns parallel downloads off, e.g. for measurements).
+ */
+static int download_streams(void)
+{
+	const char *v = getenv("MAILRPC_DOWNLOAD_STREAMS");
+	long n = v ? atol(v) : sysconf(_SC_NPROCESSORS_ONLN);
+	if (v == NULL)
+		n = n < STREAMS_MIN_DEFAULT ? STREAMS_MIN_DEFAULT
+					    : n > STREAMS_MAX_DEFAULT ? STREAMS_MAX_DEFAULT : n;
+	return n < 1 ? 1 : n > STREAMS_MAX ? STREAMS_MAX : (int)n;
+}
+
+/* Everything after the first chunk. */
+static int fetch_rest(struct mailrpc *conn, uint64_t id, struct mr_sink *sink, unsigned char *buf,
+		      struct mailrpc_error *err)
+{
+	int streams = download_streams();
+	uint64_t chunks = (sink->size - sink->offset + MAILRPC_CHUNK_MAX - 1) / MAILRPC_CHUNK_MAX;
+	if (streams > 1 && chunks >= PARALLEL_MIN_CHUNKS)
+		return mr_fetch_parallel(conn, id, sink, streams, err);
+	int status = MAILRPC_OK;
+	while (status == MAILRPC_OK && sink->offset < sink->size)
+		status = fetch_next(conn, id, sink, buf, 0, err);
+	return status;
 }
 
 int mailrpc_download(struct mailrpc *conn, uint64_t id, int fd, int resume,
 		     mailrpc_progress_fn progress, void *ctx, struct mailrpc_error *err)
 {
+	struct mr_sink sink = {.fd = fd, .md = EVP_MD_CTX_new(), .progress = progress, .ctx = ctx};
 	unsigned char *buf = malloc(MAILRPC_CHUNK_MAX);
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	unsigned char want[32], got_digest[32];
-	uint64_t offset = 0, size = 0;
+	unsigned char got_digest[32];
 	int status;
 
-	if (buf == NULL || md == NULL || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+	if (conn == NULL) {
+		status = mr_fail(err, MAILRPC_E_USAGE, "mailrpc_download: no connection");
+		goto cleanup;
+	}
+	if (buf == NULL || sink.md == NULL || !EVP_DigestInit_ex(sink.md, EVP_sha256(), NULL)) {
 		status = mr_fail(err, MAILRPC_E_NOMEM, "out of memory");
 		goto cleanup;
 	}
-	if (resume && (status = digest_existing(fd, md, &offset, err)) != MAILRPC_OK)
+	if (resume && (status = digest_existing(&sink, err)) != MAILRPC_OK)
 		goto cleanup;
-	do {
-		size_t got = 0;
-		status = mailrpc_fetch(conn, id, offset, buf, MAILRPC_CHUNK_MAX, &got, &size, want, err);
-		if (status == MAILRPC_E_INVALID && resume) {
-			mr_fail(err, status, "the partial file (%llu bytes) is longer than message %llu; download it again without --resume",
-				(unsigned long long)offset, (unsigned long long)id);
-			goto cleanup;
-		}
-		if (status != MAILRPC_OK)
-			goto cleanup;
-		if (got == 0 && offset < size) {
-			status = mr_fail(err, MAILRPC_E_RPC, "server sent no data at offset %llu of %llu",
-					 (unsigned long long)offset, (unsigned long long)size);
-			goto cleanup;
-		}
-		if (write_all(fd, buf, got) != 0) {
-			status = mr_fail(err, MAILRPC_E_IO, "cannot write the message: %s", strerror(errno));
-			goto cleanup;
-		}
-		EVP_DigestUpdate(md, buf, got);
-		offset += got;
-		if (progress)
-			progress(offset, size, ctx);
-	} while (offset < size);
+	status = fetch_next(conn, id, &sink, buf, 1, err);
+	if (status == MAILRPC_E_INVALID && resume) {
+		mr_fail(err, status, "the partial file (%llu bytes) is longer than message %llu; download it again without --resume",
+			(unsigned long long)sink.offset, (unsigned long long)id);
+		goto cleanup;
+	}
+	if (status == MAILRPC_OK)
+		status = fetch_rest(conn, id, &sink, buf, err);
+	if (status != MAILRPC_OK)
+		goto cleanup;
 
-	EVP_DigestFinal_ex(md, got_digest, NULL);
-	if (memcmp(got_digest, want, sizeof(want)) != 0)
+	EVP_DigestFinal_ex(sink.md, got_digest, NULL);
+	if (memcmp(got_digest, sink.sha256, sizeof(got_digest)) != 0)
 		status = mr_fail(err, MAILRPC_E_CORRUPT,
 				 "message %llu does not match the server's SHA-256%s",
 				 (unsigned long long)id,
 				 resume ? "; the partial file was not the start of this message: download it again without --resume" : "");
 cleanup:
-	EVP_MD_CTX_free(md);
+	EVP_MD_CTX_free(sink.md);
 	free(buf);
 	return status;
 }

@@ -4,6 +4,7 @@
 #ifndef MAILRPC_INTERNAL_H
 #define MAILRPC_INTERNAL_H
 
+#include <openssl/evp.h>
 #include <rpc/rpc.h>
 
 #include "mailrpc.h"
@@ -18,11 +19,16 @@ struct mailrpc {
 	char ccache[1024];     /* "" for the default cache */
 	char server[300];      /* HOST:PORT as given */
 	char state_dir[1024];  /* "" when uploads are not remembered */
+	char mailbox[256];     /* opened with MAILBOX_OPEN; "" your own */
 };
 
 /* Sets err (if not NULL) and returns status. printf-style message. */
 int mr_fail(struct mailrpc_error *err, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Refuses a folder path the wire cannot carry (over MAILRPC_PATH_MAX)
+ * with the server's own "invalid folder name" wording (folders.c). */
+int mr_check_path(const char *path, struct mailrpc_error *err);
 
 /* Appends ": <context>" to err's message (for "no such folder: X"). */
 void mr_annotate(struct mailrpc_error *err, const char *fmt, ...)
@@ -44,5 +50,36 @@ int mr_call(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, x
 int mr_fail_gss(struct mailrpc_error *err, const char *principal, unsigned major,
 		unsigned minor);
 int mr_fail_rpc(struct mailrpc_error *err, struct mailrpc *conn, enum clnt_stat stat);
+
+/*
+ * Where mailrpc_download puts a message (fetch.c): bytes arrive strictly in
+ * order, are written to fd and hashed, so the file only ever holds a prefix
+ * of the message and an interrupted download can be resumed.
+ */
+struct mr_sink {
+	int fd;
+	EVP_MD_CTX *md;            /* SHA-256 of everything written, resumed bytes too */
+	uint64_t offset;           /* bytes of the message in fd so far */
+	uint64_t size;             /* whole message, from the first chunk */
+	unsigned char sha256[32];  /* server's digest, from the first chunk */
+	mailrpc_progress_fn progress;
+	void *ctx;
+};
+
+/* Refuses a chunk whose message size or digest differ from the first one's. */
+int mr_sink_expect(const struct mr_sink *sink, uint64_t size, const unsigned char *sha256,
+		   struct mailrpc_error *err);
+/* Writes and hashes the next len bytes of the message, then reports progress. */
+int mr_sink_write(struct mr_sink *sink, const void *buf, size_t len, struct mailrpc_error *err);
+
+/*
+ * Fetches the rest of message id, [sink->offset, sink->size), into sink over
+ * conn and up to streams - 1 extra connections made like conn, chunks
+ * fetched concurrently and written in order (fetch_parallel.c).  Extra
+ * connections that fail only slow it down; it fails when no connection is
+ * left or the server refuses the message.
+ */
+int mr_fetch_parallel(struct mailrpc *conn, uint64_t id, struct mr_sink *sink, int streams,
+		      struct mailrpc_error *err);
 
 #endif

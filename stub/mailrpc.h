@@ -81,6 +81,8 @@ struct mailrpc_options {
 	int timeout;           /* seconds to wait for each reply; 0 means 60 */
 	const char *state_dir; /* where unfinished uploads are remembered so that
 	                          the same put/send resumes; NULL: not remembered */
+	const char *mailbox;   /* work in this mailbox ("public": the public
+	                          folders); NULL: your own */
 };
 
 struct mailrpc;
@@ -254,6 +256,15 @@ int mailrpc_send(struct mailrpc *conn, const char *const *rcpts, size_t n, int f
 		 mailrpc_progress_fn progress, void *ctx, uint64_t *sent_id_r,
 		 struct mailrpc_error *err);
 
+/*
+ * Sends on behalf of mailbox from (you need right "p" on its Outbox): the
+ * message gains a "Sender:" header naming you, and from's Sent Items gets
+ * the copy.  from NULL or "" is mailrpc_send.
+ */
+int mailrpc_send_as(struct mailrpc *conn, const char *from, const char *const *rcpts, size_t n,
+		    int fd, mailrpc_progress_fn progress, void *ctx, uint64_t *sent_id_r,
+		    struct mailrpc_error *err);
+
 /* The building blocks of put and send, for clients that manage uploads. */
 int mailrpc_upload_begin(struct mailrpc *conn, uint64_t size, const unsigned char *sha256,
 			 uint64_t *upload_r, struct mailrpc_error *err);
@@ -266,9 +277,32 @@ int mailrpc_upload_status(struct mailrpc *conn, uint64_t upload, uint64_t *recei
 int mailrpc_upload_abort(struct mailrpc *conn, uint64_t upload, struct mailrpc_error *err);
 int mailrpc_upload_commit_append(struct mailrpc *conn, uint64_t upload, const char *folder,
 				 unsigned flags, uint64_t *id_r, struct mailrpc_error *err);
-int mailrpc_upload_commit_submit(struct mailrpc *conn, uint64_t upload,
+/* from: NULL or "" to send as yourself, else on behalf of that mailbox. */
+int mailrpc_upload_commit_submit(struct mailrpc *conn, uint64_t upload, const char *from,
 				 const char *const *rcpts, size_t n, uint64_t *sent_id_r,
 				 struct mailrpc_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Sharing.  Rights are RFC 4314 letters: l lookup, r read, s keep     */
+/* seen, w write flags, i insert, p post (send on behalf), k create    */
+/* subfolders, x delete folder, t delete messages, e expunge,          */
+/* a administer.  Folders you may not look up read as nonexistent.     */
+
+/* Later calls work in mailbox (NULL or "": your own; "public": the public
+ * folders).  Never fails for an unknown mailbox: it just shows nothing. */
+int mailrpc_open_mailbox(struct mailrpc *conn, const char *mailbox, struct mailrpc_error *err);
+
+struct mailrpc_acl_entry {
+	char principal[256];   /* Kerberos principal, or "anyone" */
+	char rights[16];       /* letters */
+};
+
+/* The ACL of folder ("" or "/": the mailbox root).  *entries_r: free(). */
+int mailrpc_acl_get(struct mailrpc *conn, const char *folder, struct mailrpc_acl_entry **entries_r,
+		    size_t *count_r, struct mailrpc_error *err);
+/* Grants principal exactly rights on folder; rights "" removes the entry. */
+int mailrpc_acl_set(struct mailrpc *conn, const char *folder, const char *principal,
+		    const char *rights, struct mailrpc_error *err);
 
 /* "auth", "integrity", "privacy" (or "unknown"). */
 const char *mailrpc_level_name(int level);

@@ -215,8 +215,9 @@ static int upload_all(struct mailrpc *conn, struct source *src, mailrpc_progress
 
 /* Runs the upload, then commit; forgets the state only once committed. */
 static int put_or_send(struct mailrpc *conn, int fd, const char *folder, unsigned flags,
-		       const char *const *rcpts, size_t n, mailrpc_progress_fn progress, void *ctx,
-		       uint64_t *id_r, struct mailrpc_error *err)
+		       const char *from, const char *const *rcpts, size_t n,
+		       mailrpc_progress_fn progress, void *ctx, uint64_t *id_r,
+		       struct mailrpc_error *err)
 {
 	struct source src;
 	uint64_t upload = 0;
@@ -230,7 +231,7 @@ static int put_or_send(struct mailrpc *conn, int fd, const char *folder, unsigne
 	status = upload_all(conn, &src, progress, ctx, &upload, err);
 	if (status == MAILRPC_OK)
 		status = folder ? mailrpc_upload_commit_append(conn, upload, folder, flags, id_r, err)
-				: mailrpc_upload_commit_submit(conn, upload, rcpts, n, id_r, err);
+				: mailrpc_upload_commit_submit(conn, upload, from, rcpts, n, id_r, err);
 	/* Keep the upload only for a retry that can succeed: after a lost
 	 * connection, a busy store or an expired ticket.  A refusal (no such
 	 * folder, unknown recipient, over quota...) needs a new command. */
@@ -246,16 +247,29 @@ static int put_or_send(struct mailrpc *conn, int fd, const char *folder, unsigne
 int mailrpc_put(struct mailrpc *conn, const char *folder, int fd, unsigned flags,
 		mailrpc_progress_fn progress, void *ctx, uint64_t *id_r, struct mailrpc_error *err)
 {
+	*id_r = 0;
 	if (folder == NULL)
 		return mr_fail(err, MAILRPC_E_USAGE, "mailrpc_put: no folder");
-	return put_or_send(conn, fd, folder, flags, NULL, 0, progress, ctx, id_r, err);
+	/* Refuse a bad folder name before uploading megabytes for nothing. */
+	int status = mr_check_path(folder, err);
+	if (status != MAILRPC_OK)
+		return status;
+	return put_or_send(conn, fd, folder, flags, NULL, NULL, 0, progress, ctx, id_r, err);
 }
 
 int mailrpc_send(struct mailrpc *conn, const char *const *rcpts, size_t n, int fd,
 		 mailrpc_progress_fn progress, void *ctx, uint64_t *sent_id_r,
 		 struct mailrpc_error *err)
 {
+	return mailrpc_send_as(conn, NULL, rcpts, n, fd, progress, ctx, sent_id_r, err);
+}
+
+int mailrpc_send_as(struct mailrpc *conn, const char *from, const char *const *rcpts, size_t n,
+		    int fd, mailrpc_progress_fn progress, void *ctx, uint64_t *sent_id_r,
+		    struct mailrpc_error *err)
+{
+	*sent_id_r = 0;
 	if (rcpts == NULL || n == 0)
 		return mr_fail(err, MAILRPC_E_USAGE, "mailrpc_send: no recipients");
-	return put_or_send(conn, fd, NULL, 0, rcpts, n, progress, ctx, sent_id_r, err);
+	return put_or_send(conn, fd, NULL, 0, from, rcpts, n, progress, ctx, sent_id_r, err);
 }

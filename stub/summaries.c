@@ -13,8 +13,6 @@
 
 #include "internal.h"
 
-/* folders.c.  TODO(owner): move this declaration to internal.h. */
-int mr_check_path(const char *path, struct mailrpc_error *err);
 
 /* One listing procedure and where its arguments keep offset and limit. */
 struct pager {

@@ -93,21 +93,28 @@ int mailrpc_upload_commit_append(struct mailrpc *conn, uint64_t upload, const ch
 	return status;
 }
 
-int mailrpc_upload_commit_submit(struct mailrpc *conn, uint64_t upload, const char *const *rcpts,
-				 size_t n, uint64_t *sent_id_r, struct mailrpc_error *err)
+int mailrpc_upload_commit_submit(struct mailrpc *conn, uint64_t upload, const char *from,
+				 const char *const *rcpts, size_t n, uint64_t *sent_id_r,
+				 struct mailrpc_error *err)
 {
 	*sent_id_r = 0;
 	if (conn == NULL || n == 0 || n > MAILRPC_RCPT_MAX)
 		return mr_fail(err, MAILRPC_E_USAGE, "a message goes to 1 to %d recipients",
 			       MAILRPC_RCPT_MAX);
+	for (size_t i = 0; i < n; i++)
+		if (strlen(rcpts[i]) > MAILRPC_NAME_MAX)
+			return mr_fail(err, MAILRPC_E_NORCPT, "recipient %.40s...: name too long", rcpts[i]);
 	mr_commit_submit_args args = {.upload = upload,
-				      .rcpts = {.rcpts_len = (u_int)n, .rcpts_val = (mr_name *)rcpts}};
+				      .rcpts = {.rcpts_len = (u_int)n, .rcpts_val = (mr_name *)rcpts},
+				      .from = (char *)(from ? from : "")};
 	mr_submit_res res;
 	memset(&res, 0, sizeof(res));
 	int status = mr_call(conn, MR_UPLOAD_COMMIT_SUBMIT, (xdrproc_t)xdr_mr_commit_submit_args,
 			     &args, (xdrproc_t)xdr_mr_submit_res, &res, err);
 	if (status == MAILRPC_OK)
 		*sent_id_r = res.sent_id;
+	else if (status == MAILRPC_E_NORCPT && from && from[0] && res.bad_rcpt >= n)
+		mr_fail(err, status, "you may not send on behalf of %s", from);
 	else if (res.bad_rcpt < n && err != NULL) {
 		char why[sizeof(err->message)];
 		snprintf(why, sizeof(why), "%s", status == MAILRPC_E_NORCPT ? "no such mailbox" : err->message);

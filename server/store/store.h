@@ -190,6 +190,10 @@ void store_msglist_free(store_msglist_t **list);
 int store_message_append(store_t *st, const char *mbox, const char *folder,
                          const void *body, size_t len, uint32_t flags,
                          int64_t received, uint64_t *id_r);
+/* The same with a chosen id (restoring a backup): EXISTS if taken. */
+int store_message_restore(store_t *st, const char *mbox, const char *folder,
+                          uint64_t id, const void *body, size_t len,
+                          uint32_t flags, int64_t received, uint64_t *id_r);
 int store_message_get(store_t *st, const char *mbox, uint64_t id,
                       store_msginfo_t **info_r);
 /* Copies at most maxlen body bytes starting at offset into buf.
@@ -273,9 +277,80 @@ int store_upload_commit_submit(store_t *st, const char *sender,
                                uint64_t upload_id, const char *const *rcpts,
                                size_t n, uint64_t *sent_id_r,
                                size_t *bad_index_r);
+/* The same, where the upload was made by another mailbox than the one the
+ * message goes to (a delegate filing into, or sending as, mailbox). */
+int store_upload_commit_append_to(store_t *st, const char *uploader,
+                                  uint64_t upload_id, const char *mbox,
+                                  const char *folder, uint32_t flags,
+                                  uint64_t *id_r);
+int store_upload_commit_submit_as(store_t *st, const char *uploader,
+                                  uint64_t upload_id, const char *sender,
+                                  const char *const *rcpts, size_t n,
+                                  uint64_t *sent_id_r, size_t *bad_index_r);
+/* Puts one header line (no line ending; CRLF or LF is added to match the
+ * message's first line) before a finished upload's bytes, after checking
+ * them against the announced SHA-256 (INVALID on mismatch).  The commit
+ * then stores the longer message.  For "Sender:" on send-on-behalf. */
+int store_upload_prepend_header(store_t *st, const char *uploader,
+                                uint64_t upload_id, const char *header);
 int store_upload_abort(store_t *st, const char *mbox, uint64_t upload_id);
 /* Removes uploads begun more than older_than seconds ago (any mailbox). */
 int store_upload_expire(store_t *st, int64_t older_than, uint64_t *expired_r);
+
+/* ---- access control lists (store_acl.c) ---------------------------------
+ * Rights per folder (and on the mailbox root, path ""), for a principal or
+ * for STORE_ANYONE, as RFC 4314 letters.  Entries follow a folder through
+ * renames (they are keyed by folder id) and go when it is deleted.  The
+ * store records rights; deciding what they allow is the server's job. */
+#define STORE_PRINCIPAL_MAX 255u
+#define STORE_ANYONE "anyone"
+#define STORE_RIGHTS_LETTERS "lrswipkxtea"   /* bit i is letter i */
+#define STORE_RIGHTS_ALL 0x7ffu
+
+typedef struct store_acl_entry {
+	char path[STORE_PATH_MAX + 1];            /* "" = the mailbox root */
+	char principal[STORE_PRINCIPAL_MAX + 1];
+	uint32_t rights;
+} store_acl_entry_t;
+
+typedef struct store_acl {
+	size_t count;
+	store_acl_entry_t *items;                 /* by folder, then principal */
+} store_acl_t;
+
+/* Sets principal's rights on path ("" = root); 0 removes the entry.
+ * NOTFOUND if the mailbox or folder is missing.  Works on disabled
+ * mailboxes (admin restore). */
+int store_acl_set(store_t *st, const char *mbox, const char *path,
+                  const char *principal, uint32_t rights);
+/* Every entry of the mailbox.  NOTFOUND if the mailbox is missing. */
+int store_acl_list(store_t *st, const char *mbox, store_acl_t **acl_r);
+void store_acl_free(store_acl_t **acl);
+/* "lrs..." for rights (buf >= 12 bytes); returns buf. */
+char *store_rights_format(uint32_t rights, char *buf);
+/* Parses letters into rights; STORE_INVALID on an unknown letter. */
+int store_rights_parse(const char *letters, uint32_t *rights_r);
+
+/* ---- administration (store_admin.c) -------------------------------------- */
+typedef struct store_mailbox_names {
+	size_t count;
+	char (*names)[STORE_NAME_MAX + 1];
+} store_mailbox_names_t;
+
+/* All mailbox names, in byte order. */
+int store_mailbox_list(store_t *st, store_mailbox_names_t **names_r);
+void store_mailbox_names_free(store_mailbox_names_t **names);
+/* Creates a mailbox without the well-known folders (public folders);
+ * OK if it already exists. */
+int store_mailbox_ensure_plain(store_t *st, const char *name);
+/* Deletes a mailbox with every folder, message, upload and ACL entry. */
+int store_mailbox_delete(store_t *st, const char *name);
+/* Checks every invariant of docs/store-schema.md in one read transaction
+ * (nothing is changed), calling report once per problem found. */
+typedef void (*store_problem_fn)(const char *text, void *ctx);
+int store_verify(store_t *st, store_problem_fn report, void *ctx, uint64_t *problems_r);
+/* Raises the mailbox's next message id to at least next (restore). */
+int store_mailbox_raise_next_id(store_t *st, const char *name, uint64_t next);
 
 #ifdef __cplusplus
 }

@@ -21,7 +21,10 @@ STORE_SRCS := \
 	$(STORE_DIR)/store_upload.c \
 	$(STORE_DIR)/store_submit.c \
 	$(STORE_DIR)/store_summary.c \
-	$(STORE_DIR)/store_rfc2047.c
+	$(STORE_DIR)/store_rfc2047.c \
+	$(STORE_DIR)/store_acl.c \
+	$(STORE_DIR)/store_admin.c \
+	$(STORE_DIR)/store_verify.c
 
 STORE_LIBS := -llmdb -lcrypto
 STORE_CFLAGS := -I$(STORE_DIR)

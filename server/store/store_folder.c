@@ -402,6 +402,8 @@ static int delete_txn(store_t *st, MDB_txn *txn, void *vctx)
 		k.mv_data = kb;
 		k.mv_size = st_key2(kb, mb.mbid, t.e[i].fid);
 		status = st_err(mdb_del(txn, st->db_folder, &k, NULL), "folder del");
+		if (status == STORE_OK)
+			status = st_acl_drop_folder(st, txn, mb.mbid, t.e[i].fid);
 		if (status != STORE_OK)
 			goto out;
 	}

@@ -23,7 +23,7 @@
 struct store {
 	MDB_env *env;
 	MDB_dbi db_meta, db_mailbox, db_fpath, db_folder, db_msg, db_fidx,
-	        db_blob, db_blobmeta, db_upload;
+	        db_blob, db_blobmeta, db_upload, db_acl;
 	store_options_t opt;
 	pid_t pid;             /* opener; a handle must not cross fork */
 };
@@ -115,6 +115,12 @@ int st_upload_decode(const MDB_val *v, st_upload_t *u_r);
 /* key builders; return key length */
 size_t st_key2(unsigned char out[16], uint64_t a, uint64_t b);
 size_t st_key3(unsigned char out[24], uint64_t a, uint64_t b, uint64_t c);
+
+/* ---- store_acl.c ---- */
+/* Removes every ACL entry of one folder (fid 0: the mailbox root). */
+int st_acl_drop_folder(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid);
+/* Removes every ACL entry of a mailbox. */
+int st_acl_drop_mailbox(store_t *st, MDB_txn *txn, uint64_t mbid);
 
 /* ---- store_validate.c ---- */
 /* Length (1..4) of the valid UTF-8 character at s, 0 if invalid. */

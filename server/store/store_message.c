@@ -16,6 +16,7 @@ struct append_ctx {
 	int64_t received;
 	const unsigned char *sha256;
 	const st_summary_t *sum;
+	uint64_t want_id; /* restore: the id the message must get; 0: next */
 	uint64_t id;   /* out */
 };
 
@@ -41,6 +42,16 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 		goto out;
 	}
 	mb.change++;
+	uint64_t next = mb.next_msg_id;
+	if (c->want_id != 0) {
+		/* A restored message keeps its id; ids stay never reused. */
+		status = st_msg_load(st, txn, mb.mbid, c->want_id, m);
+		if (status != STORE_NOTFOUND) {
+			status = status == STORE_OK ? STORE_EXISTS : status;
+			goto out;
+		}
+		mb.next_msg_id = c->want_id;
+	}
 	m->flags = c->flags;
 	m->size = c->len;
 	m->received = c->received;
@@ -51,6 +62,8 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 		status = st_blob_append(st, txn, m->blob_id, 0, c->body, c->len);
 	if (status == STORE_OK)
 		status = st_msg_insert(st, txn, &mb, f.id, m, &c->id);
+	if (status == STORE_OK && c->want_id != 0 && next > mb.next_msg_id)
+		mb.next_msg_id = next;
 	if (status == STORE_OK)
 		status = st_mbox_save(st, txn, c->mbox, &mb);
 out:
@@ -61,6 +74,13 @@ out:
 int store_message_append(store_t *st, const char *mbox, const char *folder,
                          const void *body, size_t len, uint32_t flags,
                          int64_t received, uint64_t *id_r)
+{
+	return store_message_restore(st, mbox, folder, 0, body, len, flags, received, id_r);
+}
+
+int store_message_restore(store_t *st, const char *mbox, const char *folder,
+                          uint64_t want_id, const void *body, size_t len,
+                          uint32_t flags, int64_t received, uint64_t *id_r)
 {
 	struct append_ctx c;
 	st_summary_t sum;
@@ -97,6 +117,7 @@ int store_message_append(store_t *st, const char *mbox, const char *folder,
 	c.received = received ? received : st_now();
 	c.sha256 = sha;
 	c.sum = &sum;
+	c.want_id = want_id;
 	status = st_write(st, append_txn, &c);
 	if (status == STORE_OK)
 		*id_r = c.id;

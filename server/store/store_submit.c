@@ -77,7 +77,8 @@ static void fill_msg(st_msg_t *m, const prep_t *p, uint32_t flags,
 }
 
 struct commit_ctx {
-	const char *mbox, *folder;
+	const char *uploader;  /* whose upload it is */
+	const char *mbox, *folder;  /* where it goes (append) / who sends */
 	uint64_t uid;
 	uint32_t flags;
 	const prep_t *p;
@@ -97,7 +98,9 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 	int status;
 
 	c->id = 0;
-	status = recheck(st, txn, c->mbox, c->uid, c->p, &mb);
+	status = recheck(st, txn, c->uploader, c->uid, c->p, &mb);
+	if (status == STORE_OK && strcmp(c->mbox, c->uploader) != 0)
+		status = st_mbox_load(st, txn, c->mbox, 0, &mb);
 	if (status == STORE_OK)
 		status = st_folder_by_path(st, txn, mb.mbid, c->folder, &f);
 	if (status != STORE_OK)
@@ -123,8 +126,15 @@ int store_upload_commit_append(store_t *st, const char *mbox,
                                uint64_t upload_id, const char *folder,
                                uint32_t flags, uint64_t *id_r)
 {
-	struct commit_ctx c = { .mbox = mbox, .folder = folder, .uid = upload_id,
-	                        .flags = flags };
+	return store_upload_commit_append_to(st, mbox, upload_id, mbox, folder, flags, id_r);
+}
+
+int store_upload_commit_append_to(store_t *st, const char *uploader, uint64_t upload_id,
+                                  const char *mbox, const char *folder, uint32_t flags,
+                                  uint64_t *id_r)
+{
+	struct commit_ctx c = { .uploader = uploader, .mbox = mbox, .folder = folder,
+	                        .uid = upload_id, .flags = flags };
 	prep_t p;
 	int status;
 
@@ -134,7 +144,7 @@ int store_upload_commit_append(store_t *st, const char *mbox,
 	if (status == STORE_OK)
 		status = st_valid_path(folder);
 	if (status == STORE_OK)
-		status = prepare(st, mbox, upload_id, &p);
+		status = prepare(st, uploader, upload_id, &p);
 	if (status != STORE_OK)
 		goto out;
 	c.p = &p;
@@ -172,7 +182,9 @@ static int submit_txn(store_t *st, MDB_txn *txn, void *vctx)
 		goto out;
 	pt[0].name = c->mbox;
 	pt[0].rindex = SIZE_MAX;
-	status = recheck(st, txn, c->mbox, c->uid, c->p, &pt[0].mb);
+	status = recheck(st, txn, c->uploader, c->uid, c->p, &pt[0].mb);
+	if (status == STORE_OK && strcmp(c->mbox, c->uploader) != 0)
+		status = st_mbox_load(st, txn, c->mbox, 0, &pt[0].mb);
 	if (status != STORE_OK)
 		goto out;
 	/* Load every distinct recipient before writing anything. */
@@ -233,8 +245,16 @@ int store_upload_commit_submit(store_t *st, const char *sender,
                                size_t n, uint64_t *sent_id_r,
                                size_t *bad_index_r)
 {
-	struct commit_ctx c = { .mbox = sender, .uid = upload_id, .rcpts = rcpts,
-	                        .n = n };
+	return store_upload_commit_submit_as(st, sender, upload_id, sender, rcpts, n, sent_id_r,
+	                                     bad_index_r);
+}
+
+int store_upload_commit_submit_as(store_t *st, const char *uploader, uint64_t upload_id,
+                                  const char *sender, const char *const *rcpts, size_t n,
+                                  uint64_t *sent_id_r, size_t *bad_index_r)
+{
+	struct commit_ctx c = { .uploader = uploader, .mbox = sender, .uid = upload_id,
+	                        .rcpts = rcpts, .n = n };
 	prep_t p;
 	size_t i;
 	int status = STORE_INVALID;
@@ -250,7 +270,7 @@ int store_upload_commit_submit(store_t *st, const char *sender,
 			goto out;
 		}
 	}
-	status = prepare(st, sender, upload_id, &p);
+	status = prepare(st, uploader, upload_id, &p);
 	if (status != STORE_OK)
 		goto out;
 	c.p = &p;
@@ -263,4 +283,95 @@ int store_upload_commit_submit(store_t *st, const char *sender,
 out:
 	st_summary_clear(&p.sum);
 	return status;
+}
+
+struct prepend_ctx {
+	const char *uploader;
+	uint64_t uid;
+	const void *prefix;
+	size_t len;
+};
+
+/* Copies blob from into blob to (which already holds at bytes), by chunks
+ * read into a buffer: pointers into the map do not survive our own puts. */
+static int blob_copy(store_t *st, MDB_txn *txn, uint64_t from, uint64_t size, uint64_t to,
+                     uint64_t at)
+{
+	unsigned char *buf = malloc(STORE_CHUNK_SIZE);
+	int status = buf ? STORE_OK : STORE_INTERNAL;
+	for (uint64_t off = 0; status == STORE_OK && off < size; off += STORE_CHUNK_SIZE) {
+		size_t n = size - off < STORE_CHUNK_SIZE ? (size_t)(size - off) : STORE_CHUNK_SIZE;
+		status = st_blob_read(st, txn, from, size, off, buf, n);
+		if (status == STORE_OK)
+			status = st_blob_append(st, txn, to, at + off, buf, n);
+	}
+	free(buf);
+	return status;
+}
+
+static int prepend_txn(store_t *st, MDB_txn *txn, void *vctx)
+{
+	struct prepend_ctx *c = vctx;
+	st_mbox_t mb;
+	st_upload_t u;
+	unsigned char sha[32];
+	uint64_t nb = 0;
+	int status = st_upload_load(st, txn, c->uploader, c->uid, &mb, &u);
+	if (status == STORE_OK && u.received != u.expected)
+		status = STORE_INVALID;
+	/* The client's digest covers what it sent: check it before changing it. */
+	if (status == STORE_OK && u.has_sha) {
+		status = st_blob_sha256(st, txn, u.blob_id, u.received, sha);
+		if (status == STORE_OK && memcmp(sha, u.sha256, 32) != 0)
+			status = STORE_INVALID;
+	}
+	if (status == STORE_OK)
+		status = st_blob_new(st, txn, &nb);
+	if (status == STORE_OK)
+		status = st_blob_append(st, txn, nb, 0, c->prefix, c->len);
+	if (status == STORE_OK)
+		status = blob_copy(st, txn, u.blob_id, u.received, nb, c->len);
+	if (status == STORE_OK)
+		status = st_blob_ref(st, txn, u.blob_id, -1);
+	if (status == STORE_OK) {
+		u.blob_id = nb;
+		u.received = u.expected = u.received + c->len;
+		u.has_sha = 0;
+		status = st_upload_save(st, txn, c->uid, &u);
+	}
+	return status;
+}
+
+/* Whether the body's first line ends in CRLF (read before the write lock). */
+static int first_line_crlf(store_t *st, const char *uploader, uint64_t uid)
+{
+	MDB_txn *txn = NULL;
+	st_mbox_t mb;
+	st_upload_t u;
+	char buf[1024];
+	int crlf = 0;
+	if (st_read_begin(st, &txn) != STORE_OK)
+		return 0;
+	if (st_upload_load(st, txn, uploader, uid, &mb, &u) == STORE_OK && u.received > 0) {
+		size_t n = u.received < sizeof(buf) ? (size_t)u.received : sizeof(buf);
+		if (st_blob_read(st, txn, u.blob_id, u.received, 0, buf, n) == STORE_OK) {
+			const char *nl = memchr(buf, '\n', n);
+			crlf = nl != NULL && nl > buf && nl[-1] == '\r';
+		}
+	}
+	mdb_txn_abort(txn);
+	return crlf;
+}
+
+int store_upload_prepend_header(store_t *st, const char *uploader, uint64_t upload_id,
+                                const char *header)
+{
+	char line[STORE_PRINCIPAL_MAX + 64];
+	size_t n = strlen(header);
+	if (n == 0 || n + 3 > sizeof(line) || memchr(header, '\n', n) || memchr(header, '\r', n))
+		return STORE_INVALID;
+	int len = snprintf(line, sizeof(line), "%s%s", header,
+	                   first_line_crlf(st, uploader, upload_id) ? "\r\n" : "\n");
+	struct prepend_ctx c = { uploader, upload_id, line, (size_t)len };
+	return st_write(st, prepend_txn, &c);
 }

@@ -10,6 +10,10 @@
  *       again on the same connection (must be refused: print "refused: MSG"),
  *       then wait for RENEWED_FILE (the test runs kinit and creates it) and
  *       WHOAMI once more (must work again: print "renewed: MAILBOX").
+ *   session SERVER revoke MAILBOX/FOLDER CHANGED_FILE
+ *       open MAILBOX, list FOLDER (print "first: ok" or "first: MSG"), wait
+ *       for CHANGED_FILE (the test changes rights meanwhile), list again on
+ *       the same connection ("second: ok" / "second: MSG").
  * Environment: KRB5CCNAME etc. as for the CLI.  Every wait is bounded.
  */
 #include <stdio.h>
@@ -65,10 +69,41 @@ static int expiry(struct mailrpc *conn, const char *renewed_file)
 	return 0;
 }
 
+static void list_once(struct mailrpc *conn, const char *folder, const char *label)
+{
+	struct mailrpc_list_query q = {.folder = folder};
+	struct mailrpc_msglist *list = NULL;
+	struct mailrpc_error err;
+	if (mailrpc_list(conn, &q, &list, &err) == MAILRPC_OK)
+		printf("%s: ok\n", label);
+	else
+		printf("%s: %s\n", label, err.message);
+	fflush(stdout);
+	mailrpc_msglist_free(&list);
+}
+
+static int watch_revocation(struct mailrpc *conn, char *where, const char *changed_file)
+{
+	struct mailrpc_error err;
+	char *slash = strchr(where, '/');
+	if (slash == NULL)
+		return 2;
+	*slash = '\0';
+	if (mailrpc_open_mailbox(conn, where, &err) != MAILRPC_OK) {
+		printf("open: %s\n", err.message);
+		return 1;
+	}
+	list_once(conn, slash + 1, "first");
+	for (int i = 0; i < 600 && access(changed_file, F_OK) != 0; i++)
+		usleep(100000);
+	list_once(conn, slash + 1, "second");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 4) {
-		fprintf(stderr, "usage: session SERVER hold SECONDS | session SERVER expiry FILE\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: session SERVER hold SECONDS | expiry FILE | revoke MAILBOX/FOLDER FILE\n");
 		return 2;
 	}
 	struct mailrpc_options opts = {.server = argv[1], .level = MAILRPC_LEVEL_PRIVACY,
@@ -84,6 +119,8 @@ int main(int argc, char **argv)
 		rc = hold(conn, atoi(argv[3]));
 	else if (strcmp(argv[2], "expiry") == 0)
 		rc = expiry(conn, argv[3]);
+	else if (strcmp(argv[2], "revoke") == 0 && argc == 5)
+		rc = watch_revocation(conn, argv[3], argv[4]);
 	mailrpc_close(&conn);
 	return rc;
 }

@@ -1,0 +1,241 @@
+#!/usr/bin/python3
+"""report.py -- turns the benchmark's raw rounds into one table.
+
+    report.py RAW.jsonl OUT.json [--readme README.md]
+
+RAW.jsonl holds one JSON object per measured round (mrbench, imapbench),
+plus "meta", "gss" and "label" objects written by bench/run.  Every cell
+is the median over rounds with [min-max] beside it.  OUT.json gets the
+same figures; with --readme the Markdown goes into README.md between
+<!-- bench:begin --> and <!-- bench:end --> (nothing else is touched).
+"""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+LEVELS = ("auth", "integrity", "privacy")
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def load(path):
+    rounds, meta, gss = defaultdict(list), {}, []
+    for line in open(path):
+        line = line.strip()
+        if not line.startswith("{"):
+            continue
+        o = json.loads(line)
+        if o.get("op") == "meta":
+            meta = o
+        elif o.get("op") == "gss":
+            gss.append(o)
+        else:
+            key = (o.get("label") or o["op"], o["level"], o["clients"])
+            rounds[key].append(o)
+    return rounds, meta, median_gss(gss)
+
+
+def median_gss(runs):
+    """The ceiling runs' medians, field by field."""
+    if not runs:
+        return None
+    out = dict(runs[0])
+    for f in ("wrap_mbps", "unwrap_mbps", "mic_mbps", "verify_mbps"):
+        out[f] = statistics.median(r[f] for r in runs)
+    out["runs"] = len(runs)
+    return out
+
+
+def stat(values):
+    return {"median": statistics.median(values), "min": min(values), "max": max(values),
+            "n": len(values)}
+
+
+def summarize(rounds):
+    out = {}
+    for key, rs in rounds.items():
+        ops = [r["ops"] / r["secs"] for r in rs]
+        mbs = [r["bytes"] / r["secs"] / 1e6 for r in rs]
+        out[key] = {"ops": stat(ops), "mbs": stat(mbs)}
+    return out
+
+
+def fmt_n(x):
+    if x >= 100:
+        return "%.0f" % x
+    if x >= 10:
+        return "%.1f" % x
+    return "%.2f" % x
+
+
+def cell(s, unit="ops"):
+    if s is None:
+        return "–"
+    v = s[unit]
+    return "%s [%s–%s]" % (fmt_n(v["median"]), fmt_n(v["min"]), fmt_n(v["max"]))
+
+
+def mb_cell(s):
+    """msg/s with MB/s beside it, for fetches."""
+    if s is None:
+        return "–"
+    return "%s · %s MB/s" % (cell(s), fmt_n(s["mbs"]["median"]))
+
+
+def ratio(a, b, unit="ops"):
+    if a is None or b is None or b[unit]["median"] == 0:
+        return "–"
+    return "%.2f" % (a[unit]["median"] / b[unit]["median"])
+
+
+ROWS = (
+    # label, title, cell formatter, unit compared with Dovecot
+    ("whoami", "WHOAMI, calls/s", cell, "ops"),
+    ("list", "list 50 summaries, lists/s", cell, "ops"),
+    ("fetch4k", "fetch 4 KiB, msg/s", mb_cell, "ops"),
+    ("fetch100k", "fetch 100 KiB, msg/s", mb_cell, "ops"),
+    ("fetch10m", "fetch 10 MiB, msg/s", mb_cell, "mbs"),
+    ("fetch10m-1stream", "fetch 10 MiB over one connection (before), msg/s", mb_cell, "mbs"),
+    ("append", "append 4 KiB, msg/s", cell, "ops"),
+    ("submit", "submit 4 KiB to 1 rcpt, msg/s", cell, "ops"),
+)
+
+
+def main_table(s):
+    lines = ["| operation | clients | auth | integrity | privacy | Dovecot IMAPS | privacy ÷ Dovecot |",
+             "|---|---|---|---|---|---|---|"]
+    for c in (1, 2, 4):
+        null = [s.get(("null", lv, c)) for lv in LEVELS]
+        if any(null):
+            lines.append("| NULL procedure (floor), calls/s | %d | %s | – | – |"
+                         % (c, " | ".join(cell(x) for x in null)))
+    for label, title, fmt, unit in ROWS:
+        for c in (1, 2, 4):
+            cells = [s.get((label, lv, c)) for lv in LEVELS]
+            if not any(cells):
+                continue
+            dove = s.get((label, "dovecot", c))
+            lines.append("| %s | %d | %s | %s | %s |" % (
+                title, c, " | ".join(fmt(x) for x in cells), fmt(dove) if dove else "–",
+                ratio(cells[2], dove, unit) if dove else "–"))
+    return lines
+
+
+def dovecot_wins(s):
+    wins = []
+    for label, title, _, unit in ROWS:
+        for c in (1, 2, 4):
+            p, d = s.get((label, "privacy", c)), s.get((label, "dovecot", c))
+            if p and d and p[unit]["median"] < d[unit]["median"]:
+                wins.append("%s with %d client%s (%.2f×)" % (
+                    title.split(",")[0], c, "" if c == 1 else "s",
+                    d[unit]["median"] / p[unit]["median"]))
+    if not wins:
+        return "Dovecot is not faster than mailrpc at privacy in any row."
+    return "Where Dovecot wins (privacy vs IMAPS): " + "; ".join(wins) + "."
+
+
+def small_ops(s):
+    parts = []
+    for c in (1, 2, 4):
+        shares = []
+        for lv in LEVELS:
+            w, n = s.get(("whoami", lv, c)), s.get(("null", lv, c))
+            if w and n:
+                shares.append("%s %.0f%%" % (lv, 100 * w["ops"]["median"] / n["ops"]["median"]))
+        if shares:
+            parts.append("%d client%s: %s" % (c, "" if c == 1 else "s", ", ".join(shares)))
+    text = "WHOAMI as a share of the NULL floor at the same level: " + "; ".join(parts) + "."
+    none = s.get(("null", "none", 1))
+    if none:
+        text += (" The same NULL call under AUTH_NONE (plain ONC RPC, no GSS): %s calls/s."
+                 % cell(none))
+    return text
+
+
+def ceiling(s, gss):
+    if gss is None:
+        return []
+    out = ["In-process crypto ceiling, one core, %s, %d-byte messages (median of %d runs): "
+           "gss_wrap %.0f MB/s, gss_unwrap %.0f MB/s (privacy); gss_get_mic %.0f MB/s, "
+           "gss_verify_mic %.0f MB/s (integrity)."
+           % (gss["enctype"], gss["bytes"], gss["runs"], gss["wrap_mbps"], gss["unwrap_mbps"],
+              gss["mic_mbps"], gss["verify_mbps"])]
+    # Client and server share this machine's cores: every byte is wrapped
+    # once and unwrapped once, so all cores together reach at most this.
+    nproc = int(meta_nproc(s) or 1)
+    shared = nproc / (1 / gss["wrap_mbps"] + 1 / gss["unwrap_mbps"])
+    out.append("With client and server on the same %d cores, wrap + unwrap of every byte "
+               "allow at most %.0f MB/s in all." % (nproc, shared))
+    for c in (1, 2, 4):
+        f = s.get(("fetch10m", "privacy", c))
+        if f:
+            out.append("Privacy fetch of 10 MiB, %d client%s: %.0f MB/s = %.0f%% of one core's "
+                       "gss_wrap, %.0f%% of the shared ceiling."
+                       % (c, "" if c == 1 else "s", f["mbs"]["median"],
+                          100 * f["mbs"]["median"] / gss["wrap_mbps"],
+                          100 * f["mbs"]["median"] / shared))
+    return out
+
+
+def meta_nproc(s):
+    return s.get("__nproc")
+
+
+def scaling(s):
+    lines = ["| folder size | list 50, µs per list | fetch one ~2 KiB message, µs per fetch |",
+             "|---|---|---|"]
+    for n in ("1k", "10k", "100k"):
+        l, f = s.get(("list-" + n, "privacy", 1)), s.get(("fetch-" + n, "privacy", 1))
+        us = lambda x: "–" if x is None else "%.0f [%.0f–%.0f]" % (
+            1e6 / x["ops"]["median"], 1e6 / x["ops"]["max"], 1e6 / x["ops"]["min"])
+        lines.append("| %s | %s | %s |" % (n, us(l), us(f)))
+    return lines
+
+
+def markdown(s, meta, gss):
+    lines = ["## Benchmark", "",
+             "`make bench`, %s: %s, %s CPU(s), %s; %s rounds of %s s per cell, "
+             "median [min–max]. Levels are RPCSEC_GSS services; Dovecot %s runs IMAP over TLS "
+             "(%s) driven by Python's imaplib, on the same machine and messages." % (
+                 meta.get("date", "?"), meta.get("cpu", "?"), meta.get("nproc", "?"),
+                 meta.get("kernel", "?"), meta.get("rounds", "?"), meta.get("seconds", "?"),
+                 meta.get("dovecot", "?"), meta.get("tls", "TLS")), ""]
+    lines += main_table(s)
+    lines += ["", small_ops(s), "", dovecot_wins(s), ""]
+    lines += ceiling(s, gss)
+    lines += ["", "Scaling (privacy, one client; folders seeded through the store):", ""]
+    lines += scaling(s)
+    return "\n".join(lines) + "\n"
+
+
+def write_readme(path, text):
+    doc = open(path).read()
+    a, b = doc.find(BEGIN), doc.find(END)
+    if a < 0 or b < a:
+        sys.exit("report: markers not found in " + path)
+    doc = doc[:a + len(BEGIN)] + "\n" + text + doc[b:]
+    open(path, "w").write(doc)
+
+
+def main():
+    args = sys.argv[1:]
+    if len(args) not in (2, 4) or (len(args) == 4 and args[2] != "--readme"):
+        sys.exit(__doc__)
+    rounds, meta, gss = load(args[0])
+    s = summarize(rounds)
+    s["__nproc"] = meta.get("nproc")
+    text = markdown(s, meta, gss)
+    with open(args[1], "w") as f:
+        json.dump({"meta": meta, "gss": gss,
+                   "cells": [{"op": k[0], "level": k[1], "clients": k[2], **v}
+                             for k, v in sorted(s.items(), key=lambda kv: str(kv[0]))
+                             if isinstance(k, tuple)]},
+                  f, indent=1)
+    if len(args) == 4:
+        write_readme(args[3], text)
+    sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    main()

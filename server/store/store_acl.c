@@ -1,0 +1,202 @@
+/*
+ * store_acl.c -- access control lists.  "acl": mbid (8) || folder id (8)
+ * || principal bytes -> u16 version, u16 0, u32 rights.  Folder id 0 is
+ * the mailbox root.  Keyed by folder id, entries survive renames.
+ */
+#include "store_int.h"
+
+#include <string.h>
+
+#define ACL_VAL_LEN 8u
+
+static size_t acl_key(unsigned char *kb, uint64_t mbid, uint64_t fid, const char *principal)
+{
+	size_t n = strlen(principal);
+	st_key2(kb, mbid, fid);
+	memcpy(kb + 16, principal, n);
+	return 16 + n;
+}
+
+/* Deletes every key starting with the first plen bytes of prefix. */
+static int drop_prefix(store_t *st, MDB_txn *txn, const unsigned char *prefix, size_t plen)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k = { plen, (void *)prefix }, v;
+	int rc = mdb_cursor_open(txn, st->db_acl, &cur);
+	if (rc != 0)
+		return st_err(rc, "acl cursor");
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
+			break;
+		rc = mdb_cursor_del(cur, 0);
+		if (rc != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return rc == MDB_NOTFOUND ? STORE_OK : st_err(rc, "acl drop");
+}
+
+int st_acl_drop_folder(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid)
+{
+	unsigned char kb[16];
+	st_key2(kb, mbid, fid);
+	return drop_prefix(st, txn, kb, 16);
+}
+
+int st_acl_drop_mailbox(store_t *st, MDB_txn *txn, uint64_t mbid)
+{
+	unsigned char kb[8];
+	st_put_u64(kb, mbid);
+	return drop_prefix(st, txn, kb, 8);
+}
+
+struct acl_ctx {
+	const char *mbox, *path, *principal;
+	uint32_t rights;
+};
+
+static int set_txn(store_t *st, MDB_txn *txn, void *vctx)
+{
+	struct acl_ctx *c = vctx;
+	unsigned char kb[16 + STORE_PRINCIPAL_MAX], vb[ACL_VAL_LEN] = {0};
+	st_mbox_t mb;
+	st_folder_t f = {0};
+	int status = st_mbox_load(st, txn, c->mbox, 1, &mb);
+	if (status == STORE_OK && c->path[0] != '\0')
+		status = st_folder_by_path(st, txn, mb.mbid, c->path, &f);
+	if (status != STORE_OK)
+		return status;
+	MDB_val k = { acl_key(kb, mb.mbid, f.id, c->principal), kb };
+	if (c->rights == 0) {
+		int rc = mdb_del(txn, st->db_acl, &k, NULL);
+		status = rc == MDB_NOTFOUND ? STORE_OK : st_err(rc, "acl del");
+	} else {
+		st_put_u16(vb, 1);
+		st_put_u32(vb + 4, c->rights);
+		MDB_val v = { sizeof(vb), vb };
+		status = st_err(mdb_put(txn, st->db_acl, &k, &v, 0), "acl put");
+	}
+	if (status == STORE_OK) {
+		mb.change++;
+		status = st_mbox_save(st, txn, c->mbox, &mb);
+	}
+	return status;
+}
+
+int store_acl_set(store_t *st, const char *mbox, const char *path, const char *principal,
+		  uint32_t rights)
+{
+	struct acl_ctx c = { mbox, path, principal, rights };
+	size_t n = principal ? strlen(principal) : 0;
+	if (path == NULL || n == 0 || n > STORE_PRINCIPAL_MAX || !st_utf8_valid(principal, n) ||
+	    (rights & ~STORE_RIGHTS_ALL) || (path[0] != '\0' && st_valid_path(path) != STORE_OK))
+		return STORE_INVALID;
+	return st_write(st, set_txn, &c);
+}
+
+static int acl_push(store_acl_t *acl, size_t *cap, const char *path, const MDB_val *k,
+		    const MDB_val *v)
+{
+	if (acl->count == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		void *grown = realloc(acl->items, *cap * sizeof(*acl->items));
+		if (grown == NULL)
+			return STORE_INTERNAL;
+		acl->items = grown;
+	}
+	store_acl_entry_t *e = &acl->items[acl->count];
+	size_t n = k->mv_size - 16;
+	if (n > STORE_PRINCIPAL_MAX || v->mv_size != ACL_VAL_LEN)
+		ST_FATAL("acl record of the wrong size");
+	snprintf(e->path, sizeof(e->path), "%s", path);
+	memcpy(e->principal, (const char *)k->mv_data + 16, n);
+	e->principal[n] = '\0';
+	e->rights = st_get_u32((const unsigned char *)v->mv_data + 4);
+	acl->count++;
+	return STORE_OK;
+}
+
+static int collect(store_t *st, MDB_txn *txn, uint64_t mbid, store_acl_t *acl)
+{
+	unsigned char prefix[8];
+	MDB_cursor *cur = NULL;
+	MDB_val k = { 8, prefix }, v;
+	st_folder_t f;
+	size_t cap = 0;
+	int status = STORE_OK, rc;
+
+	st_put_u64(prefix, mbid);
+	rc = mdb_cursor_open(txn, st->db_acl, &cur);
+	if (rc != 0)
+		return st_err(rc, "acl cursor");
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && status == STORE_OK;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size <= 16 || memcmp(k.mv_data, prefix, 8) != 0)
+			break;
+		uint64_t fid = st_get_u64((const unsigned char *)k.mv_data + 8);
+		const char *path = "";
+		if (fid != 0) {
+			if (st_folder_by_id(st, txn, mbid, fid, &f) != STORE_OK)
+				continue;   /* cannot happen: deletes drop entries */
+			path = f.path;
+		}
+		status = acl_push(acl, &cap, path, &k, &v);
+	}
+	mdb_cursor_close(cur);
+	if (status == STORE_OK && rc != 0 && rc != MDB_NOTFOUND)
+		status = st_err(rc, "acl list");
+	return status;
+}
+
+int store_acl_list(store_t *st, const char *mbox, store_acl_t **acl_r)
+{
+	MDB_txn *txn = NULL;
+	st_mbox_t mb;
+	store_acl_t *acl = calloc(1, sizeof(*acl));
+	int status = acl ? st_read_begin(st, &txn) : STORE_INTERNAL;
+
+	*acl_r = NULL;
+	if (status == STORE_OK)
+		status = st_mbox_load(st, txn, mbox, 1, &mb);
+	if (status == STORE_OK)
+		status = collect(st, txn, mb.mbid, acl);
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	if (status == STORE_OK)
+		*acl_r = acl;
+	else
+		store_acl_free(&acl);
+	return status;
+}
+
+void store_acl_free(store_acl_t **acl)
+{
+	if (acl == NULL || *acl == NULL)
+		return;
+	free((*acl)->items);
+	free(*acl);
+	*acl = NULL;
+}
+
+char *store_rights_format(uint32_t rights, char *buf)
+{
+	size_t n = 0;
+	for (int i = 0; STORE_RIGHTS_LETTERS[i]; i++)
+		if (rights & (1u << i))
+			buf[n++] = STORE_RIGHTS_LETTERS[i];
+	buf[n] = '\0';
+	return buf;
+}
+
+int store_rights_parse(const char *letters, uint32_t *rights_r)
+{
+	*rights_r = 0;
+	for (const char *p = letters; *p; p++) {
+		const char *at = strchr(STORE_RIGHTS_LETTERS, *p);
+		if (at == NULL)
+			return STORE_INVALID;
+		*rights_r |= 1u << (at - STORE_RIGHTS_LETTERS);
+	}
+	return STORE_OK;
+}
