@@ -30,7 +30,7 @@ GEN_X   := $(BUILD)/gen/mailrpc_prot.x
 GEN_H   := $(BUILD)/gen/mailrpc_prot.h
 GEN_SRC := $(BUILD)/gen/mailrpc_prot_xdr.c
 
-COMMON_SRCS := common/level.c common/status.c
+COMMON_SRCS := common/level.c common/status.c common/bytes.c
 SERVER_SRCS := $(wildcard server/*.c)
 -include server/store/store.mk
 LIB_SRCS    := $(wildcard stub/*.c)

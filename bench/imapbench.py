@@ -2,7 +2,8 @@
 """imapbench.py -- the Dovecot side of `make bench`: the same work as
 mrbench, over IMAP with TLS, from Python's standard imaplib.
 
-    imapbench.py PORT USER PASSWORD load DIR NAME...   APPENDs DIR/NAME.eml to INBOX
+    imapbench.py PORT USER PASSWORD load DIR NAME...   APPENDs DIR/NAME.eml to INBOX,
+                                                       prints the TLS cipher
     imapbench.py PORT USER PASSWORD OP ARG CLIENTS SECONDS ROUNDS
       OP: list           UID FETCH of the first 50 (ENVELOPE RFC822.SIZE)
           fetch UID      UID FETCH UID (BODY.PEEK[])
@@ -126,7 +127,9 @@ def run(port, user, password, op, arg, clients, seconds, rounds):
 
 
 def load(port, user, password, directory, names):
+    """Loads the set in order (UIDs follow it); prints the TLS cipher in use."""
     imap = connect(port, user, password)
+    print(imap.sock.cipher()[0])
     for name in names:
         with open(os.path.join(directory, name + ".eml"), "rb") as f:
             check(*imap.append("INBOX", None, None, f.read()), "load " + name)

@@ -22,6 +22,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "../common/bytes.h"
 #include "deliver.h"
 #include "store.h"
 
@@ -42,27 +43,6 @@ static int usage_error(const char *why, const char *what)
 	fprintf(stderr, "mailrpc-deliver: %s%s%s (usage: %s)\n", why, what ? ": " : "",
 		what ? what : "", SYNOPSIS);
 	return EX_USAGE;
-}
-
-/* Decimal bytes with an optional K, M or G suffix (powers of 1024), the
- * syntax of mailrpcd's --max-message and --quota. */
-static int parse_bytes(const char *text, unsigned long long *v_r)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(text, &end, 10);
-	if (end == text || errno != 0 || text[0] == '-')
-		return -1;
-	int shift = 0;
-	switch (*end) {
-	case 'K': shift = 10; end++; break;
-	case 'M': shift = 20; end++; break;
-	case 'G': shift = 30; end++; break;
-	}
-	if (*end != '\0' || v > (~0ULL >> shift))
-		return -1;
-	*v_r = v << shift;
-	return 0;
 }
 
 /* A control character would end the header line it is put in. */
@@ -123,12 +103,12 @@ static int parse_args(int argc, char **argv, struct deliver_args *a)
 		case 'f': a->sender = optarg; break;
 		case 'm': a->folder = optarg; break;
 		case 'M':
-			if (parse_bytes(optarg, &a->max_message) != 0)
+			if (bytes_parse(optarg, &a->max_message) != 0)
 				return usage_error("--max-message takes a number of bytes, not",
 						   optarg);
 			break;
 		case 'Q':
-			if (parse_bytes(optarg, &a->quota) != 0)
+			if (bytes_parse(optarg, &a->quota) != 0)
 				return usage_error("--quota takes a number of bytes (0: none), not",
 						   optarg);
 			break;

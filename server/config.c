@@ -7,6 +7,7 @@
 #include <sysexits.h>
 
 #include "../common/level.h"
+#include "../common/bytes.h"
 #include "config.h"
 
 static struct server_config current;
@@ -27,25 +28,6 @@ static void bad_usage(const char *why, const char *what)
 	usage(stderr, EX_USAGE);
 }
 
-/* Decimal bytes with an optional K, M or G suffix (powers of 1024). */
-static int parse_bytes(const char *text, unsigned long long *v_r)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(text, &end, 10);
-	if (end == text || errno != 0 || text[0] == '-')
-		return -1;
-	int shift = 0;
-	switch (*end) {
-	case 'K': shift = 10; end++; break;
-	case 'M': shift = 20; end++; break;
-	case 'G': shift = 30; end++; break;
-	}
-	if (*end != '\0' || v > (~0ULL >> shift))
-		return -1;
-	*v_r = v << shift;
-	return 0;
-}
 
 void config_parse(int argc, char **argv, struct server_config *cfg)
 {
@@ -94,11 +76,11 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 			break;
 		}
 		case 'M':
-			if (parse_bytes(optarg, &cfg->max_message) != 0 || cfg->max_message == 0)
+			if (bytes_parse(optarg, &cfg->max_message) != 0 || cfg->max_message == 0)
 				bad_usage("--max-message takes a positive number of bytes, not", optarg);
 			break;
 		case 'Q':
-			if (parse_bytes(optarg, &cfg->quota) != 0)
+			if (bytes_parse(optarg, &cfg->quota) != 0)
 				bad_usage("--quota takes a number of bytes (0: unlimited), not", optarg);
 			break;
 		case 'A':

@@ -38,7 +38,6 @@ runuser -u "$DELIVERY_USER" -- "$T/bin/mailrpc-deliver" --help >/dev/null &&
 # ---- the throwaway Postfix ----
 PF=$T/postfix
 MASTER=
-MASTER_KIDS=
 mkdir -p "$PF/etc" "$PF/spool" "$PF/data"
 chown postfix: "$PF/data"
 SMTP_PORT=$(free_port)
@@ -94,19 +93,29 @@ mailrpc   unix  - n n -    - pipe
   argv=$T/bin/mailrpc-deliver --store $T/store -d \${user} -f \${sender}
 EOF
 
-# Stops the instance and whatever it started, by PID.
+# Stops the instance: STOPPED lists the master and its processes, left
+# those still alive afterwards (killed on exit, by PID).
 stop_postfix() {
 	[ -n "$MASTER" ] || return 0
-	MASTER_KIDS="$MASTER_KIDS $(pgrep -P "$MASTER" | tr '\n' ' ')"
+	local pid kids
+	kids=$(pgrep -P "$MASTER" | tr '\n' ' ')
 	postfix -c "$PF/etc" stop >/dev/null 2>&1
 	wait_for 100 bash -c "! kill -0 $MASTER"
-	local pid
-	for pid in $MASTER $MASTER_KIDS; do
-		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+	STOPPED="$MASTER $kids"
+	left=""
+	for pid in $STOPPED; do
+		kill -0 "$pid" 2>/dev/null && left="$left $pid"
 	done
 	MASTER=
 }
-trap 'stop_postfix; cleanup' EXIT
+kill_leftovers() {
+	local pid
+	for pid in $left; do
+		kill -KILL "$pid" 2>/dev/null
+	done
+}
+left=""
+trap 'stop_postfix; kill_leftovers; cleanup' EXIT
 
 postfix -c "$PF/etc" start >"$PF/start.log" 2>&1 ||
 	{ sed 's/^/# /' "$PF/start.log" "$PF/maillog" 2>/dev/null; echo "FAIL setup: postfix did not start"; exit 1; }
@@ -227,12 +236,6 @@ check "carol has it now" test "$(mailrpc --json ls | jq '[.[] | select(.subject 
 check "the queue is empty" test -z "$(postqueue -c "$PF/etc" -j)"
 
 # ---- stop: nothing of the instance is left ----
-MASTER_KIDS=$(pgrep -P "$MASTER" | tr '\n' ' ')
-postfix -c "$PF/etc" stop >/dev/null 2>&1
-wait_for 100 bash -c "! kill -0 $MASTER"
-left=""
-for pid in $MASTER $MASTER_KIDS; do
-	kill -0 "$pid" 2>/dev/null && left="$left $pid"
-done
-check "postfix stop: master ($MASTER) and its processes ($MASTER_KIDS) are gone${left:+; left:$left}" test -z "$left"
-[ -z "$left" ] && MASTER=
+stop_postfix
+check "postfix stop: master and its processes ($STOPPED) are gone${left:+; left:$left}" \
+	test -z "$left"

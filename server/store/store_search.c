@@ -42,7 +42,24 @@ typedef struct body_scan {
 	unsigned char carry[2 * STORE_SEARCH_TEXT_MAX];
 	size_t carry_len;
 	int found;
+	int in_body;     /* past the blank line that ends the header */
+	int eol;         /* header scan: 1 after "\n", 2 after "\n\r" */
 } body_scan_t;
+
+/* Length of the header part at the start of p (all of it if the header
+ * goes on); sets in_body once the blank line, CRLF or LF, has been seen. */
+static size_t skip_header(body_scan_t *b, const unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = p[i];
+		if (c == '\n' && b->eol) {
+			b->in_body = 1;
+			return i + 1;
+		}
+		b->eol = c == '\n' ? 1 : (c == '\r' && b->eol == 1) ? 2 : 0;
+	}
+	return len;
+}
 
 #define SCAN_FOUND 0x5ca4
 
@@ -50,6 +67,15 @@ static int scan_chunk(const unsigned char *p, size_t len, void *vctx)
 {
 	body_scan_t *b = vctx;
 	size_t keep = b->nlen - 1, head, total;
+
+	/* "Body" means the body: a match in the header does not count. */
+	if (!b->in_body) {
+		size_t skip = skip_header(b, p, len);
+		p += skip;
+		len -= skip;
+		if (!b->in_body || len == 0)
+			return 0;
+	}
 
 	/* window across the boundary: carry + first nlen-1 bytes */
 	head = len < keep ? len : keep;

@@ -213,7 +213,13 @@ static void t_search(void)
 	OK(store_message_search(st, "a", &q, &ml));
 	CHECK(ml->count == 1 && ml->items[0].id == id_hdr);
 	store_msglist_free(&ml);
+	/* "body" is the body: a word only in a header does not match it */
 	q.subject = NULL;
+	q.body = "Quarterly";
+	OK(store_message_search(st, "a", &q, &ml));
+	CHECK(ml->count == 0);
+	store_msglist_free(&ml);
+	q.body = NULL;
 	q.from = "J\xc3\xbcrgen";   /* matches the decoded From */
 	OK(store_message_search(st, "a", &q, &ml));
 	CHECK(ml->count == 1 && ml->items[0].id == id_hdr);
