@@ -120,8 +120,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(call obj,$(STORE_SRCS))
 
 # Tests: the plain build, then the same suite under ASan+UBSan.
 check: deps
-	$(MAKE) all
-	$(MAKE) BUILD=build-san SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" all
+	$(MAKE) -s all
+	$(MAKE) -s BUILD=build-san SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" all
 	tests/run --bin build --bin-san build-san
 
 bench: deps all

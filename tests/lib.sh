@@ -15,7 +15,9 @@ SERVER_PID=
 PORT=
 failures=0
 
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+# max_allocation_size_mb: the sanitizer build's stand-in for the memory
+# cap a connection process sets with setrlimit (which ASan cannot live with).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:allocator_may_return_null=1:max_allocation_size_mb=256}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$TESTS_DIR/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 

@@ -59,3 +59,18 @@ out=$(mailrpc whoami 2>&1)
 expect_contains "server serves after a connection process crashed" "$out" "mailbox:    alice"
 check "crash was logged" wait_for 20 grep -q "died of signal 6" "$SERVER_LOG"
 check "server still running" kill -0 "$SERVER_PID"
+
+# An authenticated client announcing a huge protected request: libtirpc
+# would unwrap any size; the connection's memory cap makes it a refusal.
+for level in privacy integrity; do
+	stop_server
+	start_server --min-level "$level"
+	out=$("$TOOLS/bigcall" 127.0.0.1 "$PORT" "$level" 300000000 2>&1)
+	check "300 MB $level request refused, not allocated ($out)" test "$out" = "rejected: GARBAGE_ARGS"
+	out=$("$TOOLS/bigcall" 127.0.0.1 "$PORT" "$level" 1000 2>&1)
+	check "a normal-sized hand-built $level call is accepted (control)" test "$out" = accepted
+	out=$(mailrpc -l "$level" whoami 2>&1)
+	expect_contains "server serves after the oversized $level request" "$out" "mailbox:    alice"
+	check "oversized $level request was logged as refused" \
+		grep -q "refused proc=MSG_INFO .*arguments malformed or over their limits" "$SERVER_LOG"
+done
