@@ -124,8 +124,10 @@ check: deps
 	$(MAKE) -s BUILD=build-san SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" all
 	tests/run --bin build --bin-san build-san
 
-bench: deps all
+bench: deps all bench-tools
 	bench/run
+
+-include bench/bench.mk
 
 check-fast: all
 	tests/run --bin $(BUILD)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,6 +84,13 @@ int admin_export(struct admin *a, int argc, char **argv)
 	if (argc != 4)
 		return admin_usage(SYNOPSIS);
 	const char *user = argv[1], *folder = argv[2], *path = argv[3];
+	/* The rename at the end would replace whatever is there: a device
+	 * (/dev/null!) or a link must not silently become a plain file. */
+	struct stat st_path;
+	if (lstat(path, &st_path) == 0 && !S_ISREG(st_path.st_mode)) {
+		fprintf(stderr, "mailrpc-admin: %s exists and is not a regular file\n", path);
+		return 1;
+	}
 	store_t *st = admin_store(a);
 	store_folder_info_t info;
 	int rc = store_folder_get(st, user, folder, &info);

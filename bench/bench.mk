@@ -6,8 +6,12 @@
 #   gssceil  in-process gss_wrap/unwrap ceiling
 #   seed     fills a mailbox through the store library
 
+# Needs LIBSO, STORE_SRCS and obj from the top-level Makefile: include it
+# after they are defined.  It leaves the default goal alone.
+
 ifndef BENCH_MK_INCLUDED
 BENCH_MK_INCLUDED := 1
+BENCH_SAVED_GOAL := $(.DEFAULT_GOAL)
 
 BENCH_BINS := $(BUILD)/bench/mrbench $(BUILD)/bench/gssceil $(BUILD)/bench/seed
 
@@ -27,4 +31,5 @@ $(BUILD)/bench/seed: bench/seed.c $(call obj,$(STORE_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(STORE_CFLAGS) $(LDFLAGS) -o $@ $< $(call obj,$(STORE_SRCS)) $(PKG_LIBS)
 
+.DEFAULT_GOAL := $(BENCH_SAVED_GOAL)
 endif

@@ -216,12 +216,14 @@ def scaling(s):
 
 def markdown(s, meta, gss):
     lines = ["## Benchmark", "",
-             "`make bench`, %s: %s, %s CPU(s), %s; %s rounds of %s s per cell, "
-             "median [min–max]. Levels are RPCSEC_GSS services; Dovecot %s runs IMAP over TLS "
-             "(%s) driven by Python's imaplib, on the same machine and messages." % (
+             "`make bench`, %s: %s, %s CPU(s) (`nproc`), %s; load average %s at start / end; "
+             "%s rounds of %s s per cell, median [min–max]. Levels are RPCSEC_GSS services; "
+             "Dovecot %s runs IMAP over TLS (%s) driven by Python's imaplib, on the same "
+             "machine and messages." % (
                  meta.get("date", "?"), meta.get("cpu", "?"), meta.get("nproc", "?"),
-                 meta.get("kernel", "?"), meta.get("rounds", "?"), meta.get("seconds", "?"),
-                 meta.get("dovecot", "?"), meta.get("tls", "TLS")), ""]
+                 meta.get("kernel", "?"), meta.get("load", "?"), meta.get("rounds", "?"),
+                 meta.get("seconds", "?"), meta.get("dovecot", "?"), meta.get("tls", "TLS")),
+             ""]
     lines += main_table(s)
     lines += ["", small_ops(s), "", dovecot_wins(s), ""]
     lines += ceiling(s, gss)

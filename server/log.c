@@ -22,10 +22,15 @@ static void log_line(int priority, const char *fmt, va_list ap)
 		vsyslog(priority, fmt, ap);
 		return;
 	}
-	char stamp[32];
+	/* Formatting the time is a visible share of a small call: once a second. */
+	static char stamp[32];
+	static time_t stamped;
 	time_t now = time(NULL);
-	struct tm tm;
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	if (now != stamped) {
+		struct tm tm;
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+		stamped = now;
+	}
 	/* One write per line keeps lines from different processes whole. */
 	char line[2048];
 	int n = snprintf(line, sizeof(line), "%s mailrpcd[%d]: %s", stamp, (int)getpid(),

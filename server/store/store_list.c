@@ -8,6 +8,9 @@
  * records.  From/Subject sorting reads each message record and sorts the
  * id list in memory (O(n log n) per call; fine for 100k, see schema doc).
  * Only the records of the returned page are decoded and copied.
+ * Id order (the default) needs no sort: the index is already in id order
+ * and the folder record counts its entries and unread ones, so such a page
+ * walks offset + limit index entries instead of the whole folder.
  */
 #include "store_int.h"
 
@@ -114,6 +117,75 @@ out:
 	return status;
 }
 
+/* Positions cur on the folder's first (or, descending, last) index entry. */
+static int id_walk_start(MDB_cursor *cur, unsigned char kb[24], uint64_t mbid, uint64_t fid,
+                         int descending, MDB_val *k, MDB_val *v)
+{
+	int rc;
+
+	k->mv_data = kb;
+	k->mv_size = st_key3(kb, mbid, fid, descending ? UINT64_MAX : 0);
+	rc = mdb_cursor_get(cur, k, v, MDB_SET_RANGE);
+	if (!descending)
+		return rc;
+	if (rc == MDB_NOTFOUND)
+		return mdb_cursor_get(cur, k, v, MDB_LAST);
+	if (rc == 0 && memcmp(k->mv_data, kb, 16) != 0)
+		return mdb_cursor_get(cur, k, v, MDB_PREV);
+	return rc;
+}
+
+/* The page of an id-ordered listing, straight from the index. */
+static int collect_id_page(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid,
+                           const store_list_query_t *q, size_t limit,
+                           entry_t **e_r, size_t *n_r)
+{
+	unsigned char kb[24];
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	entry_t *e = NULL;
+	uint64_t skipped = 0;
+	size_t n = 0;
+	int rc, status = STORE_OK;
+
+	*e_r = NULL;
+	*n_r = 0;
+	if (limit && (e = calloc(limit, sizeof(*e))) == NULL)
+		return STORE_INTERNAL;
+	rc = mdb_cursor_open(txn, st->db_fidx, &cur);
+	if (rc != 0) {
+		status = st_err(rc, "cursor open");
+		goto out;
+	}
+	for (rc = id_walk_start(cur, kb, mbid, fid, q->descending, &k, &v);
+	     rc == 0 && n < limit;
+	     rc = mdb_cursor_get(cur, &k, &v, q->descending ? MDB_PREV : MDB_NEXT)) {
+		if (k.mv_size != 24 || memcmp(k.mv_data, kb, 16) != 0)
+			break;
+		if (v.mv_size != ST_FIDX_VAL_LEN)
+			ST_FATAL("corrupt fidx value");
+		if (q->unread_only && (st_get_u32(v.mv_data) & STORE_FLAG_SEEN))
+			continue;
+		if (skipped < q->offset) {
+			skipped++;
+			continue;
+		}
+		e[n++].id = st_get_u64((const unsigned char *)k.mv_data + 16);
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		status = st_err(rc, "cursor get");
+	if (status == STORE_OK) {
+		*e_r = e;
+		*n_r = n;
+		e = NULL;
+	}
+out:
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	free(e);
+	return status;
+}
+
 /* Points each entry's key at its From or Subject (no copy). */
 static int load_keys(store_t *st, MDB_txn *txn, uint64_t mbid, entry_t *e,
                      size_t n, int field)
@@ -139,6 +211,27 @@ static int load_keys(store_t *st, MDB_txn *txn, uint64_t mbid, entry_t *e,
 		e[i].keylen = m->sumlen[field];
 	}
 	free(m);
+	return status;
+}
+
+/* Decodes the records of entries [offset, offset + limit) into list. */
+static int load_page(store_t *st, MDB_txn *txn, uint64_t mbid, const entry_t *e,
+                     size_t n, uint64_t offset, size_t limit, st_msg_t *m,
+                     store_msglist_t *list)
+{
+	size_t i;
+	int status = STORE_OK;
+
+	for (i = 0; i < limit && offset < n && i < n - offset; i++) {
+		uint64_t id = e[offset + i].id;
+		status = st_msg_load(st, txn, mbid, id, m);
+		if (status == STORE_OK)
+			status = st_msg_to_info(st, txn, mbid, id, m,
+			                        &list->items[list->count]);
+		if (status != STORE_OK)
+			break;
+		list->count++;
+	}
 	return status;
 }
 
@@ -170,6 +263,14 @@ int store_message_list(store_t *st, const char *mbox, const char *folder,
 		status = st_mbox_load(st, txn, mbox, 0, &mb);
 	if (status == STORE_OK)
 		status = st_folder_by_path(st, txn, mb.mbid, folder, &f);
+	if (status == STORE_OK && q->sort == STORE_SORT_ID) {
+		status = collect_id_page(st, txn, mb.mbid, f.id, q, limit, &e, &n);
+		if (status == STORE_OK)
+			status = load_page(st, txn, mb.mbid, e, n, 0, limit, m, list);
+		list->total = q->unread_only ? f.unread : f.total;
+		list->more = q->offset + list->count < list->total;
+		goto done;
+	}
 	if (status == STORE_OK)
 		status = collect(st, txn, mb.mbid, f.id, q->unread_only, &e, &n);
 	if (status != STORE_OK)
@@ -200,17 +301,11 @@ int store_message_list(store_t *st, const char *mbox, const char *folder,
 		}
 	}
 	list->total = n;
-	for (i = 0; i < limit && q->offset < n && i < n - q->offset; i++) {
-		uint64_t id = e[q->offset + i].id;
-		status = st_msg_load(st, txn, mb.mbid, id, m);
-		if (status == STORE_OK)
-			status = st_msg_to_info(st, txn, mb.mbid, id, m,
-			                        &list->items[list->count]);
-		if (status != STORE_OK)
-			goto out;
-		list->count++;
-	}
+	status = load_page(st, txn, mb.mbid, e, n, q->offset, limit, m, list);
 	list->more = q->offset + list->count < n;
+done:
+	if (status != STORE_OK)
+		goto out;
 	*list_r = list;
 	list = NULL;
 out:
