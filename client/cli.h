@@ -42,6 +42,8 @@ int cmd_mv(struct cli *cli, int argc, char **argv);
 int cmd_cp(struct cli *cli, int argc, char **argv);
 int cmd_rm(struct cli *cli, int argc, char **argv);
 int cmd_flag(struct cli *cli, int argc, char **argv);
+/* cmd_wait.c */
+int cmd_wait(struct cli *cli, int argc, char **argv);
 /* cmd_acl.c */
 int cmd_acl(struct cli *cli, int argc, char **argv);
 /* cmd_transfer.c */

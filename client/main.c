@@ -36,6 +36,7 @@ static const struct command commands[] = {
 	{"rm", cmd_rm, "[--hard] ID...: delete messages (to Deleted Items; --hard: permanently)"},
 	{"flag", cmd_flag, "ID... +seen|-seen|+flagged|-flagged|+answered|-answered|+draft|-draft..."},
 	{"search", cmd_search, "[FOLDER] [--from S] [--to S] [--subject S] [--body S]"},
+	{"wait", cmd_wait, "[FOLDER] [--follow]: print a line when new mail arrives (--follow: keep waiting)"},
 	{"acl", cmd_acl, "FOLDER [set PRINCIPAL RIGHTS | rm PRINCIPAL]: show or change rights"},
 };
 

@@ -109,3 +109,12 @@ mr_status authz_message(const struct caller *caller, uint64_t id, uint32_t need)
 	store_msginfo_free(&info);
 	return status == MR_ERR_NOFOLDER ? MR_ERR_NOMESSAGE : status;
 }
+
+mr_status authz_scope(const struct caller *caller, const char *folder, uint32_t need)
+{
+	/* Answers about the whole mailbox (matches, change numbers) would hint
+	 * at folders a delegate cannot read. */
+	if (folder[0] == '\0')
+		return authz_is_owner(caller) ? MR_OK : MR_ERR_INVALID;
+	return authz_folder(caller, folder, need);
+}

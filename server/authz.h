@@ -48,6 +48,13 @@ mr_status authz_folder(const struct caller *caller, const char *path, uint32_t n
  */
 mr_status authz_message(const struct caller *caller, uint64_t id, uint32_t need);
 
+/*
+ * For calls that take a folder or "" for every folder (search, wait): a
+ * folder needs what authz_folder says; "" is for the owner only
+ * (MR_ERR_INVALID otherwise).
+ */
+mr_status authz_scope(const struct caller *caller, const char *folder, uint32_t need);
+
 /* Send on behalf of mailbox: needs "p" on its Outbox (owners need nothing). */
 mr_status authz_post(const struct caller *caller, const char *mailbox);
 

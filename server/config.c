@@ -9,6 +9,7 @@
 #include "../common/level.h"
 #include "../common/bytes.h"
 #include "config.h"
+#include "mailrpc_prot.h"
 
 static struct server_config current;
 
@@ -17,7 +18,8 @@ static void usage(FILE *out, int status)
 	fprintf(out,
 		"usage: mailrpcd --listen ADDR:PORT --store DIR --keytab FILE --principal SERVICE@HOST\n"
 		"                [--min-level auth|integrity|privacy] [--foreground] [--pidfile FILE]\n"
-		"                [--register] [--idle-timeout SECONDS] [--max-message BYTES]\n"
+		"                [--register] [--idle-timeout SECONDS] [--wait-timeout SECONDS]\n"
+		"                [--max-message BYTES]\n"
 		"                [--quota BYTES] [--public-admin PRINCIPAL]...\n");
 	exit(status);
 }
@@ -28,6 +30,16 @@ static void bad_usage(const char *why, const char *what)
 	usage(stderr, EX_USAGE);
 }
 
+
+/* A number of seconds in 1..max, or bad usage. */
+static int seconds_arg(const char *arg, long max, const char *complaint)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+	if (*end != '\0' || end == arg || v < 1 || v > max)
+		bad_usage(complaint, arg);
+	return (int)v;
+}
 
 void config_parse(int argc, char **argv, struct server_config *cfg)
 {
@@ -41,6 +53,7 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 		{"pidfile", required_argument, NULL, 'p'},
 		{"register", no_argument, NULL, 'r'},
 		{"idle-timeout", required_argument, NULL, 'i'},
+		{"wait-timeout", required_argument, NULL, 'w'},
 		{"max-message", required_argument, NULL, 'M'},
 		{"quota", required_argument, NULL, 'Q'},
 		{"public-admin", required_argument, NULL, 'A'},
@@ -50,6 +63,7 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->min_level = LEVEL_PRIVACY;
 	cfg->idle_timeout = 900;
+	cfg->wait_timeout = 300;
 	cfg->max_message = 50ULL << 20;
 
 	int opt;
@@ -67,14 +81,14 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 			if (cfg->min_level == 0)
 				bad_usage("--min-level must be auth, integrity or privacy, not", optarg);
 			break;
-		case 'i': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end != '\0' || v < 1 || v > 86400)
-				bad_usage("--idle-timeout must be 1..86400 seconds, not", optarg);
-			cfg->idle_timeout = (int)v;
+		case 'i':
+			cfg->idle_timeout = seconds_arg(optarg, 86400,
+							"--idle-timeout must be 1..86400 seconds, not");
 			break;
-		}
+		case 'w':
+			cfg->wait_timeout = seconds_arg(optarg, MAILRPC_WAIT_MAX,
+							"--wait-timeout must be 1..3600 seconds, not");
+			break;
 		case 'M':
 			if (bytes_parse(optarg, &cfg->max_message) != 0 || cfg->max_message == 0)
 				bad_usage("--max-message takes a positive number of bytes, not", optarg);

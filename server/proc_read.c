@@ -55,10 +55,7 @@ void proc_msg_search(struct caller *caller, void *args_, void *res_)
 	};
 	target_set(caller, "mailbox=%s folder=\"%s\"", authz_mailbox(caller),
 		   args->folder[0] ? args->folder : "*");
-	/* Across folders only in a mailbox one owns: results and counts from
-	 * folders a delegate cannot read must not even be hinted at. */
-	res->status = args->folder[0] ? authz_folder(caller, args->folder, R_READ)
-				      : authz_is_owner(caller) ? MR_OK : MR_ERR_INVALID;
+	res->status = authz_scope(caller, args->folder, R_READ);
 	if (res->status != MR_OK)
 		return;
 	int st = store_message_search(mailstore(), authz_mailbox(caller), &q, &list);

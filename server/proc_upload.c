@@ -79,6 +79,13 @@ void proc_upload_abort(struct caller *caller, void *args_, void *res_)
 	res->status = upload_status(store_upload_abort(mailstore(), caller->mailbox, args->upload));
 }
 
+/* The op id of a commit, NULL when the client sent none (all zero). */
+static const unsigned char *op_of(const char *op)
+{
+	static const char none[MAILRPC_OPID_LEN];
+	return memcmp(op, none, sizeof(none)) == 0 ? NULL : (const unsigned char *)op;
+}
+
 void proc_upload_commit_append(struct caller *caller, void *args_, void *res_)
 {
 	mr_commit_append_args *args = args_;
@@ -107,7 +114,7 @@ void proc_upload_commit_append(struct caller *caller, void *args_, void *res_)
 	}
 	/* The upload is the caller's own; the message goes to the open mailbox. */
 	st = store_upload_commit_append_to(mailstore(), caller->mailbox, args->upload, mbox,
-					   args->folder, args->flags, &id);
+					   args->folder, args->flags, op_of(args->op), &id);
 	res->status = mailstore_status(st, MR_ERR_NOUPLOAD, MR_ERR_MISMATCH);
 	if (st == STORE_OK) {
 		res->mr_id_res_u.id = id;
@@ -154,15 +161,25 @@ void proc_upload_commit_submit(struct caller *caller, void *args_, void *res_)
 		}
 	}
 	const char *from = args->from[0] ? args->from : caller->mailbox;
+	uint64_t sent = 0;
+	const unsigned char *op = op_of(args->op);
+	/* A retried send on behalf finds its upload consumed: answer it
+	 * before send_as looks for the upload. */
+	if (op && store_op_find(mailstore(), caller->mailbox, op, STORE_OP_SUBMIT, &sent) == STORE_OK) {
+		res->status = MR_OK;
+		res->sent_id = sent;
+		target_set(caller, "upload=%llu rcpts=%u sent_id=%llu (repeated op)",
+			   (unsigned long long)args->upload, n, (unsigned long long)sent);
+		return;
+	}
 	if (strcmp(from, caller->mailbox) != 0) {
 		res->status = send_as(caller, from, args->upload);
 		if (res->status != MR_OK)
 			return;
 	}
-	uint64_t sent = 0;
 	size_t bad = (size_t)-1;
 	int st = store_upload_commit_submit_as(mailstore(), caller->mailbox, args->upload, from,
-					       (const char *const *)args->rcpts.rcpts_val, n, &sent,
+					       (const char *const *)args->rcpts.rcpts_val, n, op, &sent,
 					       &bad);
 	res->status = mailstore_status(st, bad < n ? MR_ERR_NORCPT : MR_ERR_NOUPLOAD, MR_ERR_MISMATCH);
 	if (bad < n)

@@ -11,6 +11,7 @@ _Static_assert(offsetof(mr_msg_list_res, status) == 0, "results start with mr_st
 _Static_assert(offsetof(mr_batch_res, status) == 0, "results start with mr_status");
 _Static_assert(offsetof(mr_submit_res, status) == 0, "results start with mr_status");
 _Static_assert(offsetof(mr_upload_res, status) == 0, "results start with mr_status");
+_Static_assert(offsetof(mr_wait_res, status) == 0, "results start with mr_status");
 
 #define PROC(NUM, NAME, ARGS_T, XARGS, RES_T, XRES, HANDLER, NEEDS_MAILBOX)                   \
 	{NUM, NAME, (xdrproc_t)XARGS, sizeof(ARGS_T), (xdrproc_t)XRES, sizeof(RES_T), HANDLER,   \
@@ -60,6 +61,8 @@ static const struct proc_def table[] = {
 	PROC(MR_ACL_GET, "ACL_GET", mr_path, xdr_mr_path, mr_acl_res, xdr_mr_acl_res, proc_acl_get, 1),
 	PROC(MR_ACL_SET, "ACL_SET", mr_acl_set_args, xdr_mr_acl_set_args, mr_res, xdr_mr_res,
 	     proc_acl_set, 1),
+	PROC(MR_WAIT, "WAIT", mr_wait_args, xdr_mr_wait_args, mr_wait_res, xdr_mr_wait_res,
+	     proc_wait, 1),
 };
 
 void target_set(struct caller *caller, const char *fmt, ...)

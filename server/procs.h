@@ -70,5 +70,7 @@ void proc_msg_flags(struct caller *caller, void *args, void *res);
 void proc_mailbox_open(struct caller *caller, void *args, void *res);
 void proc_acl_get(struct caller *caller, void *args, void *res);
 void proc_acl_set(struct caller *caller, void *args, void *res);
+/* proc_wait.c */
+void proc_wait(struct caller *caller, void *args, void *res);
 
 #endif

@@ -1,4 +1,5 @@
-/* call.c -- one RPC call with one context re-establishment (see internal.h). */
+/* call.c -- one RPC call with one context re-establishment, and retries
+ * of calls safe to repeat (see internal.h). */
 #include <string.h>
 
 #include "internal.h"
@@ -20,7 +21,13 @@ static int context_trouble(CLIENT *clnt)
 int mr_call(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, xdrproc_t xres,
 	    void *res, struct mailrpc_error *err)
 {
-	struct timeval tv = {.tv_sec = conn->timeout};
+	return mr_call_ex(conn, proc, xargs, args, xres, res, conn->timeout, 0, err);
+}
+
+int mr_call_ex(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, xdrproc_t xres,
+	       void *res, int seconds, int retries, struct mailrpc_error *err)
+{
+	struct timeval tv = {.tv_sec = seconds};
 	/* A context lost earlier (say, to an expired ticket) is rebuilt first:
 	 * the user may have run kinit since. */
 	if (conn->auth == NULL) {
@@ -34,6 +41,14 @@ int mr_call(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, x
 		int status = mr_context_establish(conn, err);
 		if (status != MAILRPC_OK)
 			return status;
+		xdr_free(xres, res);
+		memset(res, 0, sizeof(mr_status));
+		stat = clnt_call(conn->clnt, proc, xargs, args, xres, res, tv);
+	}
+	/* A reply lost to a timeout: the same arguments again.  Only calls
+	 * safe to repeat get retries (their op id makes the server answer
+	 * from its record if the first call did the work). */
+	for (int i = 0; i < retries && stat == RPC_TIMEDOUT; i++) {
 		xdr_free(xres, res);
 		memset(res, 0, sizeof(mr_status));
 		stat = clnt_call(conn->clnt, proc, xargs, args, xres, res, tv);

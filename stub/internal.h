@@ -46,6 +46,15 @@ int mr_context_establish(struct mailrpc *conn, struct mailrpc_error *err);
 int mr_call(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, xdrproc_t xres,
 	    void *res, struct mailrpc_error *err);
 
+/*
+ * mr_call with a reply timeout of seconds (WAIT needs longer than the
+ * connection's), and up to retries more tries of a call whose reply timed
+ * out: only for calls that are safe to repeat, such as those carrying an
+ * operation id.
+ */
+int mr_call_ex(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, xdrproc_t xres,
+	       void *res, int seconds, int retries, struct mailrpc_error *err);
+
 /* Error texts for GSS set-up failures and RPC call failures. */
 int mr_fail_gss(struct mailrpc_error *err, const char *principal, unsigned major,
 		unsigned minor);

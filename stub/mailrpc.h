@@ -282,6 +282,25 @@ int mailrpc_upload_commit_submit(struct mailrpc *conn, uint64_t upload, const ch
 				 const char *const *rcpts, size_t n, uint64_t *sent_id_r,
 				 struct mailrpc_error *err);
 
+/*
+ * Exactly-once commits.  The two commits above name each call with a new
+ * random operation id and, when a reply is lost to a timeout, ask again
+ * with the same id: the server answers a repeated id with the first
+ * call's result instead of storing or sending the message twice.  The
+ * _op forms take the id from the caller, for clients that retry across
+ * connections or restarts themselves: reuse the id only for the same call.
+ */
+#define MAILRPC_OPID_SIZE 16
+/* A new random operation id (OpenSSL RAND_bytes). */
+int mailrpc_opid_new(unsigned char op[MAILRPC_OPID_SIZE], struct mailrpc_error *err);
+int mailrpc_upload_commit_append_op(struct mailrpc *conn, uint64_t upload, const char *folder,
+				    unsigned flags, const unsigned char op[MAILRPC_OPID_SIZE],
+				    uint64_t *id_r, struct mailrpc_error *err);
+int mailrpc_upload_commit_submit_op(struct mailrpc *conn, uint64_t upload, const char *from,
+				    const char *const *rcpts, size_t n,
+				    const unsigned char op[MAILRPC_OPID_SIZE], uint64_t *sent_id_r,
+				    struct mailrpc_error *err);
+
 /* ------------------------------------------------------------------ */
 /* Sharing.  Rights are RFC 4314 letters: l lookup, r read, s keep     */
 /* seen, w write flags, i insert, p post (send on behalf), k create    */
@@ -303,6 +322,22 @@ int mailrpc_acl_get(struct mailrpc *conn, const char *folder, struct mailrpc_acl
 /* Grants principal exactly rights on folder; rights "" removes the entry. */
 int mailrpc_acl_set(struct mailrpc *conn, const char *folder, const char *principal,
 		    const char *rights, struct mailrpc_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Waiting for changes.                                                */
+
+/*
+ * Every change to a mailbox takes its next change number.  Returns as soon
+ * as the number of folder (NULL or "": the whole mailbox, which only its
+ * owner may watch) exceeds since, or after max_wait seconds (the server
+ * may cut the wait shorter; at most 3600), with the current number in
+ * *change_r: not above since means nothing changed.  max_wait 0 answers at
+ * once: the number to start from.  The reply timeout is the connection's
+ * plus max_wait.
+ */
+#define MAILRPC_WAIT_MAX_SECONDS 3600
+int mailrpc_wait(struct mailrpc *conn, const char *folder, uint64_t since, unsigned max_wait,
+		 uint64_t *change_r, struct mailrpc_error *err);
 
 /* "auth", "integrity", "privacy" (or "unknown"). */
 const char *mailrpc_level_name(int level);

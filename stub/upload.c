@@ -1,11 +1,25 @@
 /*
  * upload.c -- the UPLOAD_* building blocks: begin, append a chunk, ask
- * where an upload stands, abort, and commit as an append or a submit.
+ * where an upload stands, abort, and commit as an append or a submit,
+ * each commit named by an operation id so that retrying it is safe.
  */
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
+
+_Static_assert(MAILRPC_OPID_SIZE == MAILRPC_OPID_LEN, "op id size matches the IDL");
+
+/* A commit whose reply is lost is asked again this many times (same op id). */
+#define COMMIT_RETRIES 2
+
+int mailrpc_opid_new(unsigned char op[MAILRPC_OPID_SIZE], struct mailrpc_error *err)
+{
+	if (RAND_bytes(op, MAILRPC_OPID_SIZE) != 1)
+		return mr_fail(err, MAILRPC_E_NOMEM, "no random bytes for an operation id");
+	return MAILRPC_OK;
+}
 
 static int upload_call(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args,
 		       uint64_t upload, uint64_t *received_r, uint64_t *size_r,
@@ -79,12 +93,28 @@ int mailrpc_upload_abort(struct mailrpc *conn, uint64_t upload, struct mailrpc_e
 int mailrpc_upload_commit_append(struct mailrpc *conn, uint64_t upload, const char *folder,
 				 unsigned flags, uint64_t *id_r, struct mailrpc_error *err)
 {
+	unsigned char op[MAILRPC_OPID_SIZE];
 	*id_r = 0;
+	int status = mailrpc_opid_new(op, err);
+	return status != MAILRPC_OK ? status
+				    : mailrpc_upload_commit_append_op(conn, upload, folder, flags, op,
+								      id_r, err);
+}
+
+int mailrpc_upload_commit_append_op(struct mailrpc *conn, uint64_t upload, const char *folder,
+				    unsigned flags, const unsigned char op[MAILRPC_OPID_SIZE],
+				    uint64_t *id_r, struct mailrpc_error *err)
+{
+	*id_r = 0;
+	if (conn == NULL || folder == NULL || op == NULL)
+		return mr_fail(err, MAILRPC_E_USAGE, "mailrpc_upload_commit_append: no connection, folder or op id");
 	mr_commit_append_args args = {.upload = upload, .folder = (char *)folder, .flags = flags};
+	memcpy(args.op, op, sizeof(args.op));
 	mr_id_res res;
 	memset(&res, 0, sizeof(res));
-	int status = mr_call(conn, MR_UPLOAD_COMMIT_APPEND, (xdrproc_t)xdr_mr_commit_append_args,
-			     &args, (xdrproc_t)xdr_mr_id_res, &res, err);
+	int status = mr_call_ex(conn, MR_UPLOAD_COMMIT_APPEND, (xdrproc_t)xdr_mr_commit_append_args,
+				&args, (xdrproc_t)xdr_mr_id_res, &res, conn->timeout, COMMIT_RETRIES,
+				err);
 	if (status == MAILRPC_OK)
 		*id_r = res.mr_id_res_u.id;
 	else if (status == MAILRPC_E_NOFOLDER || status == MAILRPC_E_BADNAME)
@@ -97,8 +127,21 @@ int mailrpc_upload_commit_submit(struct mailrpc *conn, uint64_t upload, const ch
 				 const char *const *rcpts, size_t n, uint64_t *sent_id_r,
 				 struct mailrpc_error *err)
 {
+	unsigned char op[MAILRPC_OPID_SIZE];
 	*sent_id_r = 0;
-	if (conn == NULL || n == 0 || n > MAILRPC_RCPT_MAX)
+	int status = mailrpc_opid_new(op, err);
+	return status != MAILRPC_OK ? status
+				    : mailrpc_upload_commit_submit_op(conn, upload, from, rcpts, n, op,
+								      sent_id_r, err);
+}
+
+int mailrpc_upload_commit_submit_op(struct mailrpc *conn, uint64_t upload, const char *from,
+				    const char *const *rcpts, size_t n,
+				    const unsigned char op[MAILRPC_OPID_SIZE], uint64_t *sent_id_r,
+				    struct mailrpc_error *err)
+{
+	*sent_id_r = 0;
+	if (conn == NULL || op == NULL || n == 0 || n > MAILRPC_RCPT_MAX)
 		return mr_fail(err, MAILRPC_E_USAGE, "a message goes to 1 to %d recipients",
 			       MAILRPC_RCPT_MAX);
 	for (size_t i = 0; i < n; i++)
@@ -107,10 +150,12 @@ int mailrpc_upload_commit_submit(struct mailrpc *conn, uint64_t upload, const ch
 	mr_commit_submit_args args = {.upload = upload,
 				      .rcpts = {.rcpts_len = (u_int)n, .rcpts_val = (mr_name *)rcpts},
 				      .from = (char *)(from ? from : "")};
+	memcpy(args.op, op, sizeof(args.op));
 	mr_submit_res res;
 	memset(&res, 0, sizeof(res));
-	int status = mr_call(conn, MR_UPLOAD_COMMIT_SUBMIT, (xdrproc_t)xdr_mr_commit_submit_args,
-			     &args, (xdrproc_t)xdr_mr_submit_res, &res, err);
+	int status = mr_call_ex(conn, MR_UPLOAD_COMMIT_SUBMIT, (xdrproc_t)xdr_mr_commit_submit_args,
+				&args, (xdrproc_t)xdr_mr_submit_res, &res, conn->timeout,
+				COMMIT_RETRIES, err);
 	if (status == MAILRPC_OK)
 		*sent_id_r = res.sent_id;
 	else if (status == MAILRPC_E_NORCPT && from && from[0] && res.bad_rcpt >= n)

@@ -65,6 +65,8 @@ const char *store_strerror(int status);
 #define STORE_SEARCH_TEXT_MAX   256u  /* each search substring, bytes */
 #define STORE_DEFAULT_MAP_SIZE  (1ull << 30)  /* 1 GiB, doubled on demand */
 #define STORE_DEFAULT_MAX_MSG   (50ull << 20) /* 50 MiB */
+#define STORE_DEFAULT_OP_MAX_AGE (24 * 3600)  /* seconds */
+#define STORE_DEFAULT_OP_MAX    100000u
 
 /* Message flags (bitmask). */
 #define STORE_FLAG_SEEN      1u
@@ -90,6 +92,9 @@ typedef struct store_options {
 	uint64_t default_quota;    /* bytes per mailbox w/o own quota; 0 = none */
 	unsigned max_readers;      /* LMDB reader slots; 0 -> 1024.  Only the
 	                              process creating the lock file decides. */
+	int64_t  op_max_age;       /* seconds an operation's result is kept
+	                              (see store_op_find); 0 -> 1 day */
+	uint64_t op_max;           /* results kept store-wide; 0 -> 100000 */
 } store_options_t;
 
 /* Fills defaults (all zero = defaults). */
@@ -124,6 +129,20 @@ int store_mailbox_set_quota(store_t *st, const char *name, uint64_t quota);
 
 /* All functions below that take a mailbox name return STORE_NOTFOUND if
  * it does not exist and STORE_DISABLED if it is disabled. */
+
+/* ---- waiting for changes (store_notify.c) -------------------------------
+ * Every committed write that changes a mailbox record (every change to its
+ * folders or messages does) also touches the file "notify" in the store
+ * directory, whichever process made it (server, delivery agent, admin).
+ * Waiters watch that file with inotify, so they cost no CPU until then. */
+
+/* Blocks until the change number of mailbox mbox (of its folder, if folder
+ * is not NULL) exceeds since, at most timeout_ms milliseconds.  STORE_OK
+ * with the current change number either way (a timeout or a signal
+ * returns it unchanged: compare it with since); NOTFOUND / DISABLED /
+ * INVALID as for the mailbox or folder. */
+int store_wait_change(store_t *st, const char *mbox, const char *folder,
+                      uint64_t since, int timeout_ms, uint64_t *change_r);
 
 /* ---- folders (store_folder.c) ------------------------------------------
  * Paths: "/" between levels, case-sensitive, 1..255 bytes of valid UTF-8,
@@ -246,6 +265,22 @@ typedef struct store_search_query {
 int store_message_search(store_t *st, const char *mbox,
                          const store_search_query_t *q, store_msglist_t **list_r);
 
+/* ---- exactly-once commits (store_op.c) ----------------------------------
+ * A client names a non-idempotent call with an operation id of its choice
+ * (random, STORE_OPID_LEN bytes).  A commit given an op id records its
+ * result in the same transaction, under the uploader's mailbox; the same
+ * op id again returns that result without doing the work twice, as long
+ * as it is kept (op_max_age seconds, op_max results store-wide, oldest
+ * forgotten first).  Only successes are recorded: a failed commit changed
+ * nothing, so repeating it is harmless. */
+#define STORE_OPID_LEN 16u
+enum store_op_kind { STORE_OP_APPEND = 1, STORE_OP_SUBMIT = 2 };
+
+/* STORE_OK with the recorded id (new message / sent copy); NOTFOUND if op
+ * is unknown (or forgotten); INVALID if op named another kind of call. */
+int store_op_find(store_t *st, const char *mbox, const unsigned char *op,
+                  int kind, uint64_t *id_r);
+
 /* ---- uploads (store_upload.c) -------------------------------------------
  * Chunked, resumable; kept in the store (survive restart).  Upload ids are
  * store-wide, never reused, and only visible to the mailbox that began
@@ -278,14 +313,17 @@ int store_upload_commit_submit(store_t *st, const char *sender,
                                size_t n, uint64_t *sent_id_r,
                                size_t *bad_index_r);
 /* The same, where the upload was made by another mailbox than the one the
- * message goes to (a delegate filing into, or sending as, mailbox). */
+ * message goes to (a delegate filing into, or sending as, mailbox).  op
+ * (NULL: none) is the call's operation id, see store_op_find: a commit
+ * whose op already succeeded returns the recorded id and does nothing. */
 int store_upload_commit_append_to(store_t *st, const char *uploader,
                                   uint64_t upload_id, const char *mbox,
                                   const char *folder, uint32_t flags,
-                                  uint64_t *id_r);
+                                  const unsigned char *op, uint64_t *id_r);
 int store_upload_commit_submit_as(store_t *st, const char *uploader,
                                   uint64_t upload_id, const char *sender,
                                   const char *const *rcpts, size_t n,
+                                  const unsigned char *op,
                                   uint64_t *sent_id_r, size_t *bad_index_r);
 /* Puts one header line (no line ending; CRLF or LF is added to match the
  * message's first line) before a finished upload's bytes, after checking

@@ -24,7 +24,9 @@ STORE_SRCS := \
 	$(STORE_DIR)/store_rfc2047.c \
 	$(STORE_DIR)/store_acl.c \
 	$(STORE_DIR)/store_admin.c \
-	$(STORE_DIR)/store_verify.c
+	$(STORE_DIR)/store_verify.c \
+	$(STORE_DIR)/store_notify.c \
+	$(STORE_DIR)/store_op.c
 
 STORE_LIBS := -llmdb -lcrypto
 STORE_CFLAGS := -I$(STORE_DIR)
@@ -37,4 +39,5 @@ UNIT_TESTS := \
 	tests/unit/test_store.c \
 	tests/unit/test_store_msg.c \
 	tests/unit/test_store_list.c \
-	tests/unit/test_store_proc.c
+	tests/unit/test_store_proc.c \
+	tests/unit/test_store_wait.c

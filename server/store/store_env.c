@@ -163,6 +163,7 @@ int st_write(store_t *st, st_write_fn fn, void *ctx)
 		status = st_begin(st, 0, &txn);
 		if (status != STORE_OK)
 			goto out;
+		st->notify_pending = 0;
 		status = fn(st, txn, ctx);
 		if (status == ST_MAPFULL) {
 			mdb_txn_abort(txn);
@@ -187,6 +188,9 @@ int st_write(store_t *st, st_write_fn fn, void *ctx)
 		 * (EIO) is reported although the commit is already visible. */
 		if (status == STORE_OK)
 			status = st_err(mdb_env_sync(st->env, 1), "mdb_env_sync");
+		/* Waiters re-read the change counters, which are now durable. */
+		if (status == STORE_OK && st->notify_pending)
+			st_notify(st);
 		goto out;
 	}
 	fprintf(stderr, "store: write gave up after %d map growths\n", attempt);
@@ -205,6 +209,8 @@ void store_options_init(store_options_t *opt)
 	opt->map_size = STORE_DEFAULT_MAP_SIZE;
 	opt->max_message_size = STORE_DEFAULT_MAX_MSG;
 	opt->max_readers = 1024;
+	opt->op_max_age = STORE_DEFAULT_OP_MAX_AGE;
+	opt->op_max = STORE_DEFAULT_OP_MAX;
 }
 
 static int st_open_dbs(store_t *st, MDB_txn *txn, void *ctx)
@@ -220,6 +226,8 @@ static int st_open_dbs(store_t *st, MDB_txn *txn, void *ctx)
 		{ "blobmeta", offsetof(store_t, db_blobmeta) },
 		{ "upload",   offsetof(store_t, db_upload) },
 		{ "acl",      offsetof(store_t, db_acl) },
+		{ "op",       offsetof(store_t, db_op) },
+		{ "opage",    offsetof(store_t, db_opage) },
 	};
 	size_t i;
 	int rc, status = STORE_OK;
@@ -261,8 +269,13 @@ int store_open(const char *dir, const store_options_t *opt, store_t **st_r)
 		st->opt.default_quota = opt->default_quota;
 		if (opt->max_readers)
 			st->opt.max_readers = opt->max_readers;
+		if (opt->op_max_age)
+			st->opt.op_max_age = opt->op_max_age;
+		if (opt->op_max)
+			st->opt.op_max = opt->op_max;
 	}
 	st->pid = getpid();
+	st->notify_fd = -1;
 	rc = mdb_env_create(&st->env);
 	if (rc == 0)
 		rc = mdb_env_set_maxdbs(st->env, 16);
@@ -296,6 +309,7 @@ int store_open(const char *dir, const store_options_t *opt, store_t **st_r)
 	status = st_write(st, st_open_dbs, NULL);
 	if (status != STORE_OK)
 		goto out;
+	st_notify_open(st, dir);
 	*st_r = st;
 	st = NULL;
 out:
@@ -313,6 +327,9 @@ void store_close(store_t **stp)
 	*stp = NULL;
 	if (st->env != NULL)
 		mdb_env_close(st->env);
+	if (st->notify_fd >= 0)
+		close(st->notify_fd);
+	free(st->notify_path);
 	free(st);
 }
 

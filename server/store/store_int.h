@@ -23,9 +23,12 @@
 struct store {
 	MDB_env *env;
 	MDB_dbi db_meta, db_mailbox, db_fpath, db_folder, db_msg, db_fidx,
-	        db_blob, db_blobmeta, db_upload, db_acl;
+	        db_blob, db_blobmeta, db_upload, db_acl, db_op, db_opage;
 	store_options_t opt;
 	pid_t pid;             /* opener; a handle must not cross fork */
+	int notify_fd;         /* the store's notification file, -1 if none */
+	char *notify_path;     /* its path, for inotify (NULL: none) */
+	int notify_pending;    /* this write txn changed a mailbox record */
 };
 
 /* Broken invariant / corruption: log and abort the process. */
@@ -43,6 +46,23 @@ typedef int (*st_write_fn)(store_t *st, MDB_txn *txn, void *ctx);
 int st_write(store_t *st, st_write_fn fn, void *ctx);
 int st_read_begin(store_t *st, MDB_txn **txn_r);
 int64_t st_now(void);
+
+/* ---- store_notify.c ---- */
+#define ST_NOTIFY_FILE "notify"
+/* Opens (creating) the notification file in dir into st; on failure
+ * (logged) waiters only see changes at their timeout. */
+void st_notify_open(store_t *st, const char *dir);
+/* Tells waiters in every process that a mailbox changed (after commit). */
+void st_notify(store_t *st);
+
+/* ---- store_op.c ---- */
+/* Looks up the result of operation op of mailbox mbid: STORE_OK with
+ * *id_r, NOTFOUND if unknown, INVALID if op was another kind of call. */
+int st_op_find(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op,
+               uint32_t kind, uint64_t *id_r);
+/* Records op's result, then forgets the oldest results beyond the bounds. */
+int st_op_record(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op,
+                 uint32_t kind, uint64_t id);
 
 /* ---- store_codec.c ---- */
 void st_put_u16(unsigned char *p, uint16_t v);

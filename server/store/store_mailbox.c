@@ -41,6 +41,9 @@ int st_mbox_save(store_t *st, MDB_txn *txn, const char *name,
 	MDB_val k = { strlen(name), (void *)name }, v = { sizeof(buf), buf };
 
 	st_mbox_encode(mb, buf);
+	/* Every change to a mailbox saves its record: st_write then wakes
+	 * the waiters once the transaction is committed. */
+	st->notify_pending = 1;
 	return st_err(mdb_put(txn, st->db_mailbox, &k, &v, 0), "mailbox put");
 }
 

@@ -85,9 +85,39 @@ struct commit_ctx {
 	const char *const *rcpts;
 	size_t n;
 	int64_t now;
+	const unsigned char *op;  /* operation id, NULL: none */
+	uint64_t op_mbid;    /* the uploader's, under which op is recorded */
 	uint64_t id;         /* out: new / sent id */
 	size_t bad;          /* out: failing recipient */
 };
+
+/*
+ * In the write txn: whether op already succeeded (by a retry that raced
+ * this one past store_op_find).  *done_r = 1 and c->id set if so.
+ */
+static int replayed(store_t *st, MDB_txn *txn, struct commit_ctx *c, uint32_t kind,
+                    int *done_r)
+{
+	st_mbox_t up;
+	int status;
+
+	*done_r = 0;
+	if (c->op == NULL)
+		return STORE_OK;
+	status = st_mbox_load(st, txn, c->uploader, 0, &up);
+	if (status != STORE_OK)
+		return status;
+	c->op_mbid = up.mbid;
+	status = st_op_find(st, txn, up.mbid, c->op, kind, &c->id);
+	*done_r = status == STORE_OK;
+	return status == STORE_NOTFOUND ? STORE_OK : status;
+}
+
+/* After the work, in the same txn: what a retry of op will be told. */
+static int remember(store_t *st, MDB_txn *txn, const struct commit_ctx *c, uint32_t kind)
+{
+	return c->op != NULL ? st_op_record(st, txn, c->op_mbid, c->op, kind, c->id) : STORE_OK;
+}
 
 static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 {
@@ -95,9 +125,12 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 	st_msg_t *m = NULL;
 	st_folder_t f;
 	st_mbox_t mb;
-	int status;
+	int done, status;
 
 	c->id = 0;
+	status = replayed(st, txn, c, STORE_OP_APPEND, &done);
+	if (status != STORE_OK || done)
+		goto out;
 	status = recheck(st, txn, c->uploader, c->uid, c->p, &mb);
 	if (status == STORE_OK && strcmp(c->mbox, c->uploader) != 0)
 		status = st_mbox_load(st, txn, c->mbox, 0, &mb);
@@ -117,6 +150,8 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 		status = st_upload_del(st, txn, c->uid);
 	if (status == STORE_OK)
 		status = st_mbox_save(st, txn, c->mbox, &mb);
+	if (status == STORE_OK)
+		status = remember(st, txn, c, STORE_OP_APPEND);
 out:
 	free(m);
 	return status;
@@ -126,20 +161,23 @@ int store_upload_commit_append(store_t *st, const char *mbox,
                                uint64_t upload_id, const char *folder,
                                uint32_t flags, uint64_t *id_r)
 {
-	return store_upload_commit_append_to(st, mbox, upload_id, mbox, folder, flags, id_r);
+	return store_upload_commit_append_to(st, mbox, upload_id, mbox, folder, flags, NULL, id_r);
 }
 
 int store_upload_commit_append_to(store_t *st, const char *uploader, uint64_t upload_id,
                                   const char *mbox, const char *folder, uint32_t flags,
-                                  uint64_t *id_r)
+                                  const unsigned char *op, uint64_t *id_r)
 {
 	struct commit_ctx c = { .uploader = uploader, .mbox = mbox, .folder = folder,
-	                        .uid = upload_id, .flags = flags };
+	                        .uid = upload_id, .flags = flags, .op = op };
 	prep_t p;
 	int status;
 
 	*id_r = 0;
 	memset(&p, 0, sizeof(p));
+	/* A retry finds its upload consumed: answer it before looking. */
+	if (op != NULL && store_op_find(st, uploader, op, STORE_OP_APPEND, id_r) == STORE_OK)
+		return STORE_OK;
 	status = st_valid_flags(flags);
 	if (status == STORE_OK)
 		status = st_valid_path(folder);
@@ -172,10 +210,14 @@ static int submit_txn(store_t *st, MDB_txn *txn, void *vctx)
 	st_folder_t f;
 	size_t np = 1, i, j;
 	uint64_t id;
-	int status = STORE_INTERNAL;
+	int done, status;
 
 	c->id = 0;
 	c->bad = SIZE_MAX;
+	status = replayed(st, txn, c, STORE_OP_SUBMIT, &done);
+	if (status != STORE_OK || done)
+		goto out;
+	status = STORE_INTERNAL;
 	pt = calloc(c->n + 1, sizeof(*pt));
 	m = calloc(1, sizeof(*m));
 	if (pt == NULL || m == NULL)
@@ -234,6 +276,8 @@ static int submit_txn(store_t *st, MDB_txn *txn, void *vctx)
 		status = st_mbox_save(st, txn, pt[i].name, &pt[i].mb);
 	if (status == STORE_OK)
 		status = st_upload_del(st, txn, c->uid);
+	if (status == STORE_OK)
+		status = remember(st, txn, c, STORE_OP_SUBMIT);
 out:
 	free(pt);
 	free(m);
@@ -245,16 +289,17 @@ int store_upload_commit_submit(store_t *st, const char *sender,
                                size_t n, uint64_t *sent_id_r,
                                size_t *bad_index_r)
 {
-	return store_upload_commit_submit_as(st, sender, upload_id, sender, rcpts, n, sent_id_r,
-	                                     bad_index_r);
+	return store_upload_commit_submit_as(st, sender, upload_id, sender, rcpts, n, NULL,
+	                                     sent_id_r, bad_index_r);
 }
 
 int store_upload_commit_submit_as(store_t *st, const char *uploader, uint64_t upload_id,
                                   const char *sender, const char *const *rcpts, size_t n,
-                                  uint64_t *sent_id_r, size_t *bad_index_r)
+                                  const unsigned char *op, uint64_t *sent_id_r,
+                                  size_t *bad_index_r)
 {
 	struct commit_ctx c = { .uploader = uploader, .mbox = sender, .uid = upload_id,
-	                        .rcpts = rcpts, .n = n };
+	                        .rcpts = rcpts, .n = n, .op = op };
 	prep_t p;
 	size_t i;
 	int status = STORE_INVALID;
@@ -262,6 +307,8 @@ int store_upload_commit_submit_as(store_t *st, const char *uploader, uint64_t up
 	*sent_id_r = 0;
 	*bad_index_r = SIZE_MAX;
 	memset(&p, 0, sizeof(p));
+	if (op != NULL && store_op_find(st, uploader, op, STORE_OP_SUBMIT, sent_id_r) == STORE_OK)
+		return STORE_OK;
 	if (rcpts == NULL || n == 0 || n > STORE_RCPT_MAX)
 		goto out;
 	for (i = 0; i < n; i++) {
