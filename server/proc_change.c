@@ -27,7 +27,7 @@ void proc_msg_move(struct caller *caller, void *args_, void *res_)
 	mr_move_args *args = args_;
 	mr_batch_res *res = res_;
 	const char *mbox = authz_mailbox(caller);
-	target_set(caller, "mailbox=%s ids=%u folder=\"%s\"", mbox, args->ids.ids_len, args->folder);
+	target_set(caller, "in=%s ids=%u folder=\"%s\"", mbox, args->ids.ids_len, args->folder);
 	res->status = check_dest(caller, args->folder);
 	for (u_int i = 0; res->status == MR_OK && i < args->ids.ids_len; i++) {
 		/* Moving out of a folder deletes from it. */
@@ -45,7 +45,7 @@ void proc_msg_copy(struct caller *caller, void *args_, void *res_)
 	mr_move_args *args = args_;
 	mr_batch_res *res = res_;
 	const char *mbox = authz_mailbox(caller);
-	target_set(caller, "mailbox=%s ids=%u folder=\"%s\"", mbox, args->ids.ids_len, args->folder);
+	target_set(caller, "in=%s ids=%u folder=\"%s\"", mbox, args->ids.ids_len, args->folder);
 	res->status = check_dest(caller, args->folder);
 	if (res->status != MR_OK)
 		return;
@@ -73,7 +73,7 @@ void proc_msg_delete(struct caller *caller, void *args_, void *res_)
 	const char *mbox = authz_mailbox(caller);
 	/* A permanent delete is an expunge as well. */
 	uint32_t need = R_DELETE_MSG | (args->hard ? R_EXPUNGE : 0);
-	target_set(caller, "mailbox=%s ids=%u%s", mbox, args->ids.ids_len, args->hard ? " hard" : "");
+	target_set(caller, "in=%s ids=%u%s", mbox, args->ids.ids_len, args->hard ? " hard" : "");
 	res->status = MR_OK;
 	for (u_int i = 0; res->status == MR_OK && i < args->ids.ids_len; i++) {
 		res->status = authz_message(caller, args->ids.ids_val[i], need);
@@ -90,7 +90,7 @@ void proc_msg_flags(struct caller *caller, void *args_, void *res_)
 	mr_flags_args *args = args_;
 	mr_res *res = res_;
 	unsigned changed = args->set | args->clear;
-	target_set(caller, "mailbox=%s ids=%u set=%u clear=%u", authz_mailbox(caller),
+	target_set(caller, "in=%s ids=%u set=%u clear=%u", authz_mailbox(caller),
 		   args->ids.ids_len, args->set, args->clear);
 	if (args->ids.ids_len == 0 || (changed & ~(unsigned)STORE_FLAGS_ALL)) {
 		res->status = MR_ERR_INVALID;

@@ -110,7 +110,7 @@ void proc_folder_list(struct caller *caller, void *args_, void *res_)
 	mr_folder_list_args *args = args_;
 	mr_folder_list_res *res = res_;
 	store_folder_list_t *list = NULL;
-	target_set(caller, "mailbox=%s", authz_mailbox(caller));
+	target_set(caller, "in=%s", authz_mailbox(caller));
 	int st = visible_folders(caller, &list);
 	/* A mailbox that does not exist lists like one with nothing to see. */
 	if (st == STORE_NOTFOUND && !authz_is_owner(caller)) {
@@ -128,7 +128,7 @@ void proc_folder_create(struct caller *caller, void *args_, void *res_)
 	mr_path *path = args_;
 	mr_res *res = res_;
 	char parent[STORE_PATH_MAX + 1];
-	target_set(caller, "mailbox=%s folder=\"%s\"", authz_mailbox(caller), *path);
+	target_set(caller, "in=%s folder=\"%s\"", authz_mailbox(caller), *path);
 	parent_of(*path, parent, sizeof(parent));
 	res->status = authz_folder(caller, parent, create_right(caller, parent));
 	if (res->status == MR_OK)
@@ -141,7 +141,7 @@ void proc_folder_rename(struct caller *caller, void *args_, void *res_)
 	mr_res *res = res_;
 	char parent[STORE_PATH_MAX + 1];
 	size_t n = strlen(args->from);
-	target_set(caller, "mailbox=%s folder=\"%s\" to=\"%s\"", authz_mailbox(caller), args->from,
+	target_set(caller, "in=%s folder=\"%s\" to=\"%s\"", authz_mailbox(caller), args->from,
 		   args->to);
 	parent_of(args->to, parent, sizeof(parent));
 	res->status = authz_folder(caller, args->from, R_DELETE_FOLDER);
@@ -162,7 +162,7 @@ void proc_folder_delete(struct caller *caller, void *args_, void *res_)
 {
 	mr_folder_delete_args *args = args_;
 	mr_res *res = res_;
-	target_set(caller, "mailbox=%s folder=\"%s\"%s", authz_mailbox(caller), args->path,
+	target_set(caller, "in=%s folder=\"%s\"%s", authz_mailbox(caller), args->path,
 		   args->recursive ? " recursive" : "");
 	res->status = authz_folder(caller, args->path, R_DELETE_FOLDER);
 	if (res->status == MR_OK)

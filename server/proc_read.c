@@ -24,7 +24,7 @@ void proc_msg_list(struct caller *caller, void *args_, void *res_)
 		.offset = args->offset,
 		.limit = clamp_limit(args->limit),
 	};
-	target_set(caller, "mailbox=%s folder=\"%s\" offset=%llu", authz_mailbox(caller),
+	target_set(caller, "in=%s folder=\"%s\" offset=%llu", authz_mailbox(caller),
 		   args->folder, (unsigned long long)args->offset);
 	if (args->sort > MR_SORT_SUBJECT) {
 		res->status = MR_ERR_INVALID;
@@ -53,7 +53,7 @@ void proc_msg_search(struct caller *caller, void *args_, void *res_)
 		.offset = args->offset,
 		.limit = clamp_limit(args->limit),
 	};
-	target_set(caller, "mailbox=%s folder=\"%s\"", authz_mailbox(caller),
+	target_set(caller, "in=%s folder=\"%s\"", authz_mailbox(caller),
 		   args->folder[0] ? args->folder : "*");
 	res->status = authz_scope(caller, args->folder, R_READ);
 	if (res->status != MR_OK)
@@ -69,7 +69,7 @@ void proc_msg_info(struct caller *caller, void *args_, void *res_)
 	mr_id *id = args_;
 	mr_summary_res *res = res_;
 	store_msginfo_t *info = NULL;
-	target_set(caller, "mailbox=%s id=%llu", authz_mailbox(caller), (unsigned long long)*id);
+	target_set(caller, "in=%s id=%llu", authz_mailbox(caller), (unsigned long long)*id);
 	res->status = authz_message(caller, *id, R_READ);
 	if (res->status != MR_OK)
 		return;
@@ -116,7 +116,7 @@ void proc_msg_fetch(struct caller *caller, void *args_, void *res_)
 	mr_fetch_res *res = res_;
 	mr_chunk *chunk = &res->mr_fetch_res_u.chunk;
 	unsigned length = args->length > MAILRPC_CHUNK_MAX ? MAILRPC_CHUNK_MAX : args->length;
-	target_set(caller, "mailbox=%s id=%llu offset=%llu", authz_mailbox(caller),
+	target_set(caller, "in=%s id=%llu offset=%llu", authz_mailbox(caller),
 		   (unsigned long long)args->id, (unsigned long long)args->offset);
 	res->status = authz_message(caller, args->id, R_READ);
 	if (res->status != MR_OK)

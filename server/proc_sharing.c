@@ -10,7 +10,7 @@ void proc_mailbox_open(struct caller *caller, void *args_, void *res_)
 {
 	mr_name *name = args_;
 	mr_res *res = res_;
-	target_set(caller, "mailbox=%s", (*name)[0] ? *name : caller->mailbox);
+	target_set(caller, "in=%s", (*name)[0] ? *name : caller->mailbox);
 	res->status = authz_open(caller, *name);
 }
 
@@ -44,7 +44,7 @@ void proc_acl_get(struct caller *caller, void *args_, void *res_)
 	store_acl_t *acl = NULL;
 	store_folder_info_t info;
 	const char *mbox = authz_mailbox(caller);
-	target_set(caller, "mailbox=%s folder=\"%s\"", mbox, *path);
+	target_set(caller, "in=%s folder=\"%s\"", mbox, *path);
 	res->status = authz_folder(caller, *path, R_ADMIN);
 	if (res->status == MR_OK && (*path)[0] != '\0')
 		res->status = mailstore_status(store_folder_get(mailstore(), mbox, *path, &info),
@@ -62,7 +62,7 @@ void proc_acl_set(struct caller *caller, void *args_, void *res_)
 	mr_acl_set_args *args = args_;
 	mr_res *res = res_;
 	uint32_t rights;
-	target_set(caller, "mailbox=%s folder=\"%s\" principal=%s rights=%s", authz_mailbox(caller),
+	target_set(caller, "in=%s folder=\"%s\" principal=%s rights=%s", authz_mailbox(caller),
 		   args->folder, args->principal, args->rights[0] ? args->rights : "-");
 	if (args->principal[0] == '\0' || store_rights_parse(args->rights, &rights) != STORE_OK) {
 		res->status = MR_ERR_INVALID;

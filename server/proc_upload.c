@@ -93,7 +93,7 @@ void proc_upload_commit_append(struct caller *caller, void *args_, void *res_)
 	uint64_t id = 0;
 	store_folder_info_t folder;
 	const char *mbox = authz_mailbox(caller);
-	target_set(caller, "upload=%llu mailbox=%s folder=\"%s\"", (unsigned long long)args->upload,
+	target_set(caller, "upload=%llu in=%s folder=\"%s\"", (unsigned long long)args->upload,
 		   mbox, args->folder);
 
 	if (args->flags & ~(unsigned)STORE_FLAGS_ALL) {

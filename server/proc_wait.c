@@ -17,7 +17,7 @@ void proc_wait(struct caller *caller, void *args_, void *res_)
 	unsigned limit = (unsigned)config_get()->wait_timeout;
 	unsigned secs = args->max_wait < limit ? args->max_wait : limit;
 	uint64_t change = 0;
-	target_set(caller, "mailbox=%s folder=\"%s\" since=%llu wait=%u", mbox, args->folder,
+	target_set(caller, "in=%s folder=\"%s\" since=%llu wait=%u", mbox, args->folder,
 		   (unsigned long long)args->since, secs);
 
 	res->status = authz_scope(caller, args->folder, R_READ);
@@ -28,7 +28,7 @@ void proc_wait(struct caller *caller, void *args_, void *res_)
 	res->status = mailstore_status(st, MR_ERR_NOFOLDER, MR_ERR_BADNAME);
 	if (st == STORE_OK) {
 		res->mr_wait_res_u.change = change;
-		target_set(caller, "mailbox=%s folder=\"%s\" since=%llu change=%llu", mbox,
+		target_set(caller, "in=%s folder=\"%s\" since=%llu change=%llu", mbox,
 			   args->folder, (unsigned long long)args->since, (unsigned long long)change);
 	}
 }
