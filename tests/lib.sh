@@ -59,7 +59,8 @@ wait_for() {
 
 setup_realm() {
 	"$TOP/scripts/realm" create "$T/realm" "$@" >"$T/realm.log" 2>&1 ||
-		{ cat "$T/realm.log"; echo "FAIL setup: realm"; exit 1; }
+		{ sed 's/^/# /' "$T/realm.log" "$T/realm/kdc.log" 2>/dev/null | tail -20
+		  echo "FAIL setup: realm"; exit 1; }
 	# shellcheck disable=SC1091
 	. "$T/realm/env.sh"
 	KEYTAB=$T/realm/mailrpc.keytab
