@@ -38,8 +38,8 @@ static int print_text(const struct cli *cli, const struct mailrpc_sync *r)
 int cmd_sync(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"since", required_argument, NULL, 's'},
-		{NULL, 0, NULL, 0},
+	    {"since", required_argument, NULL, 's'},
+	    {NULL, 0, NULL, 0},
 	};
 	uint64_t since = 0;
 	int opt;

@@ -38,8 +38,7 @@ static store_sync_pos_t next_pos(const store_sync_page_t *page, const mr_msg_pag
 	return next;
 }
 
-static mr_status fill_page(const store_sync_page_t *page, const mr_sync_pos *pos,
-			   mr_sync_page *out)
+static mr_status fill_page(const store_sync_page_t *page, const mr_sync_pos *pos, mr_sync_page *out)
 {
 	mr_status status = copy_removed(page, out);
 	/* The removed ids take their share of the reply first. */

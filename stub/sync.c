@@ -36,7 +36,8 @@ static int take_page(const mr_sync_page *page, struct mailrpc_sync *r, struct ma
 	size_t n = page->removed.removed_len;
 	/* An empty page that promises more would make us ask forever. */
 	if (page->more && n == 0 && page->changed.msgs.msgs_len == 0)
-		return mr_fail(err, MAILRPC_E_RPC, "server sent an empty sync page with more to come");
+		return mr_fail(err, MAILRPC_E_RPC,
+			       "server sent an empty sync page with more to come");
 	uint64_t *grown = realloc(r->removed, (r->n_removed + n + 1) * sizeof(*grown));
 	if (grown == NULL)
 		return mr_fail(err, MAILRPC_E_NOMEM, "out of memory syncing");
@@ -50,8 +51,8 @@ static int take_page(const mr_sync_page *page, struct mailrpc_sync *r, struct ma
 }
 
 /* One SYNC call; *more_r says whether to call again with args. */
-static int sync_page(struct mailrpc *conn, mr_sync_args *args, struct mailrpc_sync *r,
-		     int *more_r, struct mailrpc_error *err)
+static int sync_page(struct mailrpc *conn, mr_sync_args *args, struct mailrpc_sync *r, int *more_r,
+		     struct mailrpc_error *err)
 {
 	mr_sync_res res;
 	memset(&res, 0, sizeof(res));
@@ -82,7 +83,8 @@ int mailrpc_sync_folder(struct mailrpc *conn, const char *folder, uint64_t since
 {
 	*result_r = NULL;
 	if (conn == NULL || folder == NULL)
-		return mr_fail(err, MAILRPC_E_USAGE, conn == NULL ? "not connected" : "no folder given");
+		return mr_fail(err, MAILRPC_E_USAGE,
+			       conn == NULL ? "not connected" : "no folder given");
 	int status = mr_check_path(folder, err);
 	if (status != MAILRPC_OK)
 		return status;

@@ -2,8 +2,8 @@
  * test_store_sync.c -- tombstones and store_sync: a sync from a saved state
  * returns exactly the removals (hard delete, move out) and the changes
  * (new, flags, move in); pages of any size add up to the same; states past
- * the horizon (count bound, age, expiry) and folders created or renamed
- * after the state answer "resync".
+ * the horizon (count bound, age, expiry, a store from before tombstones)
+ * and folders created or renamed after the state answer "resync".
  */
 #include "test_util.h"
 #include "store_int.h"
@@ -217,6 +217,42 @@ static void t_sync_folder_reset(void)
 	rmtmp(&dir);
 }
 
+/* Makes the store look like one from before tombstones. */
+static int forget_tombstones(store_t *st, MDB_txn *txn, void *ctx)
+{
+	MDB_val k = { strlen("tombstones"), "tombstones" };
+
+	(void)ctx;
+	CHECK(mdb_drop(txn, st->db_tomb, 0) == 0);
+	CHECK(mdb_del(txn, st->db_meta, &k, NULL) == 0);
+	return STORE_OK;
+}
+
+static void t_sync_old_store(void)
+{
+	char *dir;
+	store_t *st = open_new(&dir, NULL);
+	struct result r;
+
+	OK(store_mailbox_ensure(st, "a"));
+	uint64_t gone = put(st, "Inbox");
+	put(st, "Inbox");
+	sync_all(st, "Inbox", 0, 10, 10, &r);
+	uint64_t before = r.state;
+	OK(store_message_delete(st, "a", gone, 1));
+	OK(st_write(st, forget_tombstones, NULL));
+	store_close(&st);
+	OK(store_open(dir, NULL, &st));
+	/* The delete's tombstone is lost: its state cannot be answered ... */
+	sync_all(st, "Inbox", before, 10, 10, &r);
+	CHECK(r.resync && r.n_changed == 0);
+	/* ... but the current one can, and later removals are kept. */
+	sync_all(st, "Inbox", r.state, 10, 10, &r);
+	CHECK(!r.resync && r.n_changed == 0 && r.n_removed == 0);
+	store_close(&st);
+	rmtmp(&dir);
+}
+
 int main(void)
 {
 	RUN(t_sync_changes);
@@ -224,6 +260,7 @@ int main(void)
 	RUN(t_sync_horizon_count);
 	RUN(t_sync_horizon_age);
 	RUN(t_sync_folder_reset);
+	RUN(t_sync_old_store);
 	printf("%d tests passed\n", test_count);
 	return 0;
 }
