@@ -44,6 +44,8 @@ int cmd_rm(struct cli *cli, int argc, char **argv);
 int cmd_flag(struct cli *cli, int argc, char **argv);
 /* cmd_wait.c */
 int cmd_wait(struct cli *cli, int argc, char **argv);
+/* cmd_sync.c */
+int cmd_sync(struct cli *cli, int argc, char **argv);
 /* cmd_acl.c */
 int cmd_acl(struct cli *cli, int argc, char **argv);
 /* cmd_transfer.c */
@@ -73,6 +75,8 @@ int cli_parse_count(const char *text, const char *option, uint64_t max, uint64_t
 /* Prints a listing: one line per message, or a JSON array with --json.
  * with_folder adds the folder column (search spans folders). */
 int cli_print_msglist(const struct cli *cli, const struct mailrpc_msglist *list, int with_folder);
+/* A listing as the JSON array ls --json prints (NULL when out of memory). */
+json_t *cli_msglist_json(const struct mailrpc_msglist *list);
 /* The MAILRPC_FLAG_* bit for "seen", "flagged", "answered", "draft"; 0 otherwise. */
 unsigned cli_flag_bit(const char *name);
 /* "512", "1.5K", "20M": bytes for people. */

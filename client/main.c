@@ -37,6 +37,7 @@ static const struct command commands[] = {
 	{"flag", cmd_flag, "ID... +seen|-seen|+flagged|-flagged|+answered|-answered|+draft|-draft..."},
 	{"search", cmd_search, "[FOLDER] [--from S] [--to S] [--subject S] [--body S]"},
 	{"wait", cmd_wait, "[FOLDER] [--follow]: print a line when new mail arrives (--follow: keep waiting)"},
+	{"sync", cmd_sync, "FOLDER [--since STATE]: what changed in a folder since STATE (default 0: all)"},
 	{"acl", cmd_acl, "FOLDER [set PRINCIPAL RIGHTS | rm PRINCIPAL]: show or change rights"},
 };
 

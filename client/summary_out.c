@@ -163,7 +163,7 @@ static json_t *summary_json(const struct mailrpc_summary *s)
 			 flags_json(s->flags), "sha256", hex);
 }
 
-static json_t *list_json(const struct mailrpc_msglist *list)
+json_t *cli_msglist_json(const struct mailrpc_msglist *list)
 {
 	json_t *array = json_array();
 	for (size_t i = 0; array != NULL && i < list->count; i++)
@@ -177,7 +177,7 @@ static json_t *list_json(const struct mailrpc_msglist *list)
 int cli_print_msglist(const struct cli *cli, const struct mailrpc_msglist *list, int with_folder)
 {
 	if (cli->json)
-		return cli_print_json(list_json(list));
+		return cli_print_json(cli_msglist_json(list));
 	int idw = id_width(list);
 	for (size_t i = 0; i < list->count; i++)
 		print_line(&list->items[i], idw, with_folder);

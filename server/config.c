@@ -19,7 +19,7 @@ static void usage(FILE *out, int status)
 		"usage: mailrpcd --listen ADDR:PORT --store DIR --keytab FILE --principal SERVICE@HOST\n"
 		"                [--min-level auth|integrity|privacy] [--foreground] [--pidfile FILE]\n"
 		"                [--register] [--idle-timeout SECONDS] [--wait-timeout SECONDS]\n"
-		"                [--max-message BYTES]\n"
+		"                [--max-message BYTES] [--tombstone-days DAYS]\n"
 		"                [--quota BYTES] [--public-admin PRINCIPAL]...\n");
 	exit(status);
 }
@@ -41,6 +41,19 @@ static int seconds_arg(const char *arg, long max, const char *complaint)
 	return (int)v;
 }
 
+/* Days (fractions allowed, so tests can use seconds) in (0, 3650], as
+ * whole seconds (at least 1), or bad usage. */
+static long long days_arg(const char *arg, const char *complaint)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(arg, &end);
+	if (*end != '\0' || end == arg || errno != 0 || !(v > 0 && v <= 3650))
+		bad_usage(complaint, arg);
+	long long secs = (long long)(v * 86400);
+	return secs < 1 ? 1 : secs;
+}
+
 void config_parse(int argc, char **argv, struct server_config *cfg)
 {
 	static const struct option longopts[] = {
@@ -57,6 +70,7 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 		{"max-message", required_argument, NULL, 'M'},
 		{"quota", required_argument, NULL, 'Q'},
 		{"public-admin", required_argument, NULL, 'A'},
+		{"tombstone-days", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -65,6 +79,7 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 	cfg->idle_timeout = 900;
 	cfg->wait_timeout = 300;
 	cfg->max_message = 50ULL << 20;
+	cfg->tombstone_secs = 30LL * 86400;
 
 	int opt;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -101,6 +116,10 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 			if (cfg->n_public_admins == (int)(sizeof(cfg->public_admins) / sizeof(cfg->public_admins[0])))
 				bad_usage("too many --public-admin principals", NULL);
 			cfg->public_admins[cfg->n_public_admins++] = optarg;
+			break;
+		case 'T':
+			cfg->tombstone_secs = days_arg(optarg,
+						       "--tombstone-days must be above 0 and at most 3650, not");
 			break;
 		case 'h': usage(stdout, 0); break;
 		default: usage(stderr, EX_USAGE);

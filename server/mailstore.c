@@ -17,6 +17,7 @@ store_t *mailstore(void)
 	store_options_init(&opt);
 	opt.max_message_size = cfg->max_message;
 	opt.default_quota = cfg->quota;
+	opt.tomb_max_age = cfg->tombstone_secs;
 	int st = store_open(cfg->store_dir, &opt, &store);
 	if (st != STORE_OK) {
 		log_warn("cannot open store %s: %s", cfg->store_dir, store_strerror(st));
@@ -28,18 +29,25 @@ store_t *mailstore(void)
 void mailstore_maintain(void)
 {
 	store_t *st = NULL;
-	uint64_t expired = 0;
-	int rc = store_open(config_get()->store_dir, NULL, &st);
+	store_options_t opt;
+	uint64_t expired = 0, tombs = 0;
+	store_options_init(&opt);
+	opt.tomb_max_age = config_get()->tombstone_secs;
+	int rc = store_open(config_get()->store_dir, &opt, &st);
 	if (rc == STORE_OK)
 		rc = store_mailbox_ensure_plain(st, "public");
 	if (rc == STORE_OK)
 		rc = store_upload_expire(st, UPLOAD_MAX_AGE, &expired);
+	if (rc == STORE_OK)
+		rc = store_tomb_expire(st, &tombs);
 	store_close(&st);
 	if (rc != STORE_OK)
 		log_warn("housekeeping: %s", store_strerror(rc));
-	else if (expired > 0)
+	if (expired > 0)
 		log_info("housekeeping: forgot %llu unfinished upload(s) older than %d days",
 			 (unsigned long long)expired, UPLOAD_MAX_AGE / 86400);
+	if (tombs > 0)
+		log_info("housekeeping: forgot %llu tombstone(s)", (unsigned long long)tombs);
 }
 
 mr_status mailstore_ensure_mailbox(const char *mailbox)

@@ -23,7 +23,7 @@ mr_status mailstore_ensure_mailbox(const char *mailbox);
 
 /*
  * Housekeeping run by the parent process (hourly): forgets uploads left
- * unfinished for UPLOAD_MAX_AGE.  Opens and closes its own handle, so no
+ * unfinished for UPLOAD_MAX_AGE and tombstones past --tombstone-days.  Opens and closes its own handle, so no
  * LMDB state is ever inherited by a connection process.
  */
 #define UPLOAD_MAX_AGE (7 * 24 * 3600)

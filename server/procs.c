@@ -12,6 +12,7 @@ _Static_assert(offsetof(mr_batch_res, status) == 0, "results start with mr_statu
 _Static_assert(offsetof(mr_submit_res, status) == 0, "results start with mr_status");
 _Static_assert(offsetof(mr_upload_res, status) == 0, "results start with mr_status");
 _Static_assert(offsetof(mr_wait_res, status) == 0, "results start with mr_status");
+_Static_assert(offsetof(mr_sync_res, status) == 0, "results start with mr_status");
 
 #define PROC(NUM, NAME, ARGS_T, XARGS, RES_T, XRES, HANDLER, NEEDS_MAILBOX)                   \
 	{NUM, NAME, (xdrproc_t)XARGS, sizeof(ARGS_T), (xdrproc_t)XRES, sizeof(RES_T), HANDLER,   \
@@ -63,6 +64,8 @@ static const struct proc_def table[] = {
 	     proc_acl_set, 1),
 	PROC(MR_WAIT, "WAIT", mr_wait_args, xdr_mr_wait_args, mr_wait_res, xdr_mr_wait_res,
 	     proc_wait, 1),
+	PROC(MR_SYNC, "SYNC", mr_sync_args, xdr_mr_sync_args, mr_sync_res, xdr_mr_sync_res,
+	     proc_sync, 1),
 };
 
 void target_set(struct caller *caller, const char *fmt, ...)

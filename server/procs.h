@@ -72,5 +72,7 @@ void proc_acl_get(struct caller *caller, void *args, void *res);
 void proc_acl_set(struct caller *caller, void *args, void *res);
 /* proc_wait.c */
 void proc_wait(struct caller *caller, void *args, void *res);
+/* proc_sync.c */
+void proc_sync(struct caller *caller, void *args, void *res);
 
 #endif

@@ -29,6 +29,11 @@ int summary_from_store(const store_msginfo_t *in, mr_summary *out)
 
 mr_status summary_page(const store_msglist_t *list, mr_msg_page *page)
 {
+	return summary_page_within(list, page, MAILRPC_REPLY_BUDGET);
+}
+
+mr_status summary_page_within(const store_msglist_t *list, mr_msg_page *page, size_t budget)
+{
 	memset(page, 0, sizeof(*page));
 	page->msgs.msgs_val = calloc(list->count ? list->count : 1, sizeof(mr_summary));
 	if (page->msgs.msgs_val == NULL)
@@ -44,7 +49,7 @@ mr_status summary_page(const store_msglist_t *list, mr_msg_page *page)
 			return MR_ERR_INTERNAL;
 		}
 		used += xdr_sizeof((xdrproc_t)xdr_mr_summary, s);
-		if (used > MAILRPC_REPLY_BUDGET) {
+		if (used > budget) {
 			xdr_free((xdrproc_t)xdr_mr_summary, (char *)s);
 			break;
 		}

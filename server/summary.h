@@ -16,5 +16,7 @@ int summary_from_store(const store_msginfo_t *in, mr_summary *out);
  * page->more is set when any were left out.  Returns MR_OK or an error.
  */
 mr_status summary_page(const store_msglist_t *list, mr_msg_page *page);
+/* The same within budget bytes (what is left of the reply for them). */
+mr_status summary_page_within(const store_msglist_t *list, mr_msg_page *page, size_t budget);
 
 #endif

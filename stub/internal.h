@@ -30,6 +30,10 @@ int mr_fail(struct mailrpc_error *err, int status, const char *fmt, ...)
  * with the server's own "invalid folder name" wording (folders.c). */
 int mr_check_path(const char *path, struct mailrpc_error *err);
 
+/* Appends n wire summaries to list (summaries.c). */
+int mr_append_summaries(struct mailrpc_msglist *list, const mr_summary *msgs, size_t n,
+			struct mailrpc_error *err);
+
 /* Appends ": <context>" to err's message (for "no such folder: X"). */
 void mr_annotate(struct mailrpc_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -339,6 +339,33 @@ int mailrpc_acl_set(struct mailrpc *conn, const char *folder, const char *princi
 int mailrpc_wait(struct mailrpc *conn, const char *folder, uint64_t since, unsigned max_wait,
 		 uint64_t *change_r, struct mailrpc_error *err);
 
+/* ------------------------------------------------------------------ */
+/* Catching up with a folder.                                          */
+
+struct mailrpc_sync {
+	int resync;                /* since could no longer be answered (the
+	                              server forgot removals that old, or the
+	                              folder's path was created or renamed since):
+	                              changed is then the whole folder; drop
+	                              everything kept for it first */
+	uint64_t state;            /* keep this, pass it as since next time */
+	size_t n_removed;
+	uint64_t *removed;         /* ids that left the folder (deleted or moved out) */
+	struct mailrpc_msglist *changed; /* new, flags changed or moved in, by id */
+};
+
+/*
+ * What changed in folder after state since (0: never synced: every message,
+ * as changed), in as many server pages as it takes.  Apply removed before
+ * changed: a message moved out and back in is in both.  On failure nothing
+ * is returned and since is still the state to use.  *result_r belongs to
+ * the caller: mailrpc_sync_free.
+ */
+int mailrpc_sync_folder(struct mailrpc *conn, const char *folder, uint64_t since,
+			struct mailrpc_sync **result_r, struct mailrpc_error *err);
+/* Frees a sync result; sets *result to NULL. */
+void mailrpc_sync_free(struct mailrpc_sync **result);
+
 /* "auth", "integrity", "privacy" (or "unknown"). */
 const char *mailrpc_level_name(int level);
 

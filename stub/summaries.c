@@ -66,8 +66,7 @@ static int copy_summary(const mr_summary *in, struct mailrpc_summary *out)
 	return 0;
 }
 
-/* Appends n wire summaries to list. */
-static int append_summaries(struct mailrpc_msglist *list, const mr_summary *msgs, size_t n,
+int mr_append_summaries(struct mailrpc_msglist *list, const mr_summary *msgs, size_t n,
 			    struct mailrpc_error *err)
 {
 	struct mailrpc_summary *grown = realloc(list->items, (list->count + n + 1) * sizeof(*grown));
@@ -98,7 +97,7 @@ static int take_page(const mr_msg_page *page, u_int asked, struct mailrpc_msglis
 			       n, asked);
 	list->total = page->total;
 	list->more = page->more != 0;
-	return append_summaries(list, page->msgs.msgs_val, n, err);
+	return mr_append_summaries(list, page->msgs.msgs_val, n, err);
 }
 
 /* One call of the pager's procedure for the next page. */
@@ -232,7 +231,7 @@ int mailrpc_info(struct mailrpc *conn, uint64_t id, struct mailrpc_msglist **lis
 	int status = mr_call(conn, MR_MSG_INFO, (xdrproc_t)xdr_mr_id, &arg,
 			     (xdrproc_t)xdr_mr_summary_res, &res, err);
 	if (status == MAILRPC_OK)
-		status = append_summaries(list, &res.mr_summary_res_u.msg, 1, err);
+		status = mr_append_summaries(list, &res.mr_summary_res_u.msg, 1, err);
 	else if (status == MAILRPC_E_NOMESSAGE || status == MAILRPC_E_NOTFOUND)
 		mr_annotate(err, "%llu", (unsigned long long)id);
 	xdr_free((xdrproc_t)xdr_mr_summary_res, &res);

@@ -67,6 +67,8 @@ const char *store_strerror(int status);
 #define STORE_DEFAULT_MAX_MSG   (50ull << 20) /* 50 MiB */
 #define STORE_DEFAULT_OP_MAX_AGE (24 * 3600)  /* seconds */
 #define STORE_DEFAULT_OP_MAX    100000u
+#define STORE_DEFAULT_TOMB_MAX_AGE (30 * 24 * 3600)  /* seconds */
+#define STORE_DEFAULT_TOMB_MAX  100000u /* tombstones kept per mailbox */
 
 /* Message flags (bitmask). */
 #define STORE_FLAG_SEEN      1u
@@ -95,6 +97,9 @@ typedef struct store_options {
 	int64_t  op_max_age;       /* seconds an operation's result is kept
 	                              (see store_op_find); 0 -> 1 day */
 	uint64_t op_max;           /* results kept store-wide; 0 -> 100000 */
+	int64_t  tomb_max_age;     /* seconds a tombstone is kept (see
+	                              store_sync); 0 -> 30 days */
+	uint64_t tomb_max;         /* tombstones kept per mailbox; 0 -> 100000 */
 } store_options_t;
 
 /* Fills defaults (all zero = defaults). */
@@ -280,6 +285,46 @@ enum store_op_kind { STORE_OP_APPEND = 1, STORE_OP_SUBMIT = 2 };
  * is unknown (or forgotten); INVALID if op named another kind of call. */
 int store_op_find(store_t *st, const char *mbox, const unsigned char *op,
                   int kind, uint64_t *id_r);
+
+/* ---- changes since a state (store_tomb.c, store_sync.c) -----------------
+ * Removing a message from a folder (a permanent delete, or a move out of
+ * it, which includes a delete to Deleted Items) leaves a tombstone
+ * (folder, id, change number, time).  Creating or renaming a folder leaves
+ * one with id 0 for it: its path now names other messages.  Tombstones
+ * are kept tomb_max_age seconds and at most tomb_max per mailbox (oldest
+ * forgotten first); the newest change number forgotten is the mailbox's
+ * horizon, and a state older than it can no longer be answered. */
+typedef struct store_sync_pos {
+	uint64_t tomb_change, tomb_id; /* last tombstone delivered (0: none) */
+	uint64_t msg_id;               /* last summary delivered (0: none) */
+	int      tombs_done;           /* every tombstone delivered */
+} store_sync_pos_t;
+
+typedef struct store_sync_page {
+	int      resync;      /* since is past the horizon (or ahead of the
+	                         mailbox, or the folder was created or renamed
+	                         after it): nothing else is set; start from 0 */
+	uint64_t change;      /* the mailbox's change number now */
+	size_t   n_removed;
+	uint64_t *removed;    /* ids removed from the folder after since */
+	store_msglist_t *changed; /* messages in the folder whose change
+	                             number is above since, in id order */
+	int      more;        /* ask again from next */
+	store_sync_pos_t next;
+} store_sync_page_t;
+
+/* One page of what changed in folder after change number since (0: all
+ * its messages, as changed): first removed ids (at most max_removed),
+ * then, once those are done, changed messages (at most max_changed,
+ * clamped to STORE_LIST_MAX).  pos is where the last page ended (all zero
+ * for the first).  Removed ids come before changed messages: apply them
+ * first (a message moved out and back in is in both). */
+int store_sync(store_t *st, const char *mbox, const char *folder, uint64_t since,
+               const store_sync_pos_t *pos, uint32_t max_removed, uint32_t max_changed,
+               store_sync_page_t **page_r);
+void store_sync_page_free(store_sync_page_t **page);
+/* Forgets tombstones older than tomb_max_age (every mailbox). */
+int store_tomb_expire(store_t *st, uint64_t *expired_r);
 
 /* ---- uploads (store_upload.c) -------------------------------------------
  * Chunked, resumable; kept in the store (survive restart).  Upload ids are

@@ -26,7 +26,9 @@ STORE_SRCS := \
 	$(STORE_DIR)/store_admin.c \
 	$(STORE_DIR)/store_verify.c \
 	$(STORE_DIR)/store_notify.c \
-	$(STORE_DIR)/store_op.c
+	$(STORE_DIR)/store_op.c \
+	$(STORE_DIR)/store_tomb.c \
+	$(STORE_DIR)/store_sync.c
 
 STORE_LIBS := -llmdb -lcrypto
 STORE_CFLAGS := -I$(STORE_DIR)
@@ -40,4 +42,5 @@ UNIT_TESTS := \
 	tests/unit/test_store_msg.c \
 	tests/unit/test_store_list.c \
 	tests/unit/test_store_proc.c \
-	tests/unit/test_store_wait.c
+	tests/unit/test_store_wait.c \
+	tests/unit/test_store_sync.c

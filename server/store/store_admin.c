@@ -160,6 +160,8 @@ static int delete_txn(store_t *st, MDB_txn *txn, void *ctx)
 	if (status == STORE_OK)
 		status = purge_prefix(st, txn, st->db_fpath, mb.mbid, NULL);
 	if (status == STORE_OK)
+		status = purge_prefix(st, txn, st->db_tomb, mb.mbid, NULL);
+	if (status == STORE_OK)
 		status = st_acl_drop_mailbox(st, txn, mb.mbid);
 	if (status == STORE_OK)
 		status = purge_uploads(st, txn, mb.mbid);

@@ -211,6 +211,8 @@ void store_options_init(store_options_t *opt)
 	opt->max_readers = 1024;
 	opt->op_max_age = STORE_DEFAULT_OP_MAX_AGE;
 	opt->op_max = STORE_DEFAULT_OP_MAX;
+	opt->tomb_max_age = STORE_DEFAULT_TOMB_MAX_AGE;
+	opt->tomb_max = STORE_DEFAULT_TOMB_MAX;
 }
 
 static int st_open_dbs(store_t *st, MDB_txn *txn, void *ctx)
@@ -228,6 +230,7 @@ static int st_open_dbs(store_t *st, MDB_txn *txn, void *ctx)
 		{ "acl",      offsetof(store_t, db_acl) },
 		{ "op",       offsetof(store_t, db_op) },
 		{ "opage",    offsetof(store_t, db_opage) },
+		{ "tomb",     offsetof(store_t, db_tomb) },
 	};
 	size_t i;
 	int rc, status = STORE_OK;
@@ -242,6 +245,8 @@ static int st_open_dbs(store_t *st, MDB_txn *txn, void *ctx)
 		}
 	}
 	status = st_meta_init(st, txn);
+	if (status == STORE_OK)
+		status = st_tomb_init(st, txn);
 out:
 	return status;
 }
@@ -273,6 +278,10 @@ int store_open(const char *dir, const store_options_t *opt, store_t **st_r)
 			st->opt.op_max_age = opt->op_max_age;
 		if (opt->op_max)
 			st->opt.op_max = opt->op_max;
+		if (opt->tomb_max_age)
+			st->opt.tomb_max_age = opt->tomb_max_age;
+		if (opt->tomb_max)
+			st->opt.tomb_max = opt->tomb_max;
 	}
 	st->pid = getpid();
 	st->notify_fd = -1;

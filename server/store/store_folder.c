@@ -194,6 +194,11 @@ static int create_txn(store_t *st, MDB_txn *txn, void *vctx)
 		goto out;
 	mb.change++;
 	status = st_folder_add(st, txn, &mb, c->path, 0);
+	/* A path that existed before may be reused: its syncs start over. */
+	if (status == STORE_OK)
+		status = st_folder_by_path(st, txn, mb.mbid, c->path, &f);
+	if (status == STORE_OK)
+		status = st_tomb_add(st, txn, mb.mbid, mb.change, f.id, 0);
 	if (status == STORE_OK)
 		status = st_mbox_save(st, txn, c->mbox, &mb);
 out:
@@ -298,6 +303,9 @@ static int rename_txn(store_t *st, MDB_txn *txn, void *vctx)
 		status = fpath_put(st, txn, mb.mbid, f.path, f.pathlen, f.id);
 		if (status == STORE_OK)
 			status = st_folder_save(st, txn, mb.mbid, &f);
+		/* Its new path named other messages before: syncs start over. */
+		if (status == STORE_OK)
+			status = st_tomb_add(st, txn, mb.mbid, mb.change, f.id, 0);
 		if (status != STORE_OK)
 			goto out;
 	}

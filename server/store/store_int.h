@@ -23,7 +23,7 @@
 struct store {
 	MDB_env *env;
 	MDB_dbi db_meta, db_mailbox, db_fpath, db_folder, db_msg, db_fidx,
-	        db_blob, db_blobmeta, db_upload, db_acl, db_op, db_opage;
+	        db_blob, db_blobmeta, db_upload, db_acl, db_op, db_opage, db_tomb;
 	store_options_t opt;
 	pid_t pid;             /* opener; a handle must not cross fork */
 	int notify_fd;         /* the store's notification file, -1 if none */
@@ -63,6 +63,23 @@ int st_op_find(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op
 /* Records op's result, then forgets the oldest results beyond the bounds. */
 int st_op_record(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op,
                  uint32_t kind, uint64_t id);
+
+/* ---- store_tomb.c ---- */
+/* Records that message id (0: the folder itself got a new path) left
+ * folder fid at change number change; forgets the oldest tombstones of
+ * the mailbox past the bounds first. */
+int st_tomb_add(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t change,
+                uint64_t fid, uint64_t id);
+/* The mailbox's horizon: states below it cannot be answered. */
+int st_tomb_horizon(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t *horizon_r);
+/* Once per store: mailboxes from before tombstones get their current
+ * change number as horizon. */
+int st_tomb_init(store_t *st, MDB_txn *txn);
+/* Tombstone keys: mbid | change | folder id | id (the mailbox's head,
+ * horizon and count, is the key with change 0). */
+#define ST_TOMB_KEY_LEN 32u
+size_t st_tomb_key(unsigned char out[ST_TOMB_KEY_LEN], uint64_t mbid, uint64_t change,
+                   uint64_t fid, uint64_t id);
 
 /* ---- store_codec.c ---- */
 void st_put_u16(unsigned char *p, uint16_t v);

@@ -216,6 +216,8 @@ static int move_loaded(store_t *st, MDB_txn *txn, st_mbox_t *mb, uint64_t id,
 	if (src == dest_fid)
 		return STORE_OK;
 	status = st_fidx_del(st, txn, mb->mbid, src, id);
+	if (status == STORE_OK)
+		status = st_tomb_add(st, txn, mb->mbid, mb->change, src, id);
 	if (status != STORE_OK)
 		goto out;
 	m->folder_id = dest_fid;
@@ -331,9 +333,11 @@ static int delete_txn(store_t *st, MDB_txn *txn, void *vctx)
 	status = msg_begin(st, txn, c, &mb, &m, &trash);
 	if (status != STORE_OK)
 		goto out;
-	if (c->hard || m->folder_id == trash.id)
+	if (c->hard || m->folder_id == trash.id) {
 		status = st_msg_remove(st, txn, &mb, c->id, 1);
-	else
+		if (status == STORE_OK)
+			status = st_tomb_add(st, txn, mb.mbid, mb.change, m->folder_id, c->id);
+	} else
 		status = move_loaded(st, txn, &mb, c->id, m, trash.id);
 	if (status == STORE_OK)
 		status = st_mbox_save(st, txn, c->mbox, &mb);

@@ -1,0 +1,190 @@
+/*
+ * store_sync.c -- what changed in a folder since a client's state: ids
+ * removed (tombstones newer than the state, store_tomb.c), then messages
+ * whose change number is newer (new, flags changed, moved in), a page at
+ * a time.
+ *
+ * Cost: removed ids walk the mailbox's tombstones after the state (one
+ * range); changed messages walk the folder's index and read each message
+ * record to compare its change number, so a sync costs a read of the
+ * folder's records whatever changed (see docs/store-schema.md).
+ */
+#include "store_int.h"
+
+#include <string.h>
+
+void store_sync_page_free(store_sync_page_t **page)
+{
+	if (page == NULL || *page == NULL)
+		return;
+	free((*page)->removed);
+	store_msglist_free(&(*page)->changed);
+	free(*page);
+	*page = NULL;
+}
+
+/* Whether since can be answered at all (0 always can: everything). */
+static int since_known(store_t *st, MDB_txn *txn, const st_mbox_t *mb, uint64_t since,
+                       int *known_r)
+{
+	uint64_t horizon = 0;
+	int status = st_tomb_horizon(st, txn, mb->mbid, &horizon);
+
+	*known_r = since == 0 || (since >= horizon && since <= mb->change);
+	return status;
+}
+
+/* Tombstones of folder fid after since and after pos, into page. */
+static int collect_removed(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid,
+                           uint64_t since, const store_sync_pos_t *pos, uint32_t max,
+                           store_sync_page_t *page)
+{
+	unsigned char kb[ST_TOMB_KEY_LEN];
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int rc, status = STORE_OK;
+
+	if (max && (page->removed = calloc(max, sizeof(uint64_t))) == NULL)
+		return STORE_INTERNAL;
+	k.mv_data = kb;
+	k.mv_size = pos->tomb_change ? st_tomb_key(kb, mbid, pos->tomb_change, fid, pos->tomb_id + 1)
+	                             : st_tomb_key(kb, mbid, since + 1, 0, 0);
+	rc = mdb_cursor_open(txn, st->db_tomb, &cur);
+	for (rc = rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		const unsigned char *p = k.mv_data;
+		if (k.mv_size != ST_TOMB_KEY_LEN || st_get_u64(p) != mbid)
+			break;
+		if (st_get_u64(p + 16) != fid)
+			continue;
+		if (st_get_u64(p + 24) == 0) {
+			page->resync = 1;   /* the path named another folder */
+			break;
+		}
+		if (page->n_removed == max) {
+			page->more = 1;     /* one more exists: the next page has it */
+			break;
+		}
+		page->next.tomb_change = st_get_u64(p + 8);
+		page->next.tomb_id = st_get_u64(p + 24);
+		page->removed[page->n_removed++] = page->next.tomb_id;
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		status = st_err(rc, "tomb scan");
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	page->next.tombs_done = status == STORE_OK && !page->more && !page->resync;
+	return status;
+}
+
+/* Messages of folder fid after pos with a change number above since. */
+static int collect_changed(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid,
+                           uint64_t since, uint64_t after_id, uint32_t max,
+                           store_sync_page_t *page)
+{
+	store_msglist_t *list = page->changed;
+	unsigned char kb[24];
+	MDB_cursor *cur = NULL;
+	st_msg_t *m = malloc(sizeof(*m));
+	MDB_val k = { st_key3(kb, mbid, fid, after_id + 1), kb }, v;
+	int rc, status = STORE_OK;
+
+	if (m == NULL || (max && (list->items = calloc(max, sizeof(*list->items))) == NULL)) {
+		free(m);
+		return STORE_INTERNAL;
+	}
+	rc = mdb_cursor_open(txn, st->db_fidx, &cur);
+	for (rc = rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	     rc == 0 && status == STORE_OK; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (k.mv_size != 24 || memcmp(k.mv_data, kb, 16) != 0)
+			break;
+		uint64_t id = st_get_u64((const unsigned char *)k.mv_data + 16);
+		status = st_msg_load(st, txn, mbid, id, m);
+		if (status == STORE_NOTFOUND)
+			ST_FATAL("fidx entry without message");
+		if (status != STORE_OK || m->change <= since)
+			continue;
+		if (list->count == max) {
+			list->more = page->more = 1;
+			break;
+		}
+		status = st_msg_to_info(st, txn, mbid, id, m, &list->items[list->count]);
+		if (status == STORE_OK)
+			page->next.msg_id = id;
+		list->count += status == STORE_OK;
+	}
+	if (status == STORE_OK && rc != 0 && rc != MDB_NOTFOUND)
+		status = st_err(rc, "fidx scan");
+	list->total = list->count;
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	free(m);
+	return status;
+}
+
+/* The page itself, in the read txn. */
+static int sync_read(store_t *st, MDB_txn *txn, const char *mbox, const char *folder,
+                     uint64_t since, const store_sync_pos_t *pos, uint32_t max_removed,
+                     uint32_t max_changed, store_sync_page_t *page)
+{
+	st_mbox_t mb;
+	st_folder_t f;
+	int known = 0, status;
+
+	status = st_mbox_load(st, txn, mbox, 0, &mb);
+	if (status == STORE_OK)
+		status = st_folder_by_path(st, txn, mb.mbid, folder, &f);
+	if (status == STORE_OK)
+		status = since_known(st, txn, &mb, since, &known);
+	if (status != STORE_OK)
+		return status;
+	page->change = mb.change;
+	page->next = *pos;
+	page->resync = !known;
+	if (page->resync)
+		return STORE_OK;
+	if (since == 0)
+		page->next.tombs_done = 1;   /* a full listing removes nothing */
+	if (!page->next.tombs_done)
+		status = collect_removed(st, txn, mb.mbid, f.id, since, pos, max_removed, page);
+	if (status != STORE_OK || page->resync || !page->next.tombs_done)
+		return status;
+	return collect_changed(st, txn, mb.mbid, f.id, since, pos->msg_id, max_changed, page);
+}
+
+int store_sync(store_t *st, const char *mbox, const char *folder, uint64_t since,
+               const store_sync_pos_t *pos, uint32_t max_removed, uint32_t max_changed,
+               store_sync_page_t **page_r)
+{
+	store_sync_page_t *page = NULL;
+	MDB_txn *txn = NULL;
+	int status = STORE_INTERNAL;
+
+	*page_r = NULL;
+	if (pos == NULL || folder == NULL) {
+		status = STORE_INVALID;
+		goto out;
+	}
+	max_changed = max_changed > STORE_LIST_MAX ? STORE_LIST_MAX : max_changed;
+	page = calloc(1, sizeof(*page));
+	if (page == NULL || (page->changed = calloc(1, sizeof(*page->changed))) == NULL)
+		goto out;
+	status = st_read_begin(st, &txn);
+	if (status == STORE_OK)
+		status = sync_read(st, txn, mbox, folder, since, pos, max_removed, max_changed,
+		                   page);
+	if (status == STORE_OK && page->resync) {
+		/* Nothing but the verdict: ids gathered before it mean nothing. */
+		page->n_removed = 0;
+		page->more = 0;
+	}
+	if (status == STORE_OK) {
+		*page_r = page;
+		page = NULL;
+	}
+out:
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	store_sync_page_free(&page);
+	return status;
+}
