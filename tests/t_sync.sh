@@ -104,7 +104,8 @@ sleep 4
 # Housekeeping runs when mailrpcd starts, then hourly.
 stop_server
 start_server --tombstone-days 0.00003
-check "housekeeping forgot the old tombstones" grep -qE "forgot [0-9]+ tombstone" "$SERVER_LOG"
+# Housekeeping runs just after "listening": wait for it (bounded).
+check "housekeeping forgot the old tombstones" wait_for 100 grep -qE "forgot [0-9]+ tombstone" "$SERVER_LOG"
 out=$(sync Inbox "$state")
 same "old state: resync" "$(jq -r .resync <<<"$out")" "true"
 same "old state: the whole folder instead" "$(ids "$out" changed)" "$(ids "$(sync Inbox 0)" changed)"
