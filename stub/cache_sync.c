@@ -316,8 +316,13 @@ int mailrpc_cache_sync(struct mailrpc *conn, struct mailrpc_cache *cache,
 		folders = paths;
 		n = nf;
 	}
-	for (size_t i = 0; status == MAILRPC_OK && i < n; i++)
+	for (size_t i = 0; status == MAILRPC_OK && i < n; i++) {
 		status = sync_folder(conn, cache, folders[i], &report, err);
+		/* "Everything" means everything readable: a delegate may see
+		 * folders it cannot read, and a folder may go meanwhile. */
+		if (paths && (status == MAILRPC_E_DENIED || status == MAILRPC_E_NOFOLDER))
+			status = MAILRPC_OK;
+	}
 	struct plan p = {.c = cache,
 			 .folders = folders,
 			 .n_folders = n,

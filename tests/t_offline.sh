@@ -115,6 +115,27 @@ check "--max-size keeps the small bodies" cmp -s <(XDG_CACHE_HOME=$T/cache.max a
 XDG_CACHE_HOME=$T/cache.headers as alice $M sync Drafts >/dev/null
 check "sync FOLDER: that folder's bodies come" test -n "$(XDG_CACHE_HOME=$T/cache.headers as alice $M --offline cat \
 	"$(XDG_CACHE_HOME=$T/cache.headers as alice $M --offline --json ls Drafts | jq '.[0].id')")"
+
+# ---- resync: a folder renamed away and made anew starts over ---------------
+as alice mkfolder Work >/dev/null
+old=$(msg "old work" Work)
+as alice $M sync >/dev/null
+as alice mvfolder Work Old >/dev/null
+as alice mkfolder Work >/dev/null
+fresh=$(msg "new work" Work)
+as alice $M sync >/dev/null
+same "resync: the new Work holds only its own message" \
+	"$(as alice $M --offline --json ls Work | jq -c 'map(.id)')" "[$fresh]"
+same "resync: the old message is cached under Old" \
+	"$(as alice $M --offline --json ls Old | jq -c 'map(.id)')" "[$old]"
+
+# ---- a delegate syncs what it may read ---------------------------------------
+as alice acl Inbox set bob@MAILRPC.TEST lr >/dev/null
+as alice acl Drafts set bob@MAILRPC.TEST l >/dev/null  # listed, not readable
+check "a delegate's sync of all folders skips those it cannot read" as bob $M -m alice sync
+same "the delegate's offline Inbox matches alice's" \
+	"$(as bob $M -m alice --offline --json ls | jq -c 'map(.id)')" \
+	"$(as alice $M --offline --json ls | jq -c 'map(.id)')"
 relay_stop
 
 # ---- an interrupted sync resumes ---------------------------------------------
