@@ -1,7 +1,8 @@
 /*
  * cache_db.c -- the offline cache's LMDB file: opening it (one file per
  * server and mailbox), transactions, and reading and writing summaries,
- * body chunks, sync states and the folder list (layout in cache_int.h).
+ * body chunks, sync states and the folder list (layout in cache_int.h),
+ * and mailrpc_cache_folders, which is just that list.
  */
 #include <errno.h>
 #include <krb5.h>
@@ -229,17 +230,6 @@ static int decode_view(const MDB_val *key, const MDB_val *val, struct mailrpc_su
 	return p == end ? 0 : -1;
 }
 
-void mc_summary_clear(struct mailrpc_summary *s)
-{
-	free(s->from);
-	free(s->to);
-	free(s->cc);
-	free(s->subject);
-	free(s->date);
-	free(s->message_id);
-	memset(s, 0, sizeof(*s));
-}
-
 /* Copies strings (str[0] is the folder) into s; -1 when out of memory. */
 static int take_strings(struct mailrpc_summary *s, const char *const *str)
 {
@@ -257,7 +247,7 @@ int mc_summary_decode(const MDB_val *key, const MDB_val *val, struct mailrpc_sum
 	if (decode_view(key, val, s, str) != 0)
 		return MAILRPC_E_CORRUPT;
 	if (take_strings(s, str) != 0) {
-		mc_summary_clear(s);
+		mr_summary_clear(s);
 		return MAILRPC_E_NOMEM;
 	}
 	return MAILRPC_OK;

@@ -45,7 +45,6 @@ int mc_summary_drop(struct mailrpc_cache *c, MDB_txn *txn, uint64_t id, struct m
 typedef int (*mc_summary_fn)(const struct mailrpc_summary *s, void *ctx);
 int mc_summary_each(struct mailrpc_cache *c, MDB_txn *txn, mc_summary_fn fn, void *ctx,
 		    struct mailrpc_error *err);
-void mc_summary_clear(struct mailrpc_summary *s);
 /* Appends a copy of s to list (strings duplicated). */
 int mc_list_append(struct mailrpc_msglist *list, const struct mailrpc_summary *s,
 		   struct mailrpc_error *err);

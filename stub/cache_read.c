@@ -185,9 +185,9 @@ static void page(struct mailrpc_msglist *l, uint64_t offset, unsigned limit)
 	if (limit && keep > limit)
 		keep = limit;
 	for (size_t i = 0; i < from; i++)
-		mc_summary_clear(&l->items[i]);
+		mr_summary_clear(&l->items[i]);
 	for (size_t i = from + keep; i < l->count; i++)
-		mc_summary_clear(&l->items[i]);
+		mr_summary_clear(&l->items[i]);
 	memmove(l->items, l->items + from, keep * sizeof(*l->items));
 	l->total = l->count;
 	l->count = keep;
@@ -249,17 +249,7 @@ int mailrpc_cache_search(struct mailrpc_cache *c, const struct mailrpc_search_qu
 static int write_chunk(const void *data, size_t len, void *ctx)
 {
 	const int *fd = ctx;
-	const char *p = data;
-	while (len > 0) {
-		ssize_t w = write(*fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return MAILRPC_E_IO;
-		p += w;
-		len -= (size_t)w;
-	}
-	return MAILRPC_OK;
+	return mr_write_all(*fd, data, len) == 0 ? MAILRPC_OK : MAILRPC_E_IO;
 }
 
 int mailrpc_cache_read(struct mailrpc_cache *c, uint64_t id, int fd, struct mailrpc_error *err)
@@ -285,7 +275,7 @@ int mailrpc_cache_read(struct mailrpc_cache *c, uint64_t id, int fd, struct mail
 	if (status == MAILRPC_OK &&
 	    (status = mc_body_each(c, txn, id, write_chunk, &fd, err)) == MAILRPC_E_IO)
 		mr_fail(err, status, "cannot write the message: %s", strerror(errno));
-	mc_summary_clear(&s);
+	mr_summary_clear(&s);
 	mdb_txn_abort(txn);
 	return status;
 }

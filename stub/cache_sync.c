@@ -58,7 +58,7 @@ static int drop_if_in(struct mailrpc_cache *c, MDB_txn *txn, uint64_t id, const 
 	if (status != MAILRPC_OK)
 		return status;
 	int here = strcmp(s.folder, folder) == 0;
-	mc_summary_clear(&s);
+	mr_summary_clear(&s);
 	return here ? mc_summary_drop(c, txn, id, err) : MAILRPC_OK;
 }
 
