@@ -13,10 +13,16 @@ struct cli {
 	struct mailrpc_options opts;
 	int json;               /* --json: machine-readable output */
 	struct mailrpc *conn;   /* opened by cli_connect */
+	int offline;            /* --offline: answer from the cache, never connect */
+	struct mailrpc_cache *cache; /* opened by cli_connect offline, or cli_open_cache */
 };
 
-/* Connects with the global options; on failure reports and returns non-zero. */
+/* Connects with the global options (offline: opens the cache instead, so
+ * commands that work offline just pick cli->cache or cli->conn); on
+ * failure reports and returns non-zero. */
 int cli_connect(struct cli *cli);
+/* Opens the offline cache of the server and mailbox; create: for syncing. */
+int cli_open_cache(struct cli *cli, int create);
 
 /* Prints "mailrpc: MESSAGE" to stderr; returns the exit status for err. */
 int cli_report(const struct mailrpc_error *err);

@@ -56,7 +56,8 @@ int cmd_folders(struct cli *cli, int argc, char **argv)
 	struct mailrpc_folder *folders;
 	size_t n;
 	struct mailrpc_error err;
-	if (mailrpc_folders(cli->conn, &folders, &n, &err) != MAILRPC_OK)
+	if ((cli->offline ? mailrpc_cache_folders(cli->cache, &folders, &n, &err)
+			  : mailrpc_folders(cli->conn, &folders, &n, &err)) != MAILRPC_OK)
 		return cli_report(&err);
 	if (cli->json)
 		rc = cli_print_json(folders_json(folders, n));

@@ -75,7 +75,8 @@ int cmd_ls(struct cli *cli, int argc, char **argv)
 		return rc;
 	struct mailrpc_msglist *list;
 	struct mailrpc_error err;
-	if (mailrpc_list(cli->conn, &q, &list, &err) != MAILRPC_OK)
+	if ((cli->offline ? mailrpc_cache_list(cli->cache, &q, &list, &err)
+			  : mailrpc_list(cli->conn, &q, &list, &err)) != MAILRPC_OK)
 		return cli_report(&err);
 	rc = cli_print_msglist(cli, list, 0);
 	mailrpc_msglist_free(&list);
@@ -110,7 +111,8 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 		return rc;
 	struct mailrpc_msglist *list;
 	struct mailrpc_error err;
-	if (mailrpc_search(cli->conn, &q, &list, &err) != MAILRPC_OK)
+	if ((cli->offline ? mailrpc_cache_search(cli->cache, &q, &list, &err)
+			  : mailrpc_search(cli->conn, &q, &list, &err)) != MAILRPC_OK)
 		return cli_report(&err);
 	rc = cli_print_msglist(cli, list, 1);
 	mailrpc_msglist_free(&list);

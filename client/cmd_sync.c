@@ -1,6 +1,9 @@
 /*
- * cmd_sync.c -- `mailrpc sync FOLDER [--since STATE]`: what changed in a
- * folder since a state an earlier sync printed (removed ids, then changed
+ * cmd_sync.c -- `mailrpc sync [FOLDER...] [--headers-only] [--max-size
+ * BYTES]`: brings the offline cache (for `--offline`) up to date, all
+ * folders by default, transferring only what changed since the last run;
+ * and `mailrpc sync FOLDER --since STATE`: prints what changed in a folder
+ * since a state an earlier such call printed (removed ids, then changed
  * messages, then the new state), as a client on a slow link would fetch it.
  */
 #include <getopt.h>
@@ -10,7 +13,8 @@
 
 #include "cli.h"
 
-#define SYNC_SYNOPSIS "sync FOLDER [--since STATE]"
+#define SYNC_SYNOPSIS                                                                              \
+	"sync [FOLDER...] [--headers-only] [--max-size BYTES] | sync FOLDER --since STATE"
 
 static int print_json(const struct mailrpc_sync *r)
 {
@@ -35,30 +39,90 @@ static int print_text(const struct cli *cli, const struct mailrpc_sync *r)
 	return rc;
 }
 
-int cmd_sync(struct cli *cli, int argc, char **argv)
+/* --since: the changes themselves, nothing cached. */
+static int show_changes(struct cli *cli, const char *folder, uint64_t since)
 {
-	static const struct option longopts[] = {
-	    {"since", required_argument, NULL, 's'},
-	    {NULL, 0, NULL, 0},
-	};
-	uint64_t since = 0;
-	int opt;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (opt != 's')
-			return cli_usage("sync", SYNC_SYNOPSIS);
-		if (cli_parse_count(optarg, "--since", UINT64_MAX, &since) != 0)
-			return EX_USAGE;
-	}
-	if (argc - optind != 1)
-		return cli_usage("sync", SYNC_SYNOPSIS);
 	int rc = cli_connect(cli);
 	if (rc != 0)
 		return rc;
 	struct mailrpc_error err;
 	struct mailrpc_sync *r = NULL;
-	if (mailrpc_sync_folder(cli->conn, argv[optind], since, &r, &err) != MAILRPC_OK)
+	if (mailrpc_sync_folder(cli->conn, folder, since, &r, &err) != MAILRPC_OK)
 		return cli_report(&err);
 	rc = cli->json ? print_json(r) : print_text(cli, r);
 	mailrpc_sync_free(&r);
 	return rc;
+}
+
+static int print_report(const struct cli *cli, const struct mailrpc_cache_report *r)
+{
+	if (cli->json)
+		return cli_print_json(
+		    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "folders", (json_int_t)r->folders,
+			      "changed", (json_int_t)r->changed, "removed", (json_int_t)r->removed,
+			      "bodies", (json_int_t)r->bodies, "body_bytes",
+			      (json_int_t)r->body_bytes, "skipped", (json_int_t)r->skipped));
+	printf("synced %zu folders: %llu changed, %llu removed, %llu bodies fetched (%llu bytes), "
+	       "%llu skipped\n",
+	       r->folders, (unsigned long long)r->changed, (unsigned long long)r->removed,
+	       (unsigned long long)r->bodies, (unsigned long long)r->body_bytes,
+	       (unsigned long long)r->skipped);
+	return 0;
+}
+
+/* The cache: folders are argv[0..n), none for all. */
+static int update_cache(struct cli *cli, char **folders, size_t n,
+			struct mailrpc_cache_limits *limits)
+{
+	int rc = cli_open_cache(cli, 1);
+	if (rc == 0)
+		rc = cli_connect(cli);
+	if (rc != 0)
+		return rc;
+	struct cli_progress progress = {.label = "sync"};
+	limits->progress = cli_progress; /* draws only on a terminal */
+	limits->ctx = &progress;
+	struct mailrpc_cache_report report;
+	struct mailrpc_error err;
+	if (mailrpc_cache_sync(cli->conn, cli->cache, (const char *const *)folders, n, limits,
+			       &report, &err) != MAILRPC_OK)
+		return cli_report(&err);
+	return print_report(cli, &report);
+}
+
+int cmd_sync(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"since", required_argument, NULL, 's'},
+	    {"headers-only", no_argument, NULL, 'H'},
+	    {"max-size", required_argument, NULL, 'm'},
+	    {NULL, 0, NULL, 0},
+	};
+	uint64_t since = 0;
+	int opt, with_since = 0;
+	struct mailrpc_cache_limits limits = {0};
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		int bad = 0;
+		switch (opt) {
+		case 's':
+			with_since = 1;
+			bad = cli_parse_count(optarg, "--since", UINT64_MAX, &since);
+			break;
+		case 'H':
+			limits.headers_only = 1;
+			break;
+		case 'm':
+			bad = cli_parse_count(optarg, "--max-size", UINT64_MAX, &limits.max_size);
+			break;
+		default:
+			return cli_usage("sync", SYNC_SYNOPSIS);
+		}
+		if (bad)
+			return EX_USAGE;
+	}
+	if (with_since && (argc - optind != 1 || limits.headers_only || limits.max_size))
+		return cli_usage("sync", SYNC_SYNOPSIS);
+	if (with_since)
+		return show_changes(cli, argv[optind], since);
+	return update_cache(cli, argv + optind, (size_t)(argc - optind), &limits);
 }

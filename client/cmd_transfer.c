@@ -20,7 +20,9 @@ int cmd_cat(struct cli *cli, int argc, char **argv)
 	int rc = cli_connect(cli);
 	if (rc != 0)
 		return rc;
-	if (mailrpc_download(cli->conn, id, STDOUT_FILENO, 0, NULL, NULL, &err) != MAILRPC_OK)
+	if ((cli->offline ? mailrpc_cache_read(cli->cache, id, STDOUT_FILENO, &err)
+			  : mailrpc_download(cli->conn, id, STDOUT_FILENO, 0, NULL, NULL, &err)) !=
+	    MAILRPC_OK)
 		return cli_report(&err);
 	return 0;
 }

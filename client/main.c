@@ -18,38 +18,42 @@ struct command {
 	const char *name;
 	int (*run)(struct cli *cli, int argc, char **argv);
 	const char *help;
+	int offline;    /* answers from the cache with --offline */
 };
 
 static const struct command commands[] = {
-	{"whoami", cmd_whoami, "show your principal, mailbox, protection level and ticket time"},
-	{"folders", cmd_folders, "list folders with message counts and sizes"},
-	{"mkfolder", cmd_mkfolder, "PATH: create a folder"},
-	{"rmfolder", cmd_rmfolder, "[-r] PATH: delete a folder (-r: with its contents)"},
-	{"mvfolder", cmd_mvfolder, "OLD NEW: rename or move a folder"},
-	{"ls", cmd_ls, "[FOLDER] [--sort date|size|from|subject] [--reverse] [--unread] [--offset N] [--limit N]"},
-	{"cat", cmd_cat, "ID: write a message, byte-exact, to standard output"},
-	{"get", cmd_get, "ID -o FILE [--resume]: download a message to a file"},
-	{"put", cmd_put, "FOLDER [FILE]: store a message (standard input without FILE)"},
-	{"send", cmd_send, "--to USER[,USER...] [--from MAILBOX] [FILE]: send to local users"},
-	{"mv", cmd_mv, "ID... FOLDER: move messages"},
-	{"cp", cmd_cp, "ID... FOLDER: copy messages"},
-	{"rm", cmd_rm, "[--hard] ID...: delete messages (to Deleted Items; --hard: permanently)"},
-	{"flag", cmd_flag, "ID... +seen|-seen|+flagged|-flagged|+answered|-answered|+draft|-draft..."},
-	{"search", cmd_search, "[FOLDER] [--from S] [--to S] [--subject S] [--body S]"},
-	{"wait", cmd_wait, "[FOLDER] [--follow]: print a line when new mail arrives (--follow: keep waiting)"},
-	{"sync", cmd_sync, "FOLDER [--since STATE]: what changed in a folder since STATE (default 0: all)"},
-	{"acl", cmd_acl, "FOLDER [set PRINCIPAL RIGHTS | rm PRINCIPAL]: show or change rights"},
+	{"whoami", cmd_whoami, "show your principal, mailbox, protection level and ticket time", 0},
+	{"folders", cmd_folders, "list folders with message counts and sizes", 1},
+	{"mkfolder", cmd_mkfolder, "PATH: create a folder", 0},
+	{"rmfolder", cmd_rmfolder, "[-r] PATH: delete a folder (-r: with its contents)", 0},
+	{"mvfolder", cmd_mvfolder, "OLD NEW: rename or move a folder", 0},
+	{"ls", cmd_ls, "[FOLDER] [--sort date|size|from|subject] [--reverse] [--unread] [--offset N] [--limit N]", 1},
+	{"cat", cmd_cat, "ID: write a message, byte-exact, to standard output", 1},
+	{"get", cmd_get, "ID -o FILE [--resume]: download a message to a file", 0},
+	{"put", cmd_put, "FOLDER [FILE]: store a message (standard input without FILE)", 0},
+	{"send", cmd_send, "--to USER[,USER...] [--from MAILBOX] [FILE]: send to local users", 0},
+	{"mv", cmd_mv, "ID... FOLDER: move messages", 0},
+	{"cp", cmd_cp, "ID... FOLDER: copy messages", 0},
+	{"rm", cmd_rm, "[--hard] ID...: delete messages (to Deleted Items; --hard: permanently)", 0},
+	{"flag", cmd_flag, "ID... +seen|-seen|+flagged|-flagged|+answered|-answered|+draft|-draft...", 0},
+	{"search", cmd_search, "[FOLDER] [--from S] [--to S] [--subject S] [--body S]", 1},
+	{"wait", cmd_wait, "[FOLDER] [--follow]: print a line when new mail arrives (--follow: keep waiting)", 0},
+	{"sync", cmd_sync, "[FOLDER...] [--headers-only] [--max-size BYTES]: update the offline cache "
+			   "(default: all folders); FOLDER --since STATE: print what changed", 0},
+	{"acl", cmd_acl, "FOLDER [set PRINCIPAL RIGHTS | rm PRINCIPAL]: show or change rights", 0},
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: mailrpc [-s HOST:PORT] [-l auth|integrity|privacy] "
-		     "[-m MAILBOX] [--principal SERVICE@HOST] [--json] COMMAND [ARGS]\n\n"
+		     "[-m MAILBOX] [--principal SERVICE@HOST] [--json] [--offline] COMMAND [ARGS]\n\n"
 		     "  -s HOST:PORT   server (default: $MAILRPC_SERVER)\n"
 		     "  -l LEVEL       protection of every call (default: privacy)\n"
 		     "  -m MAILBOX     work in another mailbox (\"public\": the public folders)\n"
 		     "  --principal P  the server's Kerberos service (default: mailrpc@HOST)\n"
-		     "  --json         machine-readable output\n\ncommands:\n");
+		     "  --json         machine-readable output\n"
+		     "  --offline      answer from the cache `sync` keeps, never connect\n"
+		     "                 (folders, ls, search, cat)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
 }
@@ -75,16 +79,42 @@ static const char *upload_state_dir(char *buf, size_t len)
 	return buf;
 }
 
+/* The server is the key of the offline cache too, so even --offline needs it. */
+static int need_server(const struct cli *cli)
+{
+	if (cli->opts.server != NULL)
+		return 0;
+	fprintf(stderr, "mailrpc: no server given: use -s HOST:PORT or set MAILRPC_SERVER\n");
+	return EX_USAGE;
+}
+
 int cli_connect(struct cli *cli)
 {
 	struct mailrpc_error err;
-	if (cli->opts.server == NULL) {
-		fprintf(stderr, "mailrpc: no server given: use -s HOST:PORT or set MAILRPC_SERVER\n");
+	if (cli->offline)
+		return cli_open_cache(cli, 0);
+	if (need_server(cli) != 0)
 		return EX_USAGE;
-	}
 	char state_dir[1100];
 	cli->opts.state_dir = upload_state_dir(state_dir, sizeof(state_dir));
-	if (mailrpc_connect(&cli->opts, &cli->conn, &err) != MAILRPC_OK)
+	int status = mailrpc_connect(&cli->opts, &cli->conn, &err);
+	cli->opts.state_dir = NULL; /* state_dir goes out of scope */
+	return status == MAILRPC_OK ? 0 : cli_report(&err);
+}
+
+int cli_open_cache(struct cli *cli, int create)
+{
+	struct mailrpc_error err;
+	if (need_server(cli) != 0)
+		return EX_USAGE;
+	char state_dir[1100];
+	struct mailrpc_options opts = cli->opts;
+	opts.state_dir = upload_state_dir(state_dir, sizeof(state_dir));
+	if (opts.state_dir == NULL) {
+		fprintf(stderr, "mailrpc: no cache directory: set XDG_CACHE_HOME or HOME\n");
+		return 1;
+	}
+	if (mailrpc_cache_open(&opts, create, &cli->cache, &err) != MAILRPC_OK)
 		return cli_report(&err);
 	return 0;
 }
@@ -140,6 +170,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"principal", required_argument, NULL, 'P'},
 		{"json", no_argument, NULL, 'j'},
+		{"offline", no_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -164,6 +195,7 @@ int main(int argc, char **argv)
 			break;
 		case 'P': cli.opts.principal = optarg; break;
 		case 'j': cli.json = 1; break;
+		case 'o': cli.offline = 1; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return EX_USAGE;
 		}
@@ -176,6 +208,10 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(name, commands[i].name) != 0)
 			continue;
+		if (cli.offline && !commands[i].offline) {
+			fprintf(stderr, "mailrpc: --offline works with folders, ls, search and cat only\n");
+			return EX_USAGE;
+		}
 		int cmd_argc = argc - optind;
 		char **cmd_argv = argv + optind;
 		/* Commands parse their own options from cmd_argv[1]; 0 makes glibc's
@@ -183,6 +219,7 @@ int main(int argc, char **argv)
 		optind = 0;
 		int rc = commands[i].run(&cli, cmd_argc, cmd_argv);
 		mailrpc_close(&cli.conn);
+		mailrpc_cache_close(&cli.cache);
 		return rc;
 	}
 	fprintf(stderr, "mailrpc: unknown command \"%s\" (see mailrpc --help)\n", name);

@@ -49,8 +49,9 @@ int mailrpc_fetch(struct mailrpc *conn, uint64_t id, uint64_t offset, void *buf,
 	return status;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
+int mr_write_all(int fd, const void *buf, size_t n)
 {
+	const unsigned char *p = buf;
 	while (n > 0) {
 		ssize_t w = write(fd, p, n);
 		if (w < 0 && errno == EINTR)
@@ -74,7 +75,7 @@ int mr_sink_expect(const struct mr_sink *sink, uint64_t size, const unsigned cha
 
 int mr_sink_write(struct mr_sink *sink, const void *buf, size_t len, struct mailrpc_error *err)
 {
-	if (write_all(sink->fd, buf, len) != 0)
+	if (mr_write_all(sink->fd, buf, len) != 0)
 		return mr_fail(err, MAILRPC_E_IO, "cannot write the message: %s", strerror(errno));
 	EVP_DigestUpdate(sink->md, buf, len);
 	sink->offset += len;

@@ -34,6 +34,13 @@ int mr_check_path(const char *path, struct mailrpc_error *err);
 int mr_append_summaries(struct mailrpc_msglist *list, const mr_summary *msgs, size_t n,
 			struct mailrpc_error *err);
 
+/* Frees a summary's strings and sets them to NULL, so clearing twice is
+ * harmless (summaries.c). */
+void mr_summary_clear(struct mailrpc_summary *s);
+
+/* Writes all n bytes to fd, retrying after EINTR; -1 with errno (fetch.c). */
+int mr_write_all(int fd, const void *p, size_t n);
+
 /* Appends ": <context>" to err's message (for "no such folder: X"). */
 void mr_annotate(struct mailrpc_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -65,7 +65,8 @@ enum mailrpc_status {
 	MAILRPC_E_RPC = 106,      /* connection lost, timeout, protocol error */
 	MAILRPC_E_NOMEM = 107,
 	MAILRPC_E_IO = 108,       /* reading or writing a local file failed */
-	MAILRPC_E_CORRUPT = 109   /* downloaded bytes do not match the server's SHA-256 */
+	MAILRPC_E_CORRUPT = 109,  /* downloaded bytes do not match the server's SHA-256 */
+	MAILRPC_E_NOTCACHED = 110 /* not in the offline cache (mailrpc_cache_*) */
 };
 
 struct mailrpc_error {
@@ -365,6 +366,79 @@ int mailrpc_sync_folder(struct mailrpc *conn, const char *folder, uint64_t since
 			struct mailrpc_sync **result_r, struct mailrpc_error *err);
 /* Frees a sync result; sets *result to NULL. */
 void mailrpc_sync_free(struct mailrpc_sync **result);
+
+/* ------------------------------------------------------------------ */
+/* Offline cache: a local copy of a mailbox for slow or missing links. */
+/*
+ * One LMDB file per server and mailbox, cache-<SHA-256 of both>.mdb in
+ * opts->state_dir, holds the folder list, every synced folder's summaries
+ * and sync state, and message bodies (kept in chunks, so a body cut off
+ * mid-transfer continues from where it stopped).  The mailbox is
+ * opts->mailbox, or for your own the default principal of opts->ccache
+ * (read locally), so two users sharing a cache directory never share a
+ * file.  The cache is not thread-safe: one thread per cache.
+ */
+struct mailrpc_cache;
+
+/*
+ * Opens the cache of opts->server and opts->mailbox in opts->state_dir
+ * (both required; nothing is connected).  create: make it if missing (for
+ * syncing); otherwise a missing cache is MAILRPC_E_NOTCACHED.  Release
+ * with mailrpc_cache_close.
+ */
+int mailrpc_cache_open(const struct mailrpc_options *opts, int create,
+		       struct mailrpc_cache **cache_r, struct mailrpc_error *err);
+/* Closes the cache and sets *cache to NULL. */
+void mailrpc_cache_close(struct mailrpc_cache **cache);
+
+struct mailrpc_cache_limits {
+	int headers_only;              /* cache summaries only, no bodies */
+	uint64_t max_size;             /* skip bodies larger than this; 0: none */
+	mailrpc_progress_fn progress;  /* body bytes fetched of those to fetch; may be NULL */
+	void *ctx;
+};
+
+/* What one mailrpc_cache_sync did. */
+struct mailrpc_cache_report {
+	size_t folders;                /* folders synced */
+	uint64_t changed, removed;     /* summaries stored and dropped */
+	uint64_t bodies;               /* bodies fetched (finished) */
+	uint64_t body_bytes;           /* body bytes fetched */
+	uint64_t skipped;              /* bodies left out by the limits */
+};
+
+/*
+ * Brings the cache up to date with the server over conn: the folder list,
+ * then for each of folders (n == 0: every folder) only what changed since
+ * its last sync (the whole folder the first time, or when the server says
+ * resync), then every missing body of those folders within limits (limits
+ * may be NULL: all bodies).  Interrupted, it resumes: a folder's state is
+ * kept only with its changes applied, bodies whose SHA-256 checks out are
+ * never fetched again, and a partial body continues from its length.
+ * report_r may be NULL.
+ */
+int mailrpc_cache_sync(struct mailrpc *conn, struct mailrpc_cache *cache,
+		       const char *const *folders, size_t n,
+		       const struct mailrpc_cache_limits *limits,
+		       struct mailrpc_cache_report *report_r, struct mailrpc_error *err);
+
+/*
+ * The offline forms of mailrpc_folders, mailrpc_list, mailrpc_search and
+ * mailrpc_download: the same arguments and results, answered from the cache
+ * as of the last sync, with no network.  A folder never synced, or a body
+ * not cached (headers only, over max_size, not yet fetched), is
+ * MAILRPC_E_NOTCACHED.  Search looks at synced folders only, and --body
+ * at cached bodies only.
+ */
+int mailrpc_cache_folders(struct mailrpc_cache *cache, struct mailrpc_folder **folders_r,
+			  size_t *count_r, struct mailrpc_error *err);
+int mailrpc_cache_list(struct mailrpc_cache *cache, const struct mailrpc_list_query *q,
+		       struct mailrpc_msglist **list_r, struct mailrpc_error *err);
+int mailrpc_cache_search(struct mailrpc_cache *cache, const struct mailrpc_search_query *q,
+			 struct mailrpc_msglist **list_r, struct mailrpc_error *err);
+/* Writes cached message id to fd, after checking it against its SHA-256. */
+int mailrpc_cache_read(struct mailrpc_cache *cache, uint64_t id, int fd,
+		       struct mailrpc_error *err);
 
 /* "auth", "integrity", "privacy" (or "unknown"). */
 const char *mailrpc_level_name(int level);

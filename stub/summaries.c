@@ -24,14 +24,13 @@ struct pager {
 	unsigned want;         /* the caller's limit; 0: everything */
 };
 
-static void free_strings(struct mailrpc_summary *s)
+void mr_summary_clear(struct mailrpc_summary *s)
 {
-	free(s->from);
-	free(s->to);
-	free(s->cc);
-	free(s->subject);
-	free(s->date);
-	free(s->message_id);
+	char **str[] = {&s->from, &s->to, &s->cc, &s->subject, &s->date, &s->message_id};
+	for (size_t i = 0; i < sizeof(str) / sizeof(str[0]); i++) {
+		free(*str[i]);
+		*str[i] = NULL;
+	}
 }
 
 void mailrpc_msglist_free(struct mailrpc_msglist **list)
@@ -39,14 +38,14 @@ void mailrpc_msglist_free(struct mailrpc_msglist **list)
 	if (list == NULL || *list == NULL)
 		return;
 	for (size_t i = 0; i < (*list)->count; i++)
-		free_strings(&(*list)->items[i]);
+		mr_summary_clear(&(*list)->items[i]);
 	free((*list)->items);
 	free(*list);
 	*list = NULL;
 }
 
 /* Fills out (zeroed by the caller) from the wire; -1 when out of memory,
- * leaving whatever was copied for free_strings. */
+ * leaving whatever was copied for mr_summary_clear. */
 static int copy_summary(const mr_summary *in, struct mailrpc_summary *out)
 {
 	out->id = in->id;
