@@ -114,7 +114,7 @@ static int give_up(struct mailrpc_error *err, int status, int attempts)
 {
 	static const char lost[] = "connection to the server lost";
 	char why[sizeof(err->message)];
-	if (err == NULL || attempts == 0)
+	if (err == NULL)
 		return status;
 	snprintf(why, sizeof(why), "%s", err->message);
 	if (strncmp(why, lost, sizeof(lost) - 1) == 0)
@@ -143,14 +143,15 @@ int mr_call_ex(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args
 		clear_res(xres, res);
 		status = call_once(conn, proc, xargs, args, xres, res, seconds, &stat, err);
 	}
+	int lost = status == MAILRPC_OK ? link_lost(stat) : link_failure(status);
 	if (status == MAILRPC_OK && stat != RPC_SUCCESS) {
 		status = mr_fail_rpc(err, conn, stat);
 		/* Remade before the next call: a late reply must not be taken
 		 * for the next call's. */
-		if (link_lost(stat) && !conn->reconnecting)
+		if (lost && !conn->reconnecting)
 			mr_drop_link(conn, 0);
 	}
-	if (status != MAILRPC_OK && link_failure(status))
+	if (lost && attempts > 0)
 		return give_up(err, status, attempts);
 	if (status != MAILRPC_OK)
 		return status;
