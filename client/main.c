@@ -46,11 +46,14 @@ static const struct command commands[] = {
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: mailrpc [-s HOST:PORT] [-l auth|integrity|privacy] "
-		     "[-m MAILBOX] [--principal SERVICE@HOST] [--json] [--offline] COMMAND [ARGS]\n\n"
+		     "[-m MAILBOX] [--principal SERVICE@HOST] [--retries N] [--json] [--offline]\n"
+		     "       COMMAND [ARGS]\n\n"
 		     "  -s HOST:PORT   server (default: $MAILRPC_SERVER)\n"
 		     "  -l LEVEL       protection of every call (default: privacy)\n"
 		     "  -m MAILBOX     work in another mailbox (\"public\": the public folders)\n"
 		     "  --principal P  the server's Kerberos service (default: mailrpc@HOST)\n"
+		     "  --retries N    reconnect at most N times when a call loses the\n"
+		     "                 connection, waiting 0.5 s, 1 s, 2 s... (default 4; 0: never)\n"
 		     "  --json         machine-readable output\n"
 		     "  --offline      answer from the cache `sync` keeps, never connect\n"
 		     "                 (folders, ls, search, cat)\n\ncommands:\n");
@@ -165,10 +168,24 @@ int cli_print_json(json_t *value)
 	return rc;
 }
 
+/* --retries N: 0 turns reconnection off (the library's 0 means its default). */
+static int parse_retries(const char *arg, struct mailrpc_options *opts)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || n < 0 || n > 20) {
+		fprintf(stderr, "mailrpc: --retries takes a number from 0 to 20, not \"%s\"\n", arg);
+		return -1;
+	}
+	opts->reconnect_attempts = n == 0 ? -1 : (int)n;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"principal", required_argument, NULL, 'P'},
+		{"retries", required_argument, NULL, 'r'},
 		{"json", no_argument, NULL, 'j'},
 		{"offline", no_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
@@ -194,6 +211,10 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'P': cli.opts.principal = optarg; break;
+		case 'r':
+			if (parse_retries(optarg, &cli.opts) != 0)
+				return EX_USAGE;
+			break;
 		case 'j': cli.json = 1; break;
 		case 'o': cli.offline = 1; break;
 		case 'h': usage(stdout); return 0;

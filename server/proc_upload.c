@@ -79,13 +79,6 @@ void proc_upload_abort(struct caller *caller, void *args_, void *res_)
 	res->status = upload_status(store_upload_abort(mailstore(), caller->mailbox, args->upload));
 }
 
-/* The op id of a commit, NULL when the client sent none (all zero). */
-static const unsigned char *op_of(const char *op)
-{
-	static const char none[MAILRPC_OPID_LEN];
-	return memcmp(op, none, sizeof(none)) == 0 ? NULL : (const unsigned char *)op;
-}
-
 void proc_upload_commit_append(struct caller *caller, void *args_, void *res_)
 {
 	mr_commit_append_args *args = args_;
@@ -114,7 +107,7 @@ void proc_upload_commit_append(struct caller *caller, void *args_, void *res_)
 	}
 	/* The upload is the caller's own; the message goes to the open mailbox. */
 	st = store_upload_commit_append_to(mailstore(), caller->mailbox, args->upload, mbox,
-					   args->folder, args->flags, op_of(args->op), &id);
+					   args->folder, args->flags, proc_op_of(args->op), &id);
 	res->status = mailstore_status(st, MR_ERR_NOUPLOAD, MR_ERR_MISMATCH);
 	if (st == STORE_OK) {
 		res->mr_id_res_u.id = id;
@@ -162,7 +155,7 @@ void proc_upload_commit_submit(struct caller *caller, void *args_, void *res_)
 	}
 	const char *from = args->from[0] ? args->from : caller->mailbox;
 	uint64_t sent = 0;
-	const unsigned char *op = op_of(args->op);
+	const unsigned char *op = proc_op_of(args->op);
 	/* A retried send on behalf finds its upload consumed: answer it
 	 * before send_as looks for the upload. */
 	if (op && store_op_find(mailstore(), caller->mailbox, op, STORE_OP_SUBMIT, &sent) == STORE_OK) {

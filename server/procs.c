@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "procs.h"
 
@@ -57,6 +58,14 @@ static const struct proc_def table[] = {
 	     xdr_mr_batch_res, proc_msg_delete, 1),
 	PROC(MR_MSG_FLAGS, "MSG_FLAGS", mr_flags_args, xdr_mr_flags_args, mr_res, xdr_mr_res,
 	     proc_msg_flags, 1),
+	PROC(MR_MSG_MOVE_OP, "MSG_MOVE_OP", mr_move_op_args, xdr_mr_move_op_args, mr_batch_res,
+	     xdr_mr_batch_res, proc_msg_move_op, 1),
+	PROC(MR_MSG_COPY_OP, "MSG_COPY_OP", mr_move_op_args, xdr_mr_move_op_args, mr_batch_res,
+	     xdr_mr_batch_res, proc_msg_copy_op, 1),
+	PROC(MR_MSG_DELETE_OP, "MSG_DELETE_OP", mr_delete_op_args, xdr_mr_delete_op_args,
+	     mr_batch_res, xdr_mr_batch_res, proc_msg_delete_op, 1),
+	PROC(MR_MSG_FLAGS_OP, "MSG_FLAGS_OP", mr_flags_op_args, xdr_mr_flags_op_args, mr_res,
+	     xdr_mr_res, proc_msg_flags_op, 1),
 	PROC(MR_MAILBOX_OPEN, "MAILBOX_OPEN", mr_name, xdr_mr_name, mr_res, xdr_mr_res,
 	     proc_mailbox_open, 1),
 	PROC(MR_ACL_GET, "ACL_GET", mr_path, xdr_mr_path, mr_acl_res, xdr_mr_acl_res, proc_acl_get, 1),
@@ -74,6 +83,12 @@ void target_set(struct caller *caller, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(caller->target, sizeof(caller->target), fmt, ap);
 	va_end(ap);
+}
+
+const unsigned char *proc_op_of(const char *op)
+{
+	static const char none[MAILRPC_OPID_LEN];
+	return memcmp(op, none, sizeof(none)) == 0 ? NULL : (const unsigned char *)op;
 }
 
 const struct proc_def *procs_find(rpcproc_t num)

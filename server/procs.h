@@ -39,6 +39,9 @@ struct proc_def {
 	int needs_mailbox;      /* refuse when the caller has no usable mailbox */
 };
 
+/* The op id of a call (see mr_opid), NULL when the client sent none (all zero). */
+const unsigned char *proc_op_of(const char *op);
+
 /* NULL for an unknown procedure number. */
 const struct proc_def *procs_find(rpcproc_t num);
 
@@ -66,6 +69,10 @@ void proc_msg_move(struct caller *caller, void *args, void *res);
 void proc_msg_copy(struct caller *caller, void *args, void *res);
 void proc_msg_delete(struct caller *caller, void *args, void *res);
 void proc_msg_flags(struct caller *caller, void *args, void *res);
+void proc_msg_move_op(struct caller *caller, void *args, void *res);
+void proc_msg_copy_op(struct caller *caller, void *args, void *res);
+void proc_msg_delete_op(struct caller *caller, void *args, void *res);
+void proc_msg_flags_op(struct caller *caller, void *args, void *res);
 /* proc_sharing.c */
 void proc_mailbox_open(struct caller *caller, void *args, void *res);
 void proc_acl_get(struct caller *caller, void *args, void *res);

@@ -5,6 +5,9 @@
  * MOVE, COPY and DELETE go id by id on the server, each durable on its
  * own, so a batch bigger than MAILRPC_IDS_MAX is simply split into several
  * calls.  FLAGS is one transaction for all its ids, so it cannot be split.
+ * Every call carries a fresh operation id (the _OP procedures), so that
+ * mr_call may repeat it after a lost connection and the server still does
+ * it once.
  */
 #include <string.h>
 
@@ -20,6 +23,7 @@ struct batch {
 	rpcproc_t proc;
 	xdrproc_t xargs;
 	void *args;
+	char *op;              /* the operation id in args */
 	u_int *ids_len;
 	mr_id **ids_val;
 	const char *folder;    /* the target, named in errors; NULL for DELETE */
@@ -59,7 +63,11 @@ static int call_chunk(struct mailrpc *conn, const struct batch *b, const uint64_
 	*b->ids_val = (mr_id *)ids; /* only encoded, never written */
 	mr_batch_res res;
 	memset(&res, 0, sizeof(res));
-	int status = mr_call(conn, b->proc, b->xargs, b->args, (xdrproc_t)xdr_mr_batch_res, &res, err);
+	/* One id per call: each call is its own operation on the server. */
+	int status = mailrpc_opid_new((unsigned char *)b->op, err);
+	if (status == MAILRPC_OK)
+		status = mr_call(conn, b->proc, b->xargs, b->args, (xdrproc_t)xdr_mr_batch_res, &res,
+				 err);
 	/* A refusal still says how far it got; a lost call says nothing (0). */
 	size_t done = status == MAILRPC_OK ? n : (res.done < n ? res.done : n);
 	if (status != MAILRPC_OK && done < n)
@@ -104,9 +112,9 @@ static int move_or_copy(struct mailrpc *conn, rpcproc_t proc, const uint64_t *id
 	int status = mr_check_path(folder, err);
 	if (status != MAILRPC_OK)
 		return status;
-	mr_move_args args = {.folder = (char *)folder};
-	struct batch b = {proc, (xdrproc_t)xdr_mr_move_args, &args, &args.ids.ids_len,
-			  &args.ids.ids_val, folder};
+	mr_move_op_args args = {.move = {.folder = (char *)folder}};
+	struct batch b = {proc, (xdrproc_t)xdr_mr_move_op_args, &args, args.op,
+			  &args.move.ids.ids_len, &args.move.ids.ids_val, folder};
 	return run_batch(conn, &b, ids, n, new_ids_r, done_r, err);
 }
 
@@ -114,7 +122,7 @@ int mailrpc_move(struct mailrpc *conn, const uint64_t *ids, size_t n, const char
 		 size_t *done_r, struct mailrpc_error *err)
 {
 	*done_r = 0;
-	return move_or_copy(conn, MR_MSG_MOVE, ids, n, folder, NULL, done_r, err);
+	return move_or_copy(conn, MR_MSG_MOVE_OP, ids, n, folder, NULL, done_r, err);
 }
 
 int mailrpc_copy(struct mailrpc *conn, const uint64_t *ids, size_t n, const char *folder,
@@ -123,16 +131,16 @@ int mailrpc_copy(struct mailrpc *conn, const uint64_t *ids, size_t n, const char
 	*done_r = 0;
 	if (new_ids_r != NULL)
 		memset(new_ids_r, 0, n * sizeof(*new_ids_r));
-	return move_or_copy(conn, MR_MSG_COPY, ids, n, folder, new_ids_r, done_r, err);
+	return move_or_copy(conn, MR_MSG_COPY_OP, ids, n, folder, new_ids_r, done_r, err);
 }
 
 int mailrpc_delete(struct mailrpc *conn, const uint64_t *ids, size_t n, int hard,
 		   size_t *done_r, struct mailrpc_error *err)
 {
 	*done_r = 0;
-	mr_delete_args args = {.hard = hard != 0};
-	struct batch b = {MR_MSG_DELETE, (xdrproc_t)xdr_mr_delete_args, &args, &args.ids.ids_len,
-			  &args.ids.ids_val, NULL};
+	mr_delete_op_args args = {.del = {.hard = hard != 0}};
+	struct batch b = {MR_MSG_DELETE_OP, (xdrproc_t)xdr_mr_delete_op_args, &args, args.op,
+			  &args.del.ids.ids_len, &args.del.ids.ids_val, NULL};
 	return run_batch(conn, &b, ids, n, NULL, done_r, err);
 }
 
@@ -183,12 +191,14 @@ int mailrpc_set_flags(struct mailrpc *conn, const uint64_t *ids, size_t n, unsig
 	int status = check_flags_args(ids, n, set, clear, err);
 	if (status != MAILRPC_OK || n == 0)
 		return status;
-	mr_flags_args args = {.ids = {.ids_len = (u_int)n, .ids_val = (mr_id *)ids},
-			      .set = set, .clear = clear};
+	mr_flags_op_args args = {.flags = {.ids = {.ids_len = (u_int)n, .ids_val = (mr_id *)ids},
+					   .set = set, .clear = clear}};
 	mr_res res;
 	memset(&res, 0, sizeof(res));
-	status = mr_call(conn, MR_MSG_FLAGS, (xdrproc_t)xdr_mr_flags_args, &args,
-			 (xdrproc_t)xdr_mr_res, &res, err);
+	status = mailrpc_opid_new((unsigned char *)args.op, err);
+	if (status == MAILRPC_OK)
+		status = mr_call(conn, MR_MSG_FLAGS_OP, (xdrproc_t)xdr_mr_flags_op_args, &args,
+				 (xdrproc_t)xdr_mr_res, &res, err);
 	xdr_free((xdrproc_t)xdr_mr_res, &res);
 	if (status == MAILRPC_E_NOMESSAGE || status == MAILRPC_E_NOTFOUND)
 		name_missing(conn, ids, n, err);

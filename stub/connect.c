@@ -1,6 +1,7 @@
 /*
  * connect.c -- opening and closing a connection: TCP, then the ONC RPC
- * client, then the RPCSEC_GSS context at the requested level.
+ * client, then the RPCSEC_GSS context at the requested level; and making
+ * it all again when the link is lost (mr_reconnect).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +9,7 @@
 #include <gssapi/gssapi_krb5.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <rpc/rpcsec_gss.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,15 @@
 
 #include "internal.h"
 #include "level.h"
+
+/* Reconnection defaults (see struct mailrpc_options). */
+#define RECONNECT_ATTEMPTS 4
+#define RECONNECT_DELAY_MS 500
+
+/* rpc_gss_seccreate is not documented as thread-safe, and the credential
+ * cache is chosen per thread: one context set-up at a time, as parallel
+ * fetches and their reconnections may set up several at once. */
+static pthread_mutex_t context_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* Splits HOST:PORT or [ADDR]:PORT. */
 static int split_server(const char *spec, char *host, size_t host_len, char *port, size_t port_len)
@@ -92,7 +103,7 @@ static int open_socket(const char *host, const char *port, int timeout, int *fd_
 		       strerror(saved));
 }
 
-int mr_context_establish(struct mailrpc *conn, struct mailrpc_error *err)
+static int context_establish_locked(struct mailrpc *conn, struct mailrpc_error *err)
 {
 	static const rpc_gss_service_t services[] = {
 		[LEVEL_AUTH] = rpcsec_gss_svc_none,
@@ -131,13 +142,98 @@ int mr_context_establish(struct mailrpc *conn, struct mailrpc_error *err)
 	return MAILRPC_OK;
 }
 
+int mr_context_establish(struct mailrpc *conn, struct mailrpc_error *err)
+{
+	pthread_mutex_lock(&context_mu);
+	int status = context_establish_locked(conn, err);
+	pthread_mutex_unlock(&context_mu);
+	return status;
+}
+
+/* TCP, RPC client and security context to conn->host:conn->port. */
+static int open_link(struct mailrpc *conn, struct mailrpc_error *err)
+{
+	struct sockaddr_storage ss;
+	socklen_t ss_len = 0;
+	int fd = -1;
+	int status = open_socket(conn->host, conn->port, conn->timeout, &fd, &ss, &ss_len, err);
+	if (status != MAILRPC_OK)
+		return status;
+	struct netbuf raddr = {.maxlen = ss_len, .len = ss_len, .buf = &ss};
+	/* Both buffers as large as the server's: a wrapped message must fit whole. */
+	conn->clnt = clnt_vc_create(fd, &raddr, MAILRPC_PROG, MAILRPC_V1, MAILRPC_RECORD_BUFFER,
+				    MAILRPC_RECORD_BUFFER);
+	if (conn->clnt == NULL) {
+		close(fd);
+		return mr_fail(err, MAILRPC_E_RPC, "cannot set up RPC on the connection to %s",
+			       conn->server);
+	}
+	clnt_control(conn->clnt, CLSET_FD_CLOSE, NULL);
+	struct timeval tv = {.tv_sec = conn->timeout};
+	clnt_control(conn->clnt, CLSET_TIMEOUT, (char *)&tv);
+	return mr_context_establish(conn, err);
+}
+
+/* Over a lost link, the context's DESTROY could only wait for an answer
+ * or raise SIGPIPE: the socket is replaced by /dev/null, which swallows it
+ * and answers with end-of-file at once. */
+static void swap_for_null(int fd)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0 && dup3(null, fd, O_CLOEXEC) < 0)
+		shutdown(fd, SHUT_RDWR);
+	if (null >= 0)
+		close(null);
+}
+
+void mr_drop_link(struct mailrpc *conn, int tell_server)
+{
+	if (conn->clnt == NULL)
+		return;
+	int fd = -1;
+	if (!tell_server && clnt_control(conn->clnt, CLGET_FD, (char *)&fd) && fd >= 0)
+		swap_for_null(fd);
+	/* Destroying the RPCSEC_GSS handle sends DESTROY to the server. */
+	if (conn->clnt->cl_auth != NULL)
+		auth_destroy(conn->clnt->cl_auth);
+	conn->clnt->cl_auth = NULL;
+	conn->auth = NULL;
+	clnt_destroy(conn->clnt);
+	conn->clnt = NULL;
+}
+
+int mr_reconnect(struct mailrpc *conn, struct mailrpc_error *err)
+{
+	char mailbox[sizeof(conn->mailbox)];
+	mr_drop_link(conn, 0);
+	/* The calls made here are not themselves retried: mr_call_ex's
+	 * backoff loop is the only one. */
+	conn->reconnecting = 1;
+	int status = open_link(conn, err);
+	if (status == MAILRPC_OK && conn->mailbox[0] != '\0') {
+		snprintf(mailbox, sizeof(mailbox), "%s", conn->mailbox);
+		status = mailrpc_open_mailbox(conn, mailbox, err);
+	}
+	conn->reconnecting = 0;
+	if (status != MAILRPC_OK)
+		mr_drop_link(conn, 0);
+	return status;
+}
+
+/* Reconnection settings from opts: attempts 0 means never. */
+static void set_reconnect(struct mailrpc *conn, const struct mailrpc_options *opts)
+{
+	conn->attempts = opts->reconnect_attempts < 0   ? 0
+			 : opts->reconnect_attempts == 0 ? RECONNECT_ATTEMPTS
+							 : opts->reconnect_attempts;
+	conn->delay_ms = opts->reconnect_delay_ms > 0 ? opts->reconnect_delay_ms : RECONNECT_DELAY_MS;
+}
+
 int mailrpc_connect(const struct mailrpc_options *opts, struct mailrpc **conn_r,
 		    struct mailrpc_error *err)
 {
 	char host[256], port[16];
-	struct sockaddr_storage ss;
-	socklen_t ss_len = 0;
-	int fd = -1, status;
+	int status;
 
 	*conn_r = NULL;
 	if (opts == NULL || opts->server == NULL ||
@@ -153,6 +249,7 @@ int mailrpc_connect(const struct mailrpc_options *opts, struct mailrpc **conn_r,
 		return mr_fail(err, MAILRPC_E_NOMEM, "out of memory");
 	conn->level = level;
 	conn->timeout = opts->timeout > 0 ? opts->timeout : 60;
+	set_reconnect(conn, opts);
 	if (opts->principal)
 		snprintf(conn->principal, sizeof(conn->principal), "%s", opts->principal);
 	else
@@ -162,25 +259,10 @@ int mailrpc_connect(const struct mailrpc_options *opts, struct mailrpc **conn_r,
 	if (opts->state_dir)
 		snprintf(conn->state_dir, sizeof(conn->state_dir), "%s", opts->state_dir);
 	snprintf(conn->server, sizeof(conn->server), "%s", opts->server);
+	snprintf(conn->host, sizeof(conn->host), "%s", host);
+	snprintf(conn->port, sizeof(conn->port), "%s", port);
 
-	status = open_socket(host, port, conn->timeout, &fd, &ss, &ss_len, err);
-	if (status != MAILRPC_OK)
-		goto fail;
-	struct netbuf raddr = {.maxlen = ss_len, .len = ss_len, .buf = &ss};
-	/* Both buffers as large as the server's: a wrapped message must fit whole. */
-	conn->clnt = clnt_vc_create(fd, &raddr, MAILRPC_PROG, MAILRPC_V1, MAILRPC_RECORD_BUFFER,
-				    MAILRPC_RECORD_BUFFER);
-	if (conn->clnt == NULL) {
-		status = mr_fail(err, MAILRPC_E_RPC, "cannot set up RPC on the connection to %s",
-				 opts->server);
-		close(fd);
-		goto fail;
-	}
-	clnt_control(conn->clnt, CLSET_FD_CLOSE, NULL);
-	struct timeval tv = {.tv_sec = conn->timeout};
-	clnt_control(conn->clnt, CLSET_TIMEOUT, (char *)&tv);
-
-	status = mr_context_establish(conn, err);
+	status = open_link(conn, err);
 	if (status == MAILRPC_OK && opts->mailbox && opts->mailbox[0])
 		status = mailrpc_open_mailbox(conn, opts->mailbox, err);
 	if (status != MAILRPC_OK)
@@ -198,13 +280,7 @@ void mailrpc_close(struct mailrpc **connp)
 	if (conn == NULL)
 		return;
 	*connp = NULL;
-	if (conn->clnt != NULL) {
-		/* Destroying the RPCSEC_GSS handle sends DESTROY to the server. */
-		if (conn->clnt->cl_auth != NULL)
-			auth_destroy(conn->clnt->cl_auth);
-		conn->clnt->cl_auth = NULL;
-		clnt_destroy(conn->clnt);
-	}
+	mr_drop_link(conn, 1);
 	free(conn);
 }
 

@@ -58,9 +58,6 @@ struct worker {
 	pthread_t thread;
 };
 
-/* rpc_gss_seccreate is not documented as thread-safe: one set-up at a time. */
-static pthread_mutex_t connect_mu = PTHREAD_MUTEX_INITIALIZER;
-
 static int open_like(const struct mailrpc *model, struct mailrpc **conn_r)
 {
 	struct mailrpc_options opts = {
@@ -71,11 +68,11 @@ static int open_like(const struct mailrpc *model, struct mailrpc **conn_r)
 		.timeout = model->timeout,
 		/* A delegate reading another mailbox reads the same one here. */
 		.mailbox = model->mailbox[0] ? model->mailbox : NULL,
+		.reconnect_attempts = model->attempts > 0 ? model->attempts : -1,
+		.reconnect_delay_ms = model->delay_ms,
 	};
-	pthread_mutex_lock(&connect_mu);
-	int status = mailrpc_connect(&opts, conn_r, NULL);
-	pthread_mutex_unlock(&connect_mu);
-	return status;
+	/* Context set-ups are serialised in mr_context_establish. */
+	return mailrpc_connect(&opts, conn_r, NULL);
 }
 
 static uint64_t chunk_offset(const struct job *job, uint64_t chunk)

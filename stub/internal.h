@@ -18,6 +18,10 @@ struct mailrpc {
 	char principal[512];   /* service principal, SERVICE@HOST */
 	char ccache[1024];     /* "" for the default cache */
 	char server[300];      /* HOST:PORT as given */
+	char host[256], port[16]; /* split from server, for reconnecting */
+	int attempts;          /* reconnections per call at most; 0: never */
+	int delay_ms;          /* before the first; doubled before each next */
+	int reconnecting;      /* calls made while reconnecting are not retried */
 	char state_dir[1024];  /* "" when uploads are not remembered */
 	char mailbox[256];     /* opened with MAILBOX_OPEN; "" your own */
 };
@@ -48,23 +52,32 @@ void mr_annotate(struct mailrpc_error *err, const char *fmt, ...)
 /* Builds a fresh security context on conn, replacing any old one. */
 int mr_context_establish(struct mailrpc *conn, struct mailrpc_error *err);
 
+/* Closes conn's link (TCP, RPC client, context), leaving conn->clnt NULL;
+ * tell_server: destroy the context on the server first (a clean close). */
+void mr_drop_link(struct mailrpc *conn, int tell_server);
+
+/* A new link for conn: TCP, RPC client, context, and MAILBOX_OPEN again if
+ * a mailbox was opened.  On failure conn has no link (conn->clnt NULL). */
+int mr_reconnect(struct mailrpc *conn, struct mailrpc_error *err);
+
 /*
  * Calls proc once; on a context the server no longer accepts, builds a
- * new context and calls once more.  A server refusal in the result's
- * leading mr_status becomes the returned status too.  The caller frees
- * the result with xdr_free(xres, res) whatever the outcome.
+ * new context and calls once more.  When the link is lost (cannot send,
+ * cannot receive, no reply in time) and the call is safe to repeat (it
+ * reads, writes at an explicit offset, or carries an operation id),
+ * reconnects with backoff and calls again, conn->attempts times at most.
+ * A lost link is remade before the next call in any case.  A server
+ * refusal in the result's leading mr_status becomes the returned status
+ * too.  The caller frees the result with xdr_free(xres, res) whatever the
+ * outcome.
  */
 int mr_call(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, xdrproc_t xres,
 	    void *res, struct mailrpc_error *err);
 
-/*
- * mr_call with a reply timeout of seconds (WAIT needs longer than the
- * connection's), and up to retries more tries of a call whose reply timed
- * out: only for calls that are safe to repeat, such as those carrying an
- * operation id.
- */
+/* mr_call with a reply timeout of seconds (WAIT needs longer than the
+ * connection's). */
 int mr_call_ex(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, xdrproc_t xres,
-	       void *res, int seconds, int retries, struct mailrpc_error *err);
+	       void *res, int seconds, struct mailrpc_error *err);
 
 /* Error texts for GSS set-up failures and RPC call failures. */
 int mr_fail_gss(struct mailrpc_error *err, const char *principal, unsigned major,

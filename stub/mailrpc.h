@@ -84,6 +84,18 @@ struct mailrpc_options {
 	                          the same put/send resumes; NULL: not remembered */
 	const char *mailbox;   /* work in this mailbox ("public": the public
 	                          folders); NULL: your own */
+	/* When a call fails because the connection is lost (cannot send,
+	 * cannot receive, no reply within timeout) and it is safe to repeat
+	 * -- it reads, appends at an explicit offset, or carries an operation
+	 * id (commits, move, copy, delete, set_flags) -- the library makes a
+	 * new connection and security context (and opens mailbox again),
+	 * then repeats the call, waiting reconnect_delay_ms before the first
+	 * attempt and twice as long before each next one.  Other calls fail,
+	 * and the connection is remade before the next call.  Giving up says
+	 * "connection to the server lost ... (gave up after N attempts)". */
+	int reconnect_attempts; /* per call; 0 means 4 (at most 7.5 s of
+	                           waiting with the default delay); <0: never */
+	int reconnect_delay_ms; /* 0 means 500 */
 };
 
 struct mailrpc;
@@ -204,6 +216,9 @@ int mailrpc_info(struct mailrpc *conn, uint64_t id, struct mailrpc_msglist **lis
 /* ------------------------------------------------------------------ */
 /* Changing messages.  Ids go one by one, each change durable on its   */
 /* own; on failure *done_r says how many ids succeeded first.          */
+/* Each call to the server carries a new operation id, so one lost     */
+/* with its connection is repeated and still done once (a repeated     */
+/* copy gets the same new ids).                                        */
 
 int mailrpc_move(struct mailrpc *conn, const uint64_t *ids, size_t n, const char *folder,
 		 size_t *done_r, struct mailrpc_error *err);
@@ -285,9 +300,10 @@ int mailrpc_upload_commit_submit(struct mailrpc *conn, uint64_t upload, const ch
 
 /*
  * Exactly-once commits.  The two commits above name each call with a new
- * random operation id and, when a reply is lost to a timeout, ask again
- * with the same id: the server answers a repeated id with the first
- * call's result instead of storing or sending the message twice.  The
+ * random operation id and, when the connection is lost before the reply
+ * (see reconnect_attempts), reconnect and ask again with the same id: the
+ * server answers a repeated id with the first call's result instead of
+ * storing or sending the message twice.  The
  * _op forms take the id from the caller, for clients that retry across
  * connections or restarts themselves: reuse the id only for the same call.
  */

@@ -11,9 +11,6 @@
 
 _Static_assert(MAILRPC_OPID_SIZE == MAILRPC_OPID_LEN, "op id size matches the IDL");
 
-/* A commit whose reply is lost is asked again this many times (same op id). */
-#define COMMIT_RETRIES 2
-
 int mailrpc_opid_new(unsigned char op[MAILRPC_OPID_SIZE], struct mailrpc_error *err)
 {
 	if (RAND_bytes(op, MAILRPC_OPID_SIZE) != 1)
@@ -112,9 +109,9 @@ int mailrpc_upload_commit_append_op(struct mailrpc *conn, uint64_t upload, const
 	memcpy(args.op, op, sizeof(args.op));
 	mr_id_res res;
 	memset(&res, 0, sizeof(res));
-	int status = mr_call_ex(conn, MR_UPLOAD_COMMIT_APPEND, (xdrproc_t)xdr_mr_commit_append_args,
-				&args, (xdrproc_t)xdr_mr_id_res, &res, conn->timeout, COMMIT_RETRIES,
-				err);
+	/* Retried after a lost link with the same op id (mr_call). */
+	int status = mr_call(conn, MR_UPLOAD_COMMIT_APPEND, (xdrproc_t)xdr_mr_commit_append_args,
+			     &args, (xdrproc_t)xdr_mr_id_res, &res, err);
 	if (status == MAILRPC_OK)
 		*id_r = res.mr_id_res_u.id;
 	else if (status == MAILRPC_E_NOFOLDER || status == MAILRPC_E_BADNAME)
@@ -153,9 +150,8 @@ int mailrpc_upload_commit_submit_op(struct mailrpc *conn, uint64_t upload, const
 	memcpy(args.op, op, sizeof(args.op));
 	mr_submit_res res;
 	memset(&res, 0, sizeof(res));
-	int status = mr_call_ex(conn, MR_UPLOAD_COMMIT_SUBMIT, (xdrproc_t)xdr_mr_commit_submit_args,
-				&args, (xdrproc_t)xdr_mr_submit_res, &res, conn->timeout,
-				COMMIT_RETRIES, err);
+	int status = mr_call(conn, MR_UPLOAD_COMMIT_SUBMIT, (xdrproc_t)xdr_mr_commit_submit_args,
+			     &args, (xdrproc_t)xdr_mr_submit_res, &res, err);
 	if (status == MAILRPC_OK)
 		*sent_id_r = res.sent_id;
 	else if (status == MAILRPC_E_NORCPT && from && from[0] && res.bad_rcpt >= n)

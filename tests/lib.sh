@@ -103,6 +103,21 @@ stop_server() {
 
 mailrpc() { "$BIN/bin/mailrpc" "$@"; }
 
+# relay_start PORT CUT [LOSE_PROC]: a recording relay (tests/tools/relay.c)
+# to the server on PORT (0: any), cutting each connection after CUT bytes
+# (0: never), and losing the reply to the first call of procedure
+# LOSE_PROC; sets RELAY_PID, RP (its port) and REC (its recording).
+relay_start() {
+	local args=("$1" 127.0.0.1 "$PORT" "$T/rec.$1.$$" "$2" ${3:+"$3"})
+	"$TOOLS/relay" "${args[@]}" >"$T/relay.out" 2>&1 &
+	RELAY_PID=$!
+	PIDS+=("$RELAY_PID")
+	wait_for 100 grep -q '^port ' "$T/relay.out" || { echo "FAIL setup: relay"; exit 1; }
+	RP=$(awk '/^port /{print $2}' "$T/relay.out")
+	REC=$T/rec.$1.$$
+}
+relay_stop() { kill "$RELAY_PID" 2>/dev/null; wait "$RELAY_PID" 2>/dev/null; }
+
 # Sanitizer reports in any server log are failures of the suite.
 check_sanitizers() {
 	local f

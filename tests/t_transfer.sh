@@ -43,21 +43,22 @@ check "the 50 MiB went in 128 KiB chunks" \
 	test "$(grep -c "proc=UPLOAD_APPEND .* upload=" "$SERVER_LOG")" -ge 400
 
 # A link that drops midway (a relay that cuts each connection after
-# 12 MiB): rerunning the same put resumes, and so does get --resume.
+# 12 MiB), with reconnection off (--retries 0; t_retry covers it on):
+# rerunning the same put resumes, and so does get --resume.
 "$TOOLS/relay" 0 127.0.0.1 "$PORT" /dev/null $((12 * 1024 * 1024)) >"$T/relay.out" 2>/dev/null &
 PIDS+=($!)
 wait_for 50 grep -q '^port ' "$T/relay.out" || { echo "FAIL setup: relay"; exit 1; }
 CUT=localhost:$(awk '/^port/ {print $2}' "$T/relay.out")
 head -c $((40 * 1024 * 1024)) /dev/urandom >"$T/big2"
 want2=$(sha256sum <"$T/big2" | cut -d' ' -f1)
-out=$(mailrpc -s "$CUT" put Inbox "$T/big2" 2>&1); rc=$?
+out=$(mailrpc --retries 0 -s "$CUT" put Inbox "$T/big2" 2>&1); rc=$?
 check "upload over a dropping link fails" test "$rc" -ne 0
 expect_contains "upload over a dropping link: connection lost" "$out" "connection to the server lost"
 check "the unfinished upload is remembered" test -n "$(ls "$XDG_CACHE_HOME/mailrpc")"
 mark=$(( $(wc -l <"$SERVER_LOG") + 1 ))
 id=""
 for attempt in 1 2 3 4 5; do
-	id=$(mailrpc -s "$CUT" put Inbox "$T/big2" 2>/dev/null) && break
+	id=$(mailrpc --retries 0 -s "$CUT" put Inbox "$T/big2" 2>/dev/null) && break
 done
 check "repeated put finished within 5 attempts (id ${id:-none})" test -n "$id"
 first=$(tail -n +"$mark" "$SERVER_LOG" | grep -m1 "proc=UPLOAD_APPEND" | sed 's/.*offset=\([0-9]*\).*/\1/')
@@ -68,13 +69,13 @@ check "resumed upload is byte-exact" \
 	test "$("$BIN/bin/mailrpc" cat "$id" | sha256sum | cut -d' ' -f1)" = "$want2"
 check "a finished upload's state is forgotten" test -z "$(ls "$XDG_CACHE_HOME/mailrpc")"
 
-out=$(mailrpc -s "$CUT" get "$big" -o "$T/partial" 2>&1); rc=$?
+out=$(mailrpc --retries 0 -s "$CUT" get "$big" -o "$T/partial" 2>&1); rc=$?
 have=$(stat -c %s "$T/partial")
 check "download over a dropping link fails midway ($have bytes kept)" \
 	test "$rc" -ne 0 -a "$have" -gt 0 -a "$have" -lt $((50 * 1024 * 1024))
 mark=$(( $(wc -l <"$SERVER_LOG") + 1 ))
 for attempt in 1 2 3 4 5 6; do
-	mailrpc -s "$CUT" get "$big" -o "$T/partial" --resume 2>/dev/null && break
+	mailrpc --retries 0 -s "$CUT" get "$big" -o "$T/partial" --resume 2>/dev/null && break
 done
 first=$(tail -n +"$mark" "$SERVER_LOG" | grep -m1 "proc=MSG_FETCH" | sed 's/.*offset=\([0-9]*\).*/\1/')
 check "--resume continued from the partial file (offset ${first:-none})" test "${first:-0}" -gt 0

@@ -279,12 +279,27 @@ int store_message_search(store_t *st, const char *mbox,
  * forgotten first).  Only successes are recorded: a failed commit changed
  * nothing, so repeating it is harmless. */
 #define STORE_OPID_LEN 16u
-enum store_op_kind { STORE_OP_APPEND = 1, STORE_OP_SUBMIT = 2 };
+enum store_op_kind {
+	STORE_OP_APPEND = 1, STORE_OP_SUBMIT = 2,
+	STORE_OP_MOVE = 3, STORE_OP_COPY = 4, STORE_OP_DELETE = 5, STORE_OP_FLAGS = 6
+};
 
 /* STORE_OK with the recorded id (new message / sent copy); NOTFOUND if op
  * is unknown (or forgotten); INVALID if op named another kind of call. */
 int store_op_find(store_t *st, const char *mbox, const unsigned char *op,
                   int kind, uint64_t *id_r);
+
+/* Changes to messages (move, copy, delete, flags) go id by id, each in
+ * its own transaction, so their op result is recorded after the work, in
+ * a transaction of its own: the caller's encoded reply, opaque here.
+ * A crash between the work and the record, or a retry that arrives while
+ * the first call is still working, can still repeat the work.
+ * find: STORE_OK with a malloc'd copy (free it) and its length; NOTFOUND;
+ * INVALID if op named another kind of call. */
+int store_op_result_find(store_t *st, const char *mbox, const unsigned char *op, int kind,
+                         void **result_r, size_t *len_r);
+int store_op_result_record(store_t *st, const char *mbox, const unsigned char *op, int kind,
+                           const void *result, size_t len);
 
 /* ---- changes since a state (store_tomb.c, store_sync.c) -----------------
  * Removing a message from a folder (a permanent delete, or a move out of

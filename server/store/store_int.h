@@ -60,9 +60,10 @@ void st_notify(store_t *st);
  * *id_r, NOTFOUND if unknown, INVALID if op was another kind of call. */
 int st_op_find(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op,
                uint32_t kind, uint64_t *id_r);
-/* Records op's result, then forgets the oldest results beyond the bounds. */
+/* Records op's result (an id, and len bytes of encoded reply, which may
+ * be 0), having first forgotten the oldest results beyond the bounds. */
 int st_op_record(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op,
-                 uint32_t kind, uint64_t id);
+                 uint32_t kind, uint64_t id, const void *result, size_t len);
 
 /* ---- store_tomb.c ---- */
 /* Records that message id (0: the folder itself got a new path) left

@@ -8,6 +8,7 @@
  */
 #include "store_int.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define OP_KEY_LEN (8u + STORE_OPID_LEN)
@@ -22,27 +23,37 @@ static void op_key(unsigned char out[OP_KEY_LEN], uint64_t mbid, const unsigned 
 	memcpy(out + 8, op, STORE_OPID_LEN);
 }
 
+/* The record of op: STORE_OK with *v, NOTFOUND (or forgotten), or
+ * INVALID if op named another kind of call. */
+static int op_get(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op,
+                  uint32_t kind, MDB_val *v)
+{
+	unsigned char kb[OP_KEY_LEN];
+	MDB_val k = { sizeof(kb), kb };
+	int status;
+
+	op_key(kb, mbid, op);
+	status = st_err(mdb_get(txn, st->db_op, &k, v), "op get");
+	if (status != STORE_OK)
+		return status;
+	if (v->mv_size < OP_VAL_LEN)
+		ST_FATAL("corrupt op record");
+	/* A result older than the limit is as good as forgotten. */
+	if ((int64_t)st_get_u64(v->mv_data) < st_now() - st->opt.op_max_age)
+		return STORE_NOTFOUND;
+	if (st_get_u32((unsigned char *)v->mv_data + 8) != kind)
+		return STORE_INVALID;
+	return STORE_OK;
+}
+
 int st_op_find(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op,
                uint32_t kind, uint64_t *id_r)
 {
-	unsigned char kb[OP_KEY_LEN];
-	MDB_val k = { sizeof(kb), kb }, v;
-	int status;
+	MDB_val v;
+	int status = op_get(st, txn, mbid, op, kind, &v);
 
-	*id_r = 0;
-	op_key(kb, mbid, op);
-	status = st_err(mdb_get(txn, st->db_op, &k, &v), "op get");
-	if (status != STORE_OK)
-		return status;
-	if (v.mv_size != OP_VAL_LEN)
-		ST_FATAL("corrupt op record");
-	/* A result older than the limit is as good as forgotten. */
-	if ((int64_t)st_get_u64(v.mv_data) < st_now() - st->opt.op_max_age)
-		return STORE_NOTFOUND;
-	if (st_get_u32((unsigned char *)v.mv_data + 8) != kind)
-		return STORE_INVALID;
-	*id_r = st_get_u64((unsigned char *)v.mv_data + 12);
-	return STORE_OK;
+	*id_r = status == STORE_OK ? st_get_u64((unsigned char *)v.mv_data + 12) : 0;
+	return status;
 }
 
 /* Forgets the oldest result if it is past the age limit, or if there is
@@ -81,11 +92,11 @@ out:
 }
 
 int st_op_record(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op,
-                 uint32_t kind, uint64_t id)
+                 uint32_t kind, uint64_t id, const void *result, size_t len)
 {
-	unsigned char kb[OP_KEY_LEN], vb[OP_VAL_LEN], ab[OPAGE_KEY_LEN];
-	MDB_val k = { sizeof(kb), kb }, v = { sizeof(vb), vb };
-	MDB_val ak = { sizeof(ab), ab }, av = { 0, vb };
+	unsigned char kb[OP_KEY_LEN], ab[OPAGE_KEY_LEN];
+	MDB_val k = { sizeof(kb), kb }, v = { OP_VAL_LEN + len, NULL };
+	MDB_val ak = { sizeof(ab), ab }, av = { 0, NULL };
 	int64_t now = st_now();
 	int i, forgot = 1, status = STORE_OK;
 
@@ -93,15 +104,20 @@ int st_op_record(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *
 	for (i = 0; i < OP_PRUNE_PER_RECORD && forgot && status == STORE_OK; i++)
 		status = forget_oldest(st, txn, now, &forgot);
 	op_key(kb, mbid, op);
-	st_put_u64(vb, (uint64_t)now);
-	st_put_u32(vb + 8, kind);
-	st_put_u64(vb + 12, id);
 	st_put_u64(ab, (uint64_t)now);
 	memcpy(ab + 8, kb, OP_KEY_LEN);
+	/* Reserved in place: a change's result may be tens of kilobytes. */
 	if (status == STORE_OK)
-		status = st_err(mdb_put(txn, st->db_op, &k, &v, 0), "op put");
-	if (status == STORE_OK)
+		status = st_err(mdb_put(txn, st->db_op, &k, &v, MDB_RESERVE), "op put");
+	if (status == STORE_OK) {
+		unsigned char *vb = v.mv_data;
+		st_put_u64(vb, (uint64_t)now);
+		st_put_u32(vb + 8, kind);
+		st_put_u64(vb + 12, id);
+		if (len > 0)
+			memcpy(vb + OP_VAL_LEN, result, len);
 		status = st_err(mdb_put(txn, st->db_opage, &ak, &av, 0), "opage put");
+	}
 	return status;
 }
 
@@ -121,4 +137,58 @@ int store_op_find(store_t *st, const char *mbox, const unsigned char *op, int ki
 	if (txn != NULL)
 		mdb_txn_abort(txn);
 	return status;
+}
+
+int store_op_result_find(store_t *st, const char *mbox, const unsigned char *op, int kind,
+                         void **result_r, size_t *len_r)
+{
+	MDB_txn *txn = NULL;
+	st_mbox_t mb;
+	MDB_val v;
+	int status;
+
+	*result_r = NULL;
+	*len_r = 0;
+	status = st_read_begin(st, &txn);
+	if (status == STORE_OK)
+		status = st_mbox_load(st, txn, mbox, 0, &mb);
+	if (status == STORE_OK)
+		status = op_get(st, txn, mb.mbid, op, (uint32_t)kind, &v);
+	/* Copied out: the bytes live only as long as the transaction. */
+	if (status == STORE_OK && (*result_r = malloc(v.mv_size - OP_VAL_LEN + 1)) == NULL)
+		status = STORE_INTERNAL;
+	if (status == STORE_OK) {
+		*len_r = v.mv_size - OP_VAL_LEN;
+		memcpy(*result_r, (unsigned char *)v.mv_data + OP_VAL_LEN, *len_r);
+	}
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	return status;
+}
+
+struct op_result_ctx {
+	const char *mbox;
+	const unsigned char *op;
+	uint32_t kind;
+	const void *result;
+	size_t len;
+};
+
+static int op_result_record_txn(store_t *st, MDB_txn *txn, void *ctx_)
+{
+	struct op_result_ctx *c = ctx_;
+	st_mbox_t mb;
+	int status = st_mbox_load(st, txn, c->mbox, 0, &mb);
+
+	if (status == STORE_OK)
+		status = st_op_record(st, txn, mb.mbid, c->op, c->kind, 0, c->result, c->len);
+	return status;
+}
+
+int store_op_result_record(store_t *st, const char *mbox, const unsigned char *op, int kind,
+                           const void *result, size_t len)
+{
+	struct op_result_ctx c = { mbox, op, (uint32_t)kind, result, len };
+
+	return st_write(st, op_result_record_txn, &c);
 }

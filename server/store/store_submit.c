@@ -116,7 +116,7 @@ static int replayed(store_t *st, MDB_txn *txn, struct commit_ctx *c, uint32_t ki
 /* After the work, in the same txn: what a retry of op will be told. */
 static int remember(store_t *st, MDB_txn *txn, const struct commit_ctx *c, uint32_t kind)
 {
-	return c->op != NULL ? st_op_record(st, txn, c->op_mbid, c->op, kind, c->id) : STORE_OK;
+	return c->op != NULL ? st_op_record(st, txn, c->op_mbid, c->op, kind, c->id, NULL, 0) : STORE_OK;
 }
 
 static int append_txn(store_t *st, MDB_txn *txn, void *vctx)

@@ -1,7 +1,7 @@
 /*
  * relay.c -- recording TCP relay for the "privacy really encrypts" test.
  *
- * Usage: relay LISTEN_PORT TARGET_HOST TARGET_PORT RECORD_FILE [CUT_BYTES]
+ * Usage: relay LISTEN_PORT TARGET_HOST TARGET_PORT RECORD_FILE [CUT_BYTES [LOSE_PROC]]
  *
  * Listens on 127.0.0.1:LISTEN_PORT (0 = pick a free port), prints exactly
  * one line "port N" on stdout, then forwards every accepted connection to
@@ -10,7 +10,11 @@
  * recording for plaintext that must not be on the wire.
  * With CUT_BYTES, each connection is cut (both sides closed) once that
  * many bytes have crossed it in either direction: a dropped link at a
- * chosen point, for tests of interrupted transfers.
+ * chosen point, for tests of interrupted transfers (0: never).
+ * With LOSE_PROC, the first ONC RPC call of that procedure number (read
+ * from the record marking and call header, which RPCSEC_GSS leaves in
+ * clear) is forwarded whole, and its connection is cut as soon as the
+ * reply starts: a lost reply, once per relay run, for exactly-once tests.
  *
  * Single process, one ppoll() loop, up to MAX_PAIRS connection pairs.
  * When either side of a pair closes or fails (including a target connect
@@ -45,11 +49,23 @@ struct dir {
 	char   buf[BUF_SIZE];
 };
 
+/* Where a client's stream is in its RPC records (RFC 5531 record marking). */
+struct rpcscan {
+	unsigned char mark[4];     /* the fragment header being read */
+	unsigned      have;        /* bytes of it read; 4: in the body */
+	unsigned long left;        /* body bytes left in this fragment */
+	int           more;        /* this fragment is not the record's last */
+	unsigned char call[24];    /* xid mtype rpcvers prog vers proc */
+	unsigned      got;         /* bytes of call read (first fragment only) */
+};
+
 /* A pair is in use when fwd.src >= 0; back mirrors fwd's fds. */
 struct pair {
 	struct dir fwd;            /* client -> target */
 	struct dir back;           /* target -> client */
 	unsigned long long moved;  /* bytes read from either side */
+	struct rpcscan scan;       /* of fwd, for LOSE_PROC */
+	int lose_reply;            /* cut when the target starts answering */
 };
 
 struct relay {
@@ -57,6 +73,7 @@ struct relay {
 	int              rfd;      /* record file */
 	struct addrinfo *target;   /* resolved once at startup */
 	unsigned long long cut;    /* cut a pair after this many bytes; 0: never */
+	long             lose_proc;/* lose the first reply to this; -1: none */
 	struct pair      pairs[MAX_PAIRS];
 };
 
@@ -226,6 +243,48 @@ static int connect_target(const struct addrinfo *ai)
 static void pair_reset(struct pair *p)
 {
 	p->fwd.src = p->fwd.dst = p->back.src = p->back.dst = -1;
+	memset(&p->scan, 0, sizeof p->scan);
+	p->lose_reply = 0;
+}
+
+static unsigned long get_be32(const unsigned char *b)
+{
+	return (unsigned long)b[0] << 24 | (unsigned long)b[1] << 16 |
+	       (unsigned long)b[2] << 8 | b[3];
+}
+
+/* Follows n more bytes of a client's stream; returns the procedure
+ * number of a call whose header they complete, else -1. */
+static long scan_calls(struct rpcscan *s, const unsigned char *b, size_t n)
+{
+	long proc = -1;
+
+	while (n > 0) {
+		if (s->have < 4) {
+			s->mark[s->have++] = *b++;
+			n--;
+			if (s->have == 4) {
+				s->left = get_be32(s->mark) & 0x7fffffffUL;
+				s->more = !(s->mark[0] & 0x80);
+			}
+			continue;
+		}
+		size_t take = n < s->left ? n : s->left;
+		for (size_t i = 0; i < take && s->got < sizeof s->call; i++) {
+			s->call[s->got++] = b[i];
+			if (s->got == sizeof s->call && get_be32(s->call + 4) == 0)
+				proc = (long)get_be32(s->call + 20);
+		}
+		b += take;
+		n -= take;
+		s->left -= take;
+		if (s->left == 0) {
+			s->have = 0;
+			if (!s->more)
+				s->got = 0;   /* the next fragment starts a record */
+		}
+	}
+	return proc;
 }
 
 static void pair_close(struct pair *p)
@@ -376,11 +435,18 @@ static void service_pairs(struct relay *r, struct pollfd *pfd)
 			pair_close(p);
 			continue;
 		}
-		if (p->fwd.len > fwd_before)
+		if (p->fwd.len > fwd_before) {
 			p->moved += p->fwd.len - fwd_before;
+			long proc = scan_calls(&p->scan, (unsigned char *)p->fwd.buf + fwd_before,
+			                       p->fwd.len - fwd_before);
+			if (r->lose_proc >= 0 && proc == r->lose_proc) {
+				p->lose_reply = 1;
+				r->lose_proc = -1;  /* once per run */
+			}
+		}
 		if (p->back.len > back_before)
 			p->moved += p->back.len - back_before;
-		if (r->cut && p->moved >= r->cut)
+		if ((r->cut && p->moved >= r->cut) || (p->lose_reply && p->back.len > 0))
 			pair_close(p);
 	}
 }
@@ -421,10 +487,10 @@ int main(int argc, char **argv)
 	sigset_t waitmask;
 	int port, rc = 1;
 
-	if ((argc != 5 && argc != 6) || (port = parse_port(argv[1], 1)) < 0 ||
+	if (argc < 5 || argc > 7 || (port = parse_port(argv[1], 1)) < 0 ||
 	    parse_port(argv[3], 0) < 0) {
 		fprintf(stderr, "usage: " PROG
-		        " LISTEN_PORT TARGET_HOST TARGET_PORT RECORD_FILE [CUT_BYTES]\n");
+		        " LISTEN_PORT TARGET_HOST TARGET_PORT RECORD_FILE [CUT_BYTES [LOSE_PROC]]\n");
 		return 2;
 	}
 	/* Heap: the pair buffers take 16 MiB, too big for the stack. */
@@ -434,7 +500,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	r->lfd = r->rfd = -1;
-	r->cut = argc == 6 ? strtoull(argv[5], NULL, 10) : 0;
+	r->cut = argc >= 6 ? strtoull(argv[5], NULL, 10) : 0;
+	r->lose_proc = argc == 7 ? strtol(argv[6], NULL, 10) : -1;
 	for (int i = 0; i < MAX_PAIRS; i++)
 		pair_reset(&r->pairs[i]);   /* calloc's 0 is a valid fd */
 

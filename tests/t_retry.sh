@@ -1,0 +1,73 @@
+# t_retry.sh -- one run survives short link cuts: libmailrpc reconnects
+# with backoff and repeats calls safe to repeat (reads, appends at an
+# offset, calls with an operation id); a commit or a copy whose reply is
+# lost is done exactly once; with the server gone the client gives up
+# within its bound.  Cuts come from tests/tools/relay.
+. "$(dirname "$0")/lib.sh"
+setup_realm
+kinit_as alice
+start_server
+count() { mailrpc --json ls "$1" | jq length; }
+sha() { sha256sum | cut -d' ' -f1; }
+peers() { tail -n +"$1" "$SERVER_LOG" | grep "proc=$2 " | grep -o 'peer=[^ ]*' | sort -u | wc -l; }
+mark() { echo $(($(wc -l <"$SERVER_LOG") + 1)); }
+mailrpc mkfolder Cut >/dev/null
+mailrpc mkfolder Once >/dev/null
+mailrpc mkfolder Copies >/dev/null
+
+# ---- put and get of 4 MiB, each connection cut after 1 MiB ---------------
+head -c $((4 * 1024 * 1024)) /dev/urandom >"$T/big"
+want=$(sha <"$T/big")
+relay_start 0 $((1024 * 1024))
+m=$(mark)
+id=$(mailrpc -s "localhost:$RP" put Cut "$T/big" 2>"$T/put.err")
+check "a put cut every 1 MiB completes in one run (id ${id:-none})" test -n "$id"
+n=$(peers "$m" UPLOAD_APPEND)
+check "its chunks came over several connections ($n)" test "$n" -ge 3
+check "the message is stored once" test "$(count Cut)" -eq 1
+check "and byte-exact" test "$(mailrpc cat "$id" | sha)" = "$want"
+m=$(mark)
+mailrpc -s "localhost:$RP" get "$id" -o "$T/big.back" 2>"$T/get.err"
+check "a get cut every 1 MiB completes in one run" test "$(sha <"$T/big.back")" = "$want"
+n=$(peers "$m" MSG_FETCH)
+check "its chunks came over several connections ($n)" test "$n" -ge 3
+relay_stop
+
+# ---- a commit whose reply is lost (procedure 14, UPLOAD_COMMIT_APPEND) ---
+printf 'From: alice\r\nSubject: once\r\n\r\nonly once\r\n' >"$T/m"
+relay_start 0 0 14
+m=$(mark)
+id=$(mailrpc -s "localhost:$RP" put Once "$T/m" 2>"$T/commit.err")
+check "a put whose commit reply is lost succeeds (id ${id:-none})" test -n "$id"
+n=$(tail -n +"$m" "$SERVER_LOG" | grep -c "proc=UPLOAD_COMMIT_APPEND .*result=OK")
+check "the commit was sent twice ($n)" test "$n" -eq 2
+check "exactly one message is stored" test "$(count Once)" -eq 1
+relay_stop
+
+# ---- a copy whose reply is lost (procedure 26, MSG_COPY_OP) --------------
+relay_start 0 0 26
+m=$(mark)
+new=$(mailrpc -s "localhost:$RP" --json cp "$id" Copies 2>"$T/cp.err")
+check "a copy whose reply is lost succeeds ($new)" test -n "$new"
+expect_contains "the repeat is answered from the record" \
+	"$(tail -n +"$m" "$SERVER_LOG" | grep 'proc=MSG_COPY_OP')" "repeated op"
+check "exactly one copy is made" test "$(count Copies)" -eq 1
+check "the copy is the one reported" test "$(mailrpc --json ls Copies | jq -c 'map(.id)')" = "$new"
+relay_stop
+
+# ---- the server goes away: bounded backoff, then a clear error -----------
+mailrpc wait Inbox >"$T/wait.out" 2>"$T/wait.err" &
+wpid=$!
+PIDS+=("$wpid")
+wait_for 100 grep -q "proc=WAIT" "$SERVER_LOG"
+stop_server
+start=$(date +%s)
+wait "$wpid"
+rc=$?
+took=$(($(date +%s) - start))
+check "the client fails once the server is gone (rc $rc)" test "$rc" -ne 0
+expect_contains "it says the connection was lost and how often it tried" \
+	"$(cat "$T/wait.err")" "connection to the server lost"
+expect_contains "after its bounded attempts" "$(cat "$T/wait.err")" "(gave up after 4 attempts)"
+check "within the bound (${took} s, 7.5 s of backoff)" test "$took" -le 15
+exit $((failures > 0))
