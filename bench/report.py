@@ -117,8 +117,9 @@ NOTES = (
     "data, commit), each one LMDB commit.",
     "The Dovecot driver is Python (imaplib) while mailrpc's is C, so for small operations "
     "part of the Dovecot figure is client cost.",
-    "Listing reads the folder's whole index on every call, so its cost grows with folder "
-    "size (scaling table); fetching does not.",
+    "Listing in id order walks only offset + limit index entries, so its cost stays flat "
+    "(scaling table), as does fetching; sorted listings (date, size, from, subject) still "
+    "read the folder's whole index.",
 )
 
 
