@@ -85,6 +85,22 @@ mr_status authz_folder(const struct caller *caller, const char *path, uint32_t n
 	return check(caller, authz_mailbox(caller), path, need);
 }
 
+mr_status authz_existing_folder(const struct caller *caller, const char *path, uint32_t need)
+{
+	store_folder_info_t info;
+	mr_status status = authz_folder(caller, path, need);
+	if (status != MR_OK || path[0] == '\0')
+		return status;
+	return mailstore_status(store_folder_get(mailstore(), authz_mailbox(caller), path, &info),
+				MR_ERR_NOFOLDER, MR_ERR_BADNAME);
+}
+
+uint32_t authz_flag_rights(unsigned flags)
+{
+	/* RFC 4314: "s" keeps the seen flag, "w" every other flag. */
+	return ((flags & STORE_FLAG_SEEN) ? R_SEEN : 0) | ((flags & ~STORE_FLAG_SEEN) ? R_WRITE : 0);
+}
+
 mr_status authz_post(const struct caller *caller, const char *mailbox)
 {
 	mr_status st = check(caller, mailbox, STORE_FOLDER_OUTBOX, R_POST);

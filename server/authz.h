@@ -55,6 +55,16 @@ mr_status authz_message(const struct caller *caller, uint64_t id, uint32_t need)
  */
 mr_status authz_scope(const struct caller *caller, const char *folder, uint32_t need);
 
+/*
+ * authz_folder, then the folder must exist (the root always does): for
+ * calls whose later "not found" must mean something else (an id, an
+ * upload).  MR_ERR_NOFOLDER / MR_ERR_BADNAME for a missing or bad name.
+ */
+mr_status authz_existing_folder(const struct caller *caller, const char *path, uint32_t need);
+
+/* Rights needed to set or clear flag bits: "s" for seen, "w" for the rest. */
+uint32_t authz_flag_rights(unsigned flags);
+
 /* Send on behalf of mailbox: needs "p" on its Outbox (owners need nothing). */
 mr_status authz_post(const struct caller *caller, const char *mailbox);
 

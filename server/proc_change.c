@@ -20,12 +20,7 @@ static mr_status message_status(int st)
  * "not found" means the id. */
 static mr_status check_dest(struct caller *caller, const char *folder)
 {
-	store_folder_info_t info;
-	mr_status status = authz_folder(caller, folder, R_INSERT);
-	if (status != MR_OK)
-		return status;
-	return mailstore_status(store_folder_get(mailstore(), authz_mailbox(caller), folder, &info),
-				MR_ERR_NOFOLDER, MR_ERR_BADNAME);
+	return authz_existing_folder(caller, folder, R_INSERT);
 }
 
 void proc_msg_move(struct caller *caller, void *args_, void *res_)
@@ -102,9 +97,7 @@ void proc_msg_flags(struct caller *caller, void *args_, void *res_)
 		res->status = MR_ERR_INVALID;
 		return;
 	}
-	/* RFC 4314: "s" keeps the seen flag, "w" every other flag. */
-	uint32_t need = ((changed & STORE_FLAG_SEEN) ? R_SEEN : 0) |
-			((changed & ~STORE_FLAG_SEEN) ? R_WRITE : 0);
+	uint32_t need = authz_flag_rights(changed);
 	res->status = MR_OK;
 	for (u_int i = 0; res->status == MR_OK && i < args->ids.ids_len; i++)
 		res->status = authz_message(caller, args->ids.ids_val[i], need);

@@ -42,13 +42,9 @@ void proc_acl_get(struct caller *caller, void *args_, void *res_)
 	mr_path *path = args_;
 	mr_acl_res *res = res_;
 	store_acl_t *acl = NULL;
-	store_folder_info_t info;
 	const char *mbox = authz_mailbox(caller);
 	target_set(caller, "in=%s folder=\"%s\"", mbox, *path);
-	res->status = authz_folder(caller, *path, R_ADMIN);
-	if (res->status == MR_OK && (*path)[0] != '\0')
-		res->status = mailstore_status(store_folder_get(mailstore(), mbox, *path, &info),
-					       MR_ERR_NOFOLDER, MR_ERR_BADNAME);
+	res->status = authz_existing_folder(caller, *path, R_ADMIN);
 	if (res->status != MR_OK)
 		return;
 	int st = store_acl_list(mailstore(), mbox, &acl);

@@ -84,7 +84,6 @@ void proc_upload_commit_append(struct caller *caller, void *args_, void *res_)
 	mr_commit_append_args *args = args_;
 	mr_id_res *res = res_;
 	uint64_t id = 0;
-	store_folder_info_t folder;
 	const char *mbox = authz_mailbox(caller);
 	target_set(caller, "upload=%llu in=%s folder=\"%s\"", (unsigned long long)args->upload,
 		   mbox, args->folder);
@@ -93,21 +92,15 @@ void proc_upload_commit_append(struct caller *caller, void *args_, void *res_)
 		res->status = MR_ERR_INVALID;
 		return;
 	}
-	uint32_t need = R_INSERT | ((args->flags & STORE_FLAG_SEEN) ? R_SEEN : 0) |
-			((args->flags & ~STORE_FLAG_SEEN) ? R_WRITE : 0);
-	res->status = authz_folder(caller, args->folder, need);
-	if (res->status != MR_OK)
-		return;
 	/* Name the folder's trouble first: the store's "not found" and
 	 * "invalid" would not say whether the folder or the upload is meant. */
-	int st = store_folder_get(mailstore(), mbox, args->folder, &folder);
-	if (st != STORE_OK) {
-		res->status = mailstore_status(st, MR_ERR_NOFOLDER, MR_ERR_BADNAME);
+	res->status = authz_existing_folder(caller, args->folder,
+					    R_INSERT | authz_flag_rights(args->flags));
+	if (res->status != MR_OK)
 		return;
-	}
 	/* The upload is the caller's own; the message goes to the open mailbox. */
-	st = store_upload_commit_append_to(mailstore(), caller->mailbox, args->upload, mbox,
-					   args->folder, args->flags, proc_op_of(args->op), &id);
+	int st = store_upload_commit_append_to(mailstore(), caller->mailbox, args->upload, mbox,
+					       args->folder, args->flags, proc_op_of(args->op), &id);
 	res->status = mailstore_status(st, MR_ERR_NOUPLOAD, MR_ERR_MISMATCH);
 	if (st == STORE_OK) {
 		res->mr_id_res_u.id = id;

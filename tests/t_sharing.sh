@@ -3,7 +3,7 @@
 # cannot tell what exists, send-on-behalf, public folders, revocation
 # taking effect on an open connection.
 . "$(dirname "$0")/lib.sh"
-setup_realm alice bob carol dave padmin
+setup_realm alice bob carol dave padmin public
 export XDG_CACHE_HOME=$T/cache
 start_server --public-admin padmin@MAILRPC.TEST
 R=@MAILRPC.TEST
@@ -115,6 +115,11 @@ ok  "public: with a on the root, carol makes a top-level folder" as carol -m pub
 ok  "public: admin revokes anyone" as padmin -m public acl News rm anyone
 no  "public: after revoking, carol cannot read" "no such message" as carol -m public cat "$pid"
 no  "public: after revoking, News is gone for dave" "no such folder" as dave -m public ls News
+
+# A principal named "public" must not own the public folders.
+kinit_as public "FILE:$T/cc.public"
+no  "public: a principal named public gets no mailbox" "does not map to a mailbox" as public whoami
+no  "public: nor work in the public folders as their owner" "does not map to a mailbox" as public -m public mkfolder Hijack
 
 # Revoking a right while the delegate's connection is open.
 as alice acl Shared set "bob$R" lr
