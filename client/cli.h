@@ -15,6 +15,7 @@ struct cli {
 	struct mailrpc *conn;   /* opened by cli_connect */
 	int offline;            /* --offline: answer from the cache, never connect */
 	struct mailrpc_cache *cache; /* opened by cli_connect offline, or cli_open_cache */
+	int offline_write;      /* the command changes the cache offline */
 };
 
 /* Connects with the global options (offline: opens the cache instead, so

@@ -64,9 +64,14 @@ int cmd_mv(struct cli *cli, int argc, char **argv)
 	size_t n, done = 0;
 	const char *folder;
 	int rc = parse_ids_folder(argc, argv, MV_SYNOPSIS, &ids, &n, &folder);
+	cli->offline_write = 1;
 	if (rc == 0)
 		rc = cli_connect(cli);
-	if (rc == 0) {
+	if (rc == 0 && cli->offline) {
+		struct mailrpc_error err;
+		if (mailrpc_cache_move(cli->cache, ids, n, folder, &err) != MAILRPC_OK)
+			rc = cli_report(&err);
+	} else if (rc == 0) {
 		struct mailrpc_error err;
 		if (mailrpc_move(cli->conn, ids, n, folder, &done, &err) != MAILRPC_OK)
 			rc = report_batch(&err, done, n, "moved");
@@ -134,8 +139,13 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
 	uint64_t *ids = parse_ids(argv + optind, n);
 	if (ids == NULL)
 		return EX_USAGE;
+	cli->offline_write = 1;
 	int rc = cli_connect(cli);
-	if (rc == 0) {
+	if (rc == 0 && cli->offline) {
+		struct mailrpc_error err;
+		if (mailrpc_cache_delete(cli->cache, ids, n, hard, &err) != MAILRPC_OK)
+			rc = cli_report(&err);
+	} else if (rc == 0) {
 		struct mailrpc_error err;
 		if (mailrpc_delete(cli->conn, ids, n, hard, &done, &err) != MAILRPC_OK)
 			rc = report_batch(&err, done, n, "deleted");
@@ -192,9 +202,14 @@ int cmd_flag(struct cli *cli, int argc, char **argv)
 		return 1;
 	}
 	int rc = parse_flag_args(argc, argv, ids, &n, &set, &clear);
+	cli->offline_write = 1;
 	if (rc == 0)
 		rc = cli_connect(cli);
-	if (rc == 0) {
+	if (rc == 0 && cli->offline) {
+		struct mailrpc_error err;
+		if (mailrpc_cache_set_flags(cli->cache, ids, n, set, clear, &err) != MAILRPC_OK)
+			rc = cli_report(&err);
+	} else if (rc == 0) {
 		struct mailrpc_error err;
 		if (mailrpc_set_flags(cli->conn, ids, n, set, clear, &err) != MAILRPC_OK)
 			rc = cli_report(&err);

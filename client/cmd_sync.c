@@ -54,14 +54,41 @@ static int show_changes(struct cli *cli, const char *folder, uint64_t since)
 	return rc;
 }
 
-static int print_report(const struct cli *cli, const struct mailrpc_cache_report *r)
+/* Each offline change replayed: a line on stderr, and kept for --json. */
+struct replay_log {
+	const struct cli *cli;
+	json_t *lines;
+};
+
+static void on_replayed(const char *line, int dropped, void *ctx)
+{
+	struct replay_log *log = ctx;
+	fprintf(stderr, "mailrpc: %s%s\n", dropped ? "" : "replayed: ", line);
+	if (log->lines != NULL)
+		json_array_append_new(log->lines,
+				      json_pack("{s:s, s:b}", "change", line, "dropped", dropped));
+}
+
+static int print_report(const struct cli *cli, const struct mailrpc_cache_report *r,
+			json_t *replay)
 {
 	if (cli->json)
-		return cli_print_json(
-		    json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "folders", (json_int_t)r->folders,
-			      "changed", (json_int_t)r->changed, "removed", (json_int_t)r->removed,
-			      "bodies", (json_int_t)r->bodies, "body_bytes",
-			      (json_int_t)r->body_bytes, "skipped", (json_int_t)r->skipped));
+		return cli_print_json(json_pack(
+		    "{s:I, s:I, s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:b}, s:I, s:I, s:o}", "folders",
+		    (json_int_t)r->folders, "changed", (json_int_t)r->changed, "removed",
+		    (json_int_t)r->removed, "bodies", (json_int_t)r->bodies, "body_bytes",
+		    (json_int_t)r->body_bytes, "skipped", (json_int_t)r->skipped, "hierarchy", "new",
+		    (json_int_t)r->folders_new, "renamed", (json_int_t)r->folders_renamed, "deleted",
+		    (json_int_t)r->folders_deleted, "resync", r->folders_resync, "replayed",
+		    (json_int_t)r->replayed, "dropped", (json_int_t)r->dropped, "replay",
+		    json_incref(replay)));
+	if (r->replayed || r->dropped)
+		printf("replayed %llu offline changes, dropped %llu\n",
+		       (unsigned long long)r->replayed, (unsigned long long)r->dropped);
+	if (r->folders_new || r->folders_renamed || r->folders_deleted || r->folders_resync)
+		printf("folders: %zu new, %zu renamed, %zu deleted%s\n", r->folders_new,
+		       r->folders_renamed, r->folders_deleted,
+		       r->folders_resync ? " (listed again whole)" : "");
 	printf("synced %zu folders: %llu changed, %llu removed, %llu bodies fetched (%llu bytes), "
 	       "%llu skipped\n",
 	       r->folders, (unsigned long long)r->changed, (unsigned long long)r->removed,
@@ -82,12 +109,18 @@ static int update_cache(struct cli *cli, char **folders, size_t n,
 	struct cli_progress progress = {.label = "sync"};
 	limits->progress = cli_progress; /* draws only on a terminal */
 	limits->ctx = &progress;
+	struct replay_log log = {cli, json_array()};
+	limits->replayed = on_replayed;
+	limits->replay_ctx = &log;
 	struct mailrpc_cache_report report;
 	struct mailrpc_error err;
 	if (mailrpc_cache_sync(cli->conn, cli->cache, (const char *const *)folders, n, limits,
 			       &report, &err) != MAILRPC_OK)
-		return cli_report(&err);
-	return print_report(cli, &report);
+		rc = cli_report(&err);
+	else
+		rc = print_report(cli, &report, log.lines);
+	json_decref(log.lines);
+	return rc;
 }
 
 int cmd_sync(struct cli *cli, int argc, char **argv)

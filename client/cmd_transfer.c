@@ -115,6 +115,22 @@ static size_t split_rcpts(char *list, char **rcpts, size_t max)
 	return n;
 }
 
+/* --offline: into the cached Outbox, sent by the next sync. */
+static int queue_send(struct cli *cli, const char *from, const char *const *rcpts, size_t n,
+		      int fd)
+{
+	struct mailrpc_error err;
+	uint64_t id;
+	if (mailrpc_cache_send(cli->cache, from, rcpts, n, fd, &id, &err) != MAILRPC_OK)
+		return cli_report(&err);
+	if (cli->json)
+		return cli_print_json(json_pack("{s:I, s:i, s:b}", "queued_id", (json_int_t)id,
+						"recipients", (int)n, "queued", 1));
+	printf("queued for %zu recipient%s as %llu in the Outbox; sent by the next mailrpc sync\n",
+	       n, n == 1 ? "" : "s", (unsigned long long)id);
+	return 0;
+}
+
 int cmd_send(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -138,10 +154,13 @@ int cmd_send(struct cli *cli, int argc, char **argv)
 		return cli_usage("send", synopsis);
 	if (open_input(argc, argv, optind, &fd) != 0)
 		return 1;
+	cli->offline_write = 1;
 	int rc = cli_connect(cli);
 	if (rc != 0)
 		return rc;
 	struct mailrpc_error err;
+	if (cli->offline)
+		return queue_send(cli, from, (const char *const *)rcpts, n, fd);
 	struct cli_progress progress = {.label = "send"};
 	uint64_t sent_id;
 	if (mailrpc_send_as(cli->conn, from, (const char *const *)rcpts, n, fd, cli_progress,

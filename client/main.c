@@ -31,11 +31,11 @@ static const struct command commands[] = {
 	{"cat", cmd_cat, "ID: write a message, byte-exact, to standard output", 1},
 	{"get", cmd_get, "ID -o FILE [--resume]: download a message to a file", 0},
 	{"put", cmd_put, "FOLDER [FILE]: store a message (standard input without FILE)", 0},
-	{"send", cmd_send, "--to USER[,USER...] [--from MAILBOX] [FILE]: send to local users", 0},
-	{"mv", cmd_mv, "ID... FOLDER: move messages", 0},
+	{"send", cmd_send, "--to USER[,USER...] [--from MAILBOX] [FILE]: send to local users", 1},
+	{"mv", cmd_mv, "ID... FOLDER: move messages", 1},
 	{"cp", cmd_cp, "ID... FOLDER: copy messages", 0},
-	{"rm", cmd_rm, "[--hard] ID...: delete messages (to Deleted Items; --hard: permanently)", 0},
-	{"flag", cmd_flag, "ID... +seen|-seen|+flagged|-flagged|+answered|-answered|+draft|-draft...", 0},
+	{"rm", cmd_rm, "[--hard] ID...: delete messages (to Deleted Items; --hard: permanently)", 1},
+	{"flag", cmd_flag, "ID... +seen|-seen|+flagged|-flagged|+answered|-answered|+draft|-draft...", 1},
 	{"search", cmd_search, "[FOLDER] [--from S] [--to S] [--subject S] [--body S]", 1},
 	{"wait", cmd_wait, "[FOLDER] [--follow]: print a line when new mail arrives (--follow: keep waiting)", 0},
 	{"sync", cmd_sync, "[FOLDER...] [--headers-only] [--max-size BYTES]: update the offline cache "
@@ -95,7 +95,7 @@ int cli_connect(struct cli *cli)
 {
 	struct mailrpc_error err;
 	if (cli->offline)
-		return cli_open_cache(cli, 0);
+		return cli_open_cache(cli, cli->offline_write ? MAILRPC_CACHE_WRITE : 0);
 	if (need_server(cli) != 0)
 		return EX_USAGE;
 	char state_dir[1100];
@@ -230,7 +230,7 @@ int main(int argc, char **argv)
 		if (strcmp(name, commands[i].name) != 0)
 			continue;
 		if (cli.offline && !commands[i].offline) {
-			fprintf(stderr, "mailrpc: --offline works with folders, ls, search and cat only\n");
+			fprintf(stderr, "mailrpc: --offline works with folders, ls, search, cat, flag, mv, rm and send only\n");
 			return EX_USAGE;
 		}
 		int cmd_argc = argc - optind;

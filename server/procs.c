@@ -75,6 +75,8 @@ static const struct proc_def table[] = {
 	     proc_wait, 1),
 	PROC(MR_SYNC, "SYNC", mr_sync_args, xdr_mr_sync_args, mr_sync_res, xdr_mr_sync_res,
 	     proc_sync, 1),
+	PROC(MR_FOLDER_SYNC, "FOLDER_SYNC", mr_folder_sync_args, xdr_mr_folder_sync_args,
+	     mr_folder_sync_res, xdr_mr_folder_sync_res, proc_folder_sync, 1),
 };
 
 void target_set(struct caller *caller, const char *fmt, ...)

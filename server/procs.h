@@ -81,5 +81,7 @@ void proc_acl_set(struct caller *caller, void *args, void *res);
 void proc_wait(struct caller *caller, void *args, void *res);
 /* proc_sync.c */
 void proc_sync(struct caller *caller, void *args, void *res);
+/* proc_folder_sync.c */
+void proc_folder_sync(struct caller *caller, void *args, void *res);
 
 #endif

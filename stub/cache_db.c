@@ -123,6 +123,11 @@ static int open_dbs(struct mailrpc_cache *c, int create, struct mailrpc_error *e
 		rc = mdb_dbi_open(txn, "summary", flags, &c->summary);
 	if (rc == 0)
 		rc = mdb_dbi_open(txn, "body", flags, &c->body);
+	/* Caches from before offline changes have no journal: made on write. */
+	if (rc == 0)
+		rc = mdb_dbi_open(txn, "journal", flags, &c->journal);
+	if (rc == MDB_NOTFOUND && !create)
+		rc = 0, c->journal = 0, c->no_journal = 1;
 	return mc_end(txn, rc == 0 ? MAILRPC_OK : mc_fail(err, rc, "open its tables"), err);
 }
 
@@ -138,7 +143,9 @@ int mailrpc_cache_open(const struct mailrpc_options *opts, int create,
 	if (status != MAILRPC_OK)
 		return status;
 	struct stat st;
-	if (!create && stat(path, &st) != 0)
+	int must_exist = create != 1;
+	create = create != 0; /* MAILRPC_CACHE_WRITE: an existing one, for writing */
+	if (must_exist && stat(path, &st) != 0)
 		return mr_fail(err, MAILRPC_E_NOTCACHED,
 			       "nothing is cached for %s%s%s: run mailrpc sync first", opts->server,
 			       opts->mailbox ? " mailbox " : "",
@@ -147,7 +154,7 @@ int mailrpc_cache_open(const struct mailrpc_options *opts, int create,
 	if (c == NULL)
 		return mr_fail(err, MAILRPC_E_NOMEM, "out of memory opening the offline cache");
 	int rc = mdb_env_create(&c->env);
-	if (rc == 0 && (rc = mdb_env_set_maxdbs(c->env, 4)) == 0 &&
+	if (rc == 0 && (rc = mdb_env_set_maxdbs(c->env, 5)) == 0 &&
 	    (rc = mdb_env_set_mapsize(c->env, CACHE_MAP_SIZE)) == 0)
 		rc = mdb_env_open(c->env, path, MDB_NOSUBDIR | (create ? 0 : MDB_RDONLY), 0600);
 	status = rc == 0 ? open_dbs(c, create, err) : mc_fail(err, rc, "open it");

@@ -4,11 +4,15 @@
  *
  * Layout, one named database each:
  *   meta     "folders" -> the server's folder list (struct mailrpc_folder[])
+ *            "folder_ids" -> their ids (uint64_t[], same order)
+ *            "hierarchy_state" -> FOLDER_SYNC state (uint64_t)
  *   state    folder path -> uint64_t sync state (present once synced)
  *   summary  id (8 bytes big-endian, so cursors walk in id order) -> summary
  *   body     id + offset (8 + 8 bytes big-endian) -> that chunk of the body;
  *            chunks are contiguous from 0, so their total is the length
  *            received and a cut transfer continues after the last one
+ *   journal  sequence number (8 bytes big-endian) -> one offline change
+ *            waiting to be replayed (cache_journal.c)
  */
 #ifndef MAILRPC_CACHE_INT_H
 #define MAILRPC_CACHE_INT_H
@@ -19,7 +23,8 @@
 
 struct mailrpc_cache {
 	MDB_env *env;
-	MDB_dbi meta, state, summary, body;
+	MDB_dbi meta, state, summary, body, journal;
+	int no_journal; /* opened read-only, from before the journal existed */
 };
 
 /* Maps an LMDB failure to MAILRPC_E_IO with what was being done. */
@@ -70,5 +75,37 @@ int mc_state_put(struct mailrpc_cache *c, MDB_txn *txn, const char *folder, uint
 /* The folder list as the server last gave it. */
 int mc_folders_put(struct mailrpc_cache *c, MDB_txn *txn, const struct mailrpc_folder *f, size_t n,
 		   struct mailrpc_error *err);
+
+/* Offline changes (cache_journal.c, replayed by cache_replay.c). */
+enum { MC_FLAGS = 1, MC_MOVE = 2, MC_DELETE = 3, MC_SEND = 4 };
+/* Ids of messages queued in the Outbox here: 2^52 + journal sequence
+ * (under 2^53, so JSON tools that read numbers as doubles keep them). */
+#define MC_LOCAL_ID ((uint64_t)1 << 52)
+struct mc_entry {
+	uint64_t seq;
+	uint32_t kind;
+	unsigned char op[MAILRPC_OPID_SIZE];
+	uint32_t set, clear, hard;
+	uint64_t id;       /* the message (MC_SEND: its local id) */
+	char folder[256];  /* MOVE: target; DELETE: where it was; SEND: from */
+	char *rcpts;       /* SEND: n_rcpts names, each NUL-terminated */
+	size_t n_rcpts, rcpts_len;
+};
+int mc_entry_decode(const MDB_val *key, const MDB_val *val, struct mc_entry *e);
+void mc_entry_clear(struct mc_entry *e);
+
+/* Adds to the cached counts of folder (cache_folders.c); a folder not in
+ * the list is left alone. */
+int mc_folder_count(struct mailrpc_cache *c, MDB_txn *txn, const char *folder, int64_t total,
+		    int64_t unread, int64_t size, struct mailrpc_error *err);
+/* MAILRPC_E_NOFOLDER unless folder is in the cached list. */
+int mc_folder_known(struct mailrpc_cache *c, const char *folder, struct mailrpc_error *err);
+
+/* The folder list brought up to date with FOLDER_SYNC, renamed and deleted
+ * folders' messages and states moved or dropped (cache_folders.c); the
+ * new list in *list_r (free()). */
+int mc_hierarchy_sync(struct mailrpc *conn, struct mailrpc_cache *c,
+		      struct mailrpc_folder **list_r, size_t *n_r,
+		      struct mailrpc_cache_report *report, struct mailrpc_error *err);
 
 #endif

@@ -32,16 +32,24 @@ static int collect_in_folder(const struct mailrpc_summary *s, void *ctx)
 	return MAILRPC_OK;
 }
 
-/* On resync: everything kept for folder goes. */
+/* On resync: what was kept for folder and is not in the full listing
+ * goes; messages that are still there keep their cached bodies (a
+ * renamed folder resyncs, and its bodies need not travel again). */
 static int drop_folder(struct mailrpc_cache *c, MDB_txn *txn, const char *folder,
-		       struct mailrpc_error *err)
+		       const struct mailrpc_msglist *keep, struct mailrpc_error *err)
 {
 	struct idvec ids = {.folder = folder};
 	int status = mc_summary_each(c, txn, collect_in_folder, &ids, err);
 	if (status == MAILRPC_E_NOMEM)
 		status = mr_fail(err, status, "out of memory syncing");
-	for (size_t i = 0; status == MAILRPC_OK && i < ids.n; i++)
-		status = mc_summary_drop(c, txn, ids.v[i], err);
+	/* Both in id order: one merge walk. */
+	size_t j = 0;
+	for (size_t i = 0; status == MAILRPC_OK && i < ids.n; i++) {
+		while (j < keep->count && keep->items[j].id < ids.v[i])
+			j++;
+		if (j == keep->count || keep->items[j].id != ids.v[i])
+			status = mc_summary_drop(c, txn, ids.v[i], err);
+	}
 	free(ids.v);
 	return status;
 }
@@ -72,7 +80,7 @@ static int apply_changes(struct mailrpc_cache *c, const char *folder, const stru
 	if (status != MAILRPC_OK)
 		return status;
 	if (r->resync)
-		status = drop_folder(c, txn, folder, err);
+		status = drop_folder(c, txn, folder, r->changed, err);
 	for (size_t i = 0; status == MAILRPC_OK && i < r->n_removed; i++)
 		status = drop_if_in(c, txn, r->removed[i], folder, err);
 	for (size_t i = 0; status == MAILRPC_OK && i < r->changed->count; i++)
@@ -275,14 +283,6 @@ static int fetch_bodies(struct mailrpc *conn, struct mailrpc_cache *c, struct pl
 
 /* ---- the whole sync --------------------------------------------------- */
 
-static int store_folders(struct mailrpc_cache *c, const struct mailrpc_folder *f, size_t n,
-			 struct mailrpc_error *err)
-{
-	MDB_txn *txn;
-	int status = mc_begin(c, 1, &txn, err);
-	return status == MAILRPC_OK ? mc_end(txn, mc_folders_put(c, txn, f, n, err), err) : status;
-}
-
 /* Every folder's path, when the caller named none. */
 static const char **all_paths(const struct mailrpc_folder *f, size_t n)
 {
@@ -307,9 +307,11 @@ int mailrpc_cache_sync(struct mailrpc *conn, struct mailrpc_cache *cache,
 	struct mailrpc_folder *f = NULL;
 	size_t nf = 0;
 	const char **paths = NULL;
-	int status = mailrpc_folders(conn, &f, &nf, err);
+	const struct mailrpc_cache_limits *lim = limits ? limits : &everything;
+	/* Offline changes first, so what comes down already has them. */
+	int status = mailrpc_cache_replay(conn, cache, lim->replayed, lim->replay_ctx, &report, err);
 	if (status == MAILRPC_OK)
-		status = store_folders(cache, f, nf, err);
+		status = mc_hierarchy_sync(conn, cache, &f, &nf, &report, err);
 	if (status == MAILRPC_OK && n == 0) {
 		if ((paths = all_paths(f, nf)) == NULL)
 			status = mr_fail(err, MAILRPC_E_NOMEM, "out of memory syncing");

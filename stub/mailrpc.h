@@ -383,6 +383,33 @@ int mailrpc_sync_folder(struct mailrpc *conn, const char *folder, uint64_t since
 /* Frees a sync result; sets *result to NULL. */
 void mailrpc_sync_free(struct mailrpc_sync **result);
 
+/* Catching up with the folder hierarchy.                              */
+struct mailrpc_folder_change {
+	uint64_t id;               /* stays with the folder through renames */
+	struct mailrpc_folder folder;
+};
+struct mailrpc_folder_sync {
+	int complete;              /* the whole list (since was 0, or the server
+	                              could no longer answer since: older than
+	                              the removals it keeps, or not your own
+	                              mailbox): forget folders not in it */
+	uint64_t state;            /* keep this, pass it as since next time */
+	size_t n_deleted;
+	uint64_t *deleted;         /* ids of folders deleted since */
+	size_t n_folders;
+	struct mailrpc_folder_change *folders; /* created, renamed or changed, by id */
+};
+/*
+ * How the folders changed after hierarchy state since (0: every folder you
+ * may look up), in as many server pages as it takes.  A folder renamed
+ * keeps its id; a folder's counts changing also lists it.  On failure
+ * nothing is returned and since is still the state to use.  Free the
+ * result with mailrpc_folder_sync_free.
+ */
+int mailrpc_folder_sync(struct mailrpc *conn, uint64_t since, struct mailrpc_folder_sync **result_r,
+			struct mailrpc_error *err);
+void mailrpc_folder_sync_free(struct mailrpc_folder_sync **result);
+
 /* ------------------------------------------------------------------ */
 /* Offline cache: a local copy of a mailbox for slow or missing links. */
 /*
@@ -399,9 +426,11 @@ struct mailrpc_cache;
 /*
  * Opens the cache of opts->server and opts->mailbox in opts->state_dir
  * (both required; nothing is connected).  create: make it if missing (for
- * syncing); otherwise a missing cache is MAILRPC_E_NOTCACHED.  Release
- * with mailrpc_cache_close.
+ * syncing); MAILRPC_CACHE_WRITE: open an existing one for offline changes;
+ * 0: read only.  A missing cache is MAILRPC_E_NOTCACHED unless create is
+ * 1.  Release with mailrpc_cache_close.
  */
+#define MAILRPC_CACHE_WRITE 2
 int mailrpc_cache_open(const struct mailrpc_options *opts, int create,
 		       struct mailrpc_cache **cache_r, struct mailrpc_error *err);
 /* Closes the cache and sets *cache to NULL. */
@@ -412,6 +441,10 @@ struct mailrpc_cache_limits {
 	uint64_t max_size;             /* skip bodies larger than this; 0: none */
 	mailrpc_progress_fn progress;  /* body bytes fetched of those to fetch; may be NULL */
 	void *ctx;
+	/* Told of each offline change replayed (see mailrpc_cache_replay);
+	 * may be NULL. */
+	void (*replayed)(const char *line, int dropped, void *ctx);
+	void *replay_ctx;
 };
 
 /* What one mailrpc_cache_sync did. */
@@ -421,6 +454,13 @@ struct mailrpc_cache_report {
 	uint64_t bodies;               /* bodies fetched (finished) */
 	uint64_t body_bytes;           /* body bytes fetched */
 	uint64_t skipped;              /* bodies left out by the limits */
+	/* Folders: new, renamed (messages kept) and deleted (messages
+	 * dropped); folders_resync: the hierarchy was listed again whole. */
+	size_t folders_new, folders_renamed, folders_deleted;
+	int folders_resync;
+	/* Offline changes sent to the server, and dropped because their
+	 * message is gone there (mailrpc_cache_replay). */
+	uint64_t replayed, dropped;
 };
 
 /*
@@ -437,6 +477,59 @@ int mailrpc_cache_sync(struct mailrpc *conn, struct mailrpc_cache *cache,
 		       const char *const *folders, size_t n,
 		       const struct mailrpc_cache_limits *limits,
 		       struct mailrpc_cache_report *report_r, struct mailrpc_error *err);
+
+/*
+ * Offline changes.  With no link, these change the cache's view at once
+ * (--offline ls and cat show it) and record the change in the cache's
+ * journal, each message's change an entry with its own operation id chosen
+ * now.  mailrpc_cache_sync replays the journal first, in order, with the
+ * _OP procedures (so a replay cut off and repeated, even by another run,
+ * reuses the id and the server does it once), removing each entry once the
+ * server answered it, then syncs down.
+ *
+ * Conflicts: a message deleted on the server (or otherwise gone) stays
+ * deleted: the offline change is dropped and reported (dropped = 1).  Any
+ * other refusal (a target folder deleted meanwhile, rights revoked) is
+ * dropped and reported the same way, and the cached message is read from
+ * the server again.  Flags replay as a change (set these, clear those),
+ * never as a whole set: flags changed on the server that the offline change
+ * did not touch stay as the server has them; for a flag both changed, the
+ * offline change wins (it is applied last).  A move replays to the folder
+ * named offline, wherever the message is by then.  A delete replays as a
+ * move to Deleted Items, or as a permanent delete if it was hard or the
+ * message was in Deleted Items when deleted offline.
+ *
+ * Ids of messages in the cache only; messages waiting in the Outbox to be
+ * sent cannot be changed.  At most MAILRPC_IDS_MAX ids per call.
+ */
+int mailrpc_cache_set_flags(struct mailrpc_cache *cache, const uint64_t *ids, size_t n,
+			    unsigned set, unsigned clear, struct mailrpc_error *err);
+int mailrpc_cache_move(struct mailrpc_cache *cache, const uint64_t *ids, size_t n,
+		       const char *folder, struct mailrpc_error *err);
+int mailrpc_cache_delete(struct mailrpc_cache *cache, const uint64_t *ids, size_t n, int hard,
+			 struct mailrpc_error *err);
+/*
+ * Queues everything readable from fd for sending to rcpts (from: NULL or ""
+ * yourself, else on behalf of that mailbox): it shows in the cached Outbox
+ * under a local id (*local_id_r, may be NULL; 2^52 and up) until a sync
+ * submits it, once (upload, then UPLOAD_COMMIT_SUBMIT with the entry's
+ * operation id).  A send the server refuses (unknown recipient) is dropped
+ * and reported like any other change.
+ */
+int mailrpc_cache_send(struct mailrpc_cache *cache, const char *from, const char *const *rcpts,
+		       size_t n, int fd, uint64_t *local_id_r, struct mailrpc_error *err);
+/* Changes recorded and not yet replayed. */
+int mailrpc_cache_pending(struct mailrpc_cache *cache, size_t *count_r, struct mailrpc_error *err);
+/*
+ * Replays the journal over conn (mailrpc_cache_sync does this first).
+ * replayed (may be NULL) is told of each entry answered, with a line such
+ * as "flag 12 +seen" or "dropped: rm 12: message 12 is gone from the
+ * server"; report_r counts replayed and dropped entries (may be NULL).  A
+ * lost link or a server fault stops it with the entry kept for next time.
+ */
+int mailrpc_cache_replay(struct mailrpc *conn, struct mailrpc_cache *cache,
+			 void (*replayed)(const char *line, int dropped, void *ctx), void *ctx,
+			 struct mailrpc_cache_report *report_r, struct mailrpc_error *err);
 
 /*
  * The offline forms of mailrpc_folders, mailrpc_list, mailrpc_search and

@@ -450,6 +450,41 @@ int store_verify(store_t *st, store_problem_fn report, void *ctx, uint64_t *prob
 /* Raises the mailbox's next message id to at least next (restore). */
 int store_mailbox_raise_next_id(store_t *st, const char *name, uint64_t next);
 
+/* ---- the folder hierarchy since a state (store_folder_sync.c) ----------
+ * Deleting a folder leaves a tombstone for its id (ST_TOMB_FOLDER_GONE),
+ * kept and forgotten like the others; creating, renaming and changing a
+ * folder's messages stamp its change number. */
+typedef struct store_fsync_pos {
+	uint64_t tomb_change, tomb_fid; /* last deleted folder delivered (0: none) */
+	uint64_t folder_id;             /* last folder delivered (0: none) */
+	int      tombs_done;            /* every deleted folder delivered */
+} store_fsync_pos_t;
+
+typedef struct store_fsync_entry {
+	uint64_t id;
+	store_folder_info_t info;
+} store_fsync_entry_t;
+
+typedef struct store_fsync_page {
+	int      resync;      /* since is past the horizon or ahead of the
+	                         mailbox: nothing else is set; start from 0 */
+	uint64_t change;      /* the mailbox's change number now */
+	size_t   n_deleted;
+	uint64_t *deleted;    /* ids of folders deleted after since */
+	size_t   n_folders;
+	store_fsync_entry_t *folders; /* change number above since, by id */
+	int      more;        /* ask again from next */
+	store_fsync_pos_t next;
+} store_fsync_page_t;
+
+/* One page of how mailbox's folders changed after since (0: every folder,
+ * none deleted): deleted folder ids first (at most max_deleted), then the
+ * changed folders (at most max_folders).  pos: where the last page ended
+ * (all zero for the first). */
+int store_folder_sync(store_t *st, const char *mbox, uint64_t since, const store_fsync_pos_t *pos,
+                      uint32_t max_deleted, uint32_t max_folders, store_fsync_page_t **page_r);
+void store_folder_sync_page_free(store_fsync_page_t **page);
+
 #ifdef __cplusplus
 }
 #endif

@@ -412,6 +412,10 @@ static int delete_txn(store_t *st, MDB_txn *txn, void *vctx)
 		status = st_err(mdb_del(txn, st->db_folder, &k, NULL), "folder del");
 		if (status == STORE_OK)
 			status = st_acl_drop_folder(st, txn, mb.mbid, t.e[i].fid);
+		/* For FOLDER_SYNC: clients that know the id must drop it. */
+		if (status == STORE_OK)
+			status = st_tomb_add(st, txn, mb.mbid, mb.change, t.e[i].fid,
+			                     ST_TOMB_FOLDER_GONE);
 		if (status != STORE_OK)
 			goto out;
 	}

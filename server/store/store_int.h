@@ -79,6 +79,9 @@ int st_tomb_init(store_t *st, MDB_txn *txn);
 /* Tombstone keys: mbid | change | folder id | id (the mailbox's head,
  * horizon and count, is the key with change 0). */
 #define ST_TOMB_KEY_LEN 32u
+/* The id of a tombstone that says folder fid itself was deleted
+ * (store_folder_sync.c); message ids never reach it. */
+#define ST_TOMB_FOLDER_GONE UINT64_MAX
 size_t st_tomb_key(unsigned char out[ST_TOMB_KEY_LEN], uint64_t mbid, uint64_t change,
                    uint64_t fid, uint64_t id);
 
