@@ -4,7 +4,10 @@
 # few hundred changes span several pages and add up; a state older than
 # the tombstones kept (--tombstone-days, fractions allowed: 0.00003 is
 # about 2.6 s) gets "resync" and the whole folder; a delegate without
-# rights gets "no such folder".
+# rights gets "no such folder".  FOLDER_SYNC keeps the offline cache's
+# folders current: created, renamed (messages kept, bodies not fetched
+# again) and deleted (messages purged) folders show offline as on the
+# server; a hierarchy state past the horizon is listed again whole.
 . "$(dirname "$0")/lib.sh"
 setup_realm alice bob
 export XDG_CACHE_HOME=$T/cache
@@ -92,9 +95,50 @@ expect_contains "delegate with l only: not permitted (like ls)" "$out" "operatio
 as alice acl Inbox set "bob$R" lr >/dev/null
 check "delegate with lr syncs" as bob -m alice sync Inbox
 
+# ---- the folder hierarchy in the offline cache -----------------------------
+folders_json() { as alice "$@" --json folders | jq -S 'sort_by(.path)'; }
+fsyncs_logged() { grep -c 'proc=FOLDER_SYNC' "$SERVER_LOG"; }
+as alice mkfolder Proj >/dev/null
+as alice mkfolder Proj/Sub >/dev/null
+as alice mkfolder Gone >/dev/null
+p=$(msg p Proj); ps=$(msg ps Proj/Sub); g=$(msg g Gone)
+as alice sync >/dev/null
+as alice mkfolder New >/dev/null
+as alice mvfolder Proj Renamed >/dev/null
+as alice rmfolder -r Gone >/dev/null
+before=$(fsyncs_logged)
+out=$(as alice --json sync)
+same "folder sync: 1 new, 2 renamed (with the subfolder), 1 deleted" \
+	"$(jq -c '.hierarchy | [.new, .renamed, .deleted, .resync]' <<<"$out")" "[1,2,1,false]"
+same "folder sync: one FOLDER_SYNC call" "$(( $(fsyncs_logged) - before ))" "1"
+same "offline folders equal the server's" "$(folders_json --offline)" "$(folders_json)"
+same "a renamed folder keeps its message" "$(as alice --offline --json ls Renamed | jq -r '.[].id')" "$p"
+same "and its subfolder too" "$(as alice --offline --json ls Renamed/Sub | jq -r '.[].id')" "$ps"
+same "their bodies are not fetched again" "$(jq .bodies <<<"$out")" "0"
+check "the renamed message reads offline" as alice --offline cat "$p"
+same "a deleted folder's messages leave the cache" \
+	"$(as alice --offline --json search | jq --argjson g "$g" '[.[] | select(.id == $g)] | length')" "0"
+expect_contains "a deleted folder is gone offline" "$(as alice --offline ls Gone 2>&1)" "not in the offline cache"
+as alice mvfolder Renamed Proj >/dev/null
+as alice mvfolder New Renamed >/dev/null
+as alice sync >/dev/null
+same "swapped names: each folder keeps its own messages" \
+	"$(as alice --offline --json ls Proj | jq -r '.[].id')|$(as alice --offline --json ls Renamed | jq length)" "$p|0"
+out=$(as alice --json sync)
+same "nothing changed: no folder news" "$(jq -c '.hierarchy | [.new, .renamed, .deleted]' <<<"$out")" "[0,0,0]"
+
 # ---- past the tombstone horizon -------------------------------------------
 stop_server
 start_server --tombstone-days 0.00003
+# The cache is per server name: keep one across restarts through a relay.
+RPORT=$(free_port)
+relay_start "$RPORT" 0
+H="-s localhost:$RPORT"
+as alice $H sync >/dev/null
+as alice mkfolder Brief >/dev/null
+as alice $H sync >/dev/null
+as alice rmfolder Brief >/dev/null
+as alice mkfolder Later >/dev/null
 out=$(sync Inbox 0)
 state=$(jq -r .state <<<"$out")
 as alice rm --hard "$n" >/dev/null
@@ -106,6 +150,12 @@ stop_server
 start_server --tombstone-days 0.00003
 # Housekeeping runs just after "listening": wait for it (bounded).
 check "housekeeping forgot the old tombstones" wait_for 100 grep -qE "forgot [0-9]+ tombstone" "$SERVER_LOG"
+relay_stop
+relay_start "$RPORT" 0
+out=$(as alice $H --json sync)
+same "old hierarchy state: the folders are listed again whole" "$(jq .hierarchy.resync <<<"$out")" "true"
+same "and the cache has the server's folders" "$(folders_json $H --offline)" "$(folders_json)"
+relay_stop
 out=$(sync Inbox "$state")
 same "old state: resync" "$(jq -r .resync <<<"$out")" "true"
 same "old state: the whole folder instead" "$(ids "$out" changed)" "$(ids "$(sync Inbox 0)" changed)"
