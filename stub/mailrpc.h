@@ -464,8 +464,10 @@ struct mailrpc_cache_report {
 };
 
 /*
- * Brings the cache up to date with the server over conn: the folder list,
- * then for each of folders (n == 0: every folder) only what changed since
+ * Brings the cache up to date with the server over conn: first replays
+ * the offline changes (mailrpc_cache_replay, told to limits->replayed),
+ * then the folder list (FOLDER_SYNC: renamed folders keep their messages,
+ * deleted ones leave the cache with theirs), then for each of folders (n == 0: every folder) only what changed since
  * its last sync (the whole folder the first time, or when the server says
  * resync), then every missing body of those folders within limits (limits
  * may be NULL: all bodies).  Interrupted, it resumes: a folder's state is
