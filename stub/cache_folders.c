@@ -70,8 +70,9 @@ static int load_list(struct mailrpc_cache *c, MDB_txn *txn, struct flist *l, uin
 	l->id = calloc(l->n + 1, sizeof(*l->id));
 	if (l->f == NULL || l->id == NULL)
 		return no_memory(err);
-	memcpy(l->f, fv.mv_data, l->n * sizeof(*l->f));
-	if (iv.mv_size == l->n * sizeof(*l->id) && sv.mv_size == sizeof(*state_r)) {
+	if (l->n > 0) /* mv_data may be NULL when absent */
+		memcpy(l->f, fv.mv_data, l->n * sizeof(*l->f));
+	if (l->n > 0 && iv.mv_size == l->n * sizeof(*l->id) && sv.mv_size == sizeof(*state_r)) {
 		memcpy(l->id, iv.mv_data, iv.mv_size);
 		memcpy(state_r, sv.mv_data, sizeof(*state_r));
 	}
@@ -291,7 +292,7 @@ static int apply(struct mailrpc_cache *c, MDB_txn *txn, const struct flist *old,
 	return status;
 }
 
-int mc_hierarchy_sync(struct mailrpc *conn, struct mailrpc_cache *c,
+int mc_hierarchy_sync(struct mailrpc *conn, struct mailrpc_cache *c, int whole,
 		      struct mailrpc_folder **list_r, size_t *n_r,
 		      struct mailrpc_cache_report *report, struct mailrpc_error *err)
 {
@@ -306,6 +307,9 @@ int mc_hierarchy_sync(struct mailrpc *conn, struct mailrpc_cache *c,
 		return status;
 	status = load_list(c, txn, &old, &since, err);
 	mdb_txn_abort(txn);
+	/* Counts changed offline are only right again once listed whole. */
+	if (whole)
+		since = 0;
 	if (status == MAILRPC_OK)
 		status = mailrpc_folder_sync(conn, since, &r, err);
 	if (status == MAILRPC_OK && r->complete && since != 0)

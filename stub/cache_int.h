@@ -101,10 +101,10 @@ int mc_folder_count(struct mailrpc_cache *c, MDB_txn *txn, const char *folder, i
 /* MAILRPC_E_NOFOLDER unless folder is in the cached list. */
 int mc_folder_known(struct mailrpc_cache *c, const char *folder, struct mailrpc_error *err);
 
-/* The folder list brought up to date with FOLDER_SYNC, renamed and deleted
- * folders' messages and states moved or dropped (cache_folders.c); the
- * new list in *list_r (free()). */
-int mc_hierarchy_sync(struct mailrpc *conn, struct mailrpc_cache *c,
+/* The folder list brought up to date with FOLDER_SYNC (whole: listed from
+ * scratch), renamed and deleted folders' messages and states moved or
+ * dropped (cache_folders.c); the new list in *list_r (free()). */
+int mc_hierarchy_sync(struct mailrpc *conn, struct mailrpc_cache *c, int whole,
 		      struct mailrpc_folder **list_r, size_t *n_r,
 		      struct mailrpc_cache_report *report, struct mailrpc_error *err);
 

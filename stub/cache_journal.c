@@ -62,8 +62,10 @@ int mc_entry_decode(const MDB_val *key, const MDB_val *val, struct mc_entry *e)
 	memcpy(e->folder, s, (size_t)(nul - s) + 1);
 	e->rcpts_len = (size_t)(end - nul - 1);
 	if (e->rcpts_len > 0) {
-		if (end[-1] != '\0' || (e->rcpts = malloc(e->rcpts_len)) == NULL)
-			return e->rcpts_len && end[-1] != '\0' ? MAILRPC_E_CORRUPT : MAILRPC_E_NOMEM;
+		if (end[-1] != '\0')
+			return MAILRPC_E_CORRUPT;
+		if ((e->rcpts = malloc(e->rcpts_len)) == NULL)
+			return MAILRPC_E_NOMEM;
 		memcpy(e->rcpts, nul + 1, e->rcpts_len);
 		for (size_t i = 0; i < e->rcpts_len; i++)
 			e->n_rcpts += e->rcpts[i] == '\0';

@@ -142,45 +142,47 @@ static void describe(const struct mc_entry *e, char *buf, size_t len)
 			 e->n_rcpts > 1 ? " and others" : "");
 }
 
-/* After a refusal: the cached copy is read again from the server (dropped
- * when gone there); a refused send leaves the Outbox. */
-static int refresh(struct mailrpc *conn, struct mailrpc_cache *c, MDB_txn *txn,
-		   const struct mc_entry *e, struct mailrpc_error *err)
+/* After a refusal the cached copy is shown as the server has it: its
+ * summary read again (*list_r; NULL when gone there: dropped).  A refused
+ * send leaves the Outbox. */
+static int server_copy(struct mailrpc *conn, const struct mc_entry *e,
+		       struct mailrpc_msglist **list_r, struct mailrpc_error *err)
 {
+	*list_r = NULL;
 	if (e->kind == MC_SEND)
-		return mc_summary_drop(c, txn, e->id, err);
-	struct mailrpc_msglist *list = NULL;
-	struct mailrpc_error ierr;
-	int status = mailrpc_info(conn, e->id, &list, &ierr);
-	if (status == MAILRPC_OK && list->count == 1)
-		status = mc_summary_put(c, txn, &list->items[0], err);
-	else if (definitive(status))
-		status = mc_summary_drop(c, txn, e->id, err);
-	else if (status != MAILRPC_OK)
-		*err = ierr;
-	mailrpc_msglist_free(&list);
-	return status;
+		return MAILRPC_OK;
+	int status = mailrpc_info(conn, e->id, list_r, err);
+	if (status == MAILRPC_OK && (*list_r)->count != 1)
+		mailrpc_msglist_free(list_r);
+	return definitive(status) ? MAILRPC_OK : status;
 }
 
-/* Removes the answered entry (and, after a send, the queued copy). */
+/* Removes the answered entry (and, after a send or a refusal, updates the
+ * cached copy) in one transaction. */
 static int settle(struct mailrpc *conn, struct mailrpc_cache *c, const struct mc_entry *e,
 		  int refused, struct mailrpc_error *err)
 {
+	struct mailrpc_msglist *now = NULL;
+	int status = refused ? server_copy(conn, e, &now, err) : MAILRPC_OK;
 	unsigned char kb[8];
 	for (int i = 7; i >= 0; i--)
 		kb[i] = (unsigned char)(e->seq >> (8 * (7 - i)));
 	MDB_val k = {8, kb};
 	MDB_txn *txn;
-	int status = mc_begin(c, 1, &txn, err);
-	if (status != MAILRPC_OK)
+	if (status == MAILRPC_OK)
+		status = mc_begin(c, 1, &txn, err);
+	if (status != MAILRPC_OK) {
+		mailrpc_msglist_free(&now);
 		return status;
-	if (refused)
-		status = refresh(conn, c, txn, e, err);
-	else if (e->kind == MC_SEND)
+	}
+	if (now != NULL)
+		status = mc_summary_put(c, txn, &now->items[0], err);
+	else if (refused || e->kind == MC_SEND)
 		status = mc_summary_drop(c, txn, e->id, err);
 	int rc = status == MAILRPC_OK ? mdb_del(txn, c->journal, &k, NULL) : 0;
 	if (rc != 0)
 		status = mc_fail(err, rc, "remove a replayed change");
+	mailrpc_msglist_free(&now);
 	return mc_end(txn, status, err);
 }
 

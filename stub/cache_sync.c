@@ -311,7 +311,8 @@ int mailrpc_cache_sync(struct mailrpc *conn, struct mailrpc_cache *cache,
 	/* Offline changes first, so what comes down already has them. */
 	int status = mailrpc_cache_replay(conn, cache, lim->replayed, lim->replay_ctx, &report, err);
 	if (status == MAILRPC_OK)
-		status = mc_hierarchy_sync(conn, cache, &f, &nf, &report, err);
+		status = mc_hierarchy_sync(conn, cache, report.replayed + report.dropped > 0, &f,
+					   &nf, &report, err);
 	if (status == MAILRPC_OK && n == 0) {
 		if ((paths = all_paths(f, nf)) == NULL)
 			status = mr_fail(err, MAILRPC_E_NOMEM, "out of memory syncing");

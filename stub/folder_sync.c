@@ -25,13 +25,20 @@ static int no_memory(struct mailrpc_error *err)
 	return mr_fail(err, MAILRPC_E_NOMEM, "out of memory syncing folders");
 }
 
+static int same_pos(const mr_folder_sync_pos *a, const mr_folder_sync_pos *b)
+{
+	return a->tomb_change == b->tomb_change && a->tomb_id == b->tomb_id &&
+	       a->folder_id == b->folder_id && !a->tombs_done == !b->tombs_done;
+}
+
 /* Takes one page's deleted ids and folders into r. */
-static int take_page(const mr_folder_sync_page *page, struct mailrpc_folder_sync *r,
-		     struct mailrpc_error *err)
+static int take_page(const mr_folder_sync_page *page, const mr_folder_sync_pos *pos,
+		     struct mailrpc_folder_sync *r, struct mailrpc_error *err)
 {
 	size_t nd = page->deleted.deleted_len, nf = page->folders.folders_len;
-	/* An empty page that promises more would make us ask forever. */
-	if (page->more && nd == 0 && nf == 0)
+	/* A page that promises more without moving on would make us ask
+	 * forever (an empty one may move on: folders others cannot see). */
+	if (page->more && nd == 0 && nf == 0 && same_pos(pos, &page->next))
 		return mr_fail(err, MAILRPC_E_RPC,
 			       "server sent an empty folder sync page with more to come");
 	uint64_t *d = realloc(r->deleted, (r->n_deleted + nd + 1) * sizeof(*d));
@@ -78,7 +85,7 @@ static int sync_page(struct mailrpc *conn, mr_folder_sync_args *args,
 		memset(&args->pos, 0, sizeof(args->pos));
 		*more_r = 1;
 	} else if (status == MAILRPC_OK) {
-		status = take_page(page, r, err);
+		status = take_page(page, &args->pos, r, err);
 		args->pos = page->next;
 		*more_r = page->more;
 		r->state = page->state;

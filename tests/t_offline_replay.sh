@@ -111,6 +111,9 @@ as alice $M sync >"$T/sync4.out" 2>"$T/sync4.err"
 expect_contains "a refused move is dropped and told" "$(cat "$T/sync4.err")" "dropped: mv $a Later"
 same "the message stays where the server has it, offline too" \
 	"$(folder_of "$a")|$(folder_of "$a" --offline)" "Inbox|Inbox"
+same "and the cached folder counts are the server's again" \
+	"$(as alice $M --offline --json folders | jq -S 'sort_by(.path)')" \
+	"$(as alice --json folders | jq -S 'sort_by(.path)')"
 
 relay_stop
 check_sanitizers
