@@ -94,6 +94,13 @@ out=$(as bob -m alice sync Inbox 2>&1)
 expect_contains "delegate with l only: not permitted (like ls)" "$out" "operation not permitted"
 as alice acl Inbox set "bob$R" lr >/dev/null
 check "delegate with lr syncs" as bob -m alice sync Inbox
+same "a delegate's cached folders are only those it may look up" \
+	"$(as bob -m alice --offline --json folders | jq -r '[.[].path] | join(",")')" "Inbox"
+as alice acl Inbox rm "bob$R" >/dev/null
+as bob -m alice sync >/dev/null
+same "revoked: the folder leaves the delegate's cache" \
+	"$(as bob -m alice --offline --json folders | jq length)" "0"
+expect_contains "and so do its messages" "$(as bob -m alice --offline ls Inbox 2>&1)" "not in the offline cache"
 
 # ---- the folder hierarchy in the offline cache -----------------------------
 folders_json() { as alice "$@" --json folders | jq -S 'sort_by(.path)'; }
