@@ -188,7 +188,8 @@ static void page(struct mailrpc_msglist *l, uint64_t offset, unsigned limit)
 		mr_summary_clear(&l->items[i]);
 	for (size_t i = from + keep; i < l->count; i++)
 		mr_summary_clear(&l->items[i]);
-	memmove(l->items, l->items + from, keep * sizeof(*l->items));
+	if (keep > 0) /* items is NULL for an empty folder */
+		memmove(l->items, l->items + from, keep * sizeof(*l->items));
 	l->total = l->count;
 	l->count = keep;
 	l->more = from + keep < l->total;
