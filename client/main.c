@@ -56,7 +56,8 @@ static void usage(FILE *out)
 		     "                 connection, waiting 0.5 s, 1 s, 2 s... (default 4; 0: never)\n"
 		     "  --json         machine-readable output\n"
 		     "  --offline      answer from the cache `sync` keeps, never connect\n"
-		     "                 (folders, ls, search, cat)\n\ncommands:\n");
+		     "                 (folders, ls, search, cat); flag, mv, rm and send change\n"
+		     "                 the cache and are replayed by the next sync\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
 }
