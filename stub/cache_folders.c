@@ -40,7 +40,8 @@ static int meta_get(struct mailrpc_cache *c, MDB_txn *txn, const char *key, MDB_
 	int rc = mdb_get(txn, c->meta, &k, v);
 	if (rc == MDB_NOTFOUND)
 		v->mv_size = 0, v->mv_data = NULL;
-	return rc == 0 || rc == MDB_NOTFOUND ? MAILRPC_OK : mc_fail(err, rc, "read the folder list");
+	return rc == 0 || rc == MDB_NOTFOUND ? MAILRPC_OK
+					     : mc_fail(err, rc, "read the folder list");
 }
 
 static int meta_put(struct mailrpc_cache *c, MDB_txn *txn, const char *key, const void *p,
@@ -345,7 +346,8 @@ int mc_folder_count(struct mailrpc_cache *c, MDB_txn *txn, const char *folder, i
 			continue;
 		/* Never below 0, whatever the cache believed before. */
 		f[i].total = (int64_t)f[i].total + total < 0 ? 0 : f[i].total + (uint64_t)total;
-		f[i].unread = (int64_t)f[i].unread + unread < 0 ? 0 : f[i].unread + (uint64_t)unread;
+		f[i].unread =
+		    (int64_t)f[i].unread + unread < 0 ? 0 : f[i].unread + (uint64_t)unread;
 		f[i].size = (int64_t)f[i].size + size < 0 ? 0 : f[i].size + (uint64_t)size;
 	}
 	status = mc_folders_put(c, txn, f, n, err);

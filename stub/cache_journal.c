@@ -183,7 +183,8 @@ static int change_one(struct mailrpc_cache *c, MDB_txn *txn, uint64_t id,
 	if (a->what == CH_FLAGS) {
 		e.kind = MC_FLAGS, e.set = a->set, e.clear = a->clear;
 		unsigned flags = (s.flags | a->set) & ~a->clear;
-		int seen_was = !!(s.flags & MAILRPC_FLAG_SEEN), seen = !!(flags & MAILRPC_FLAG_SEEN);
+		int seen_was = !!(s.flags & MAILRPC_FLAG_SEEN),
+		    seen = !!(flags & MAILRPC_FLAG_SEEN);
 		s.flags = flags;
 		status = mc_folder_count(c, txn, s.folder, 0, seen_was - seen, 0, err);
 		if (status == MAILRPC_OK)
@@ -223,8 +224,8 @@ static int change_all(struct mailrpc_cache *c, const uint64_t *ids, size_t n,
 int mailrpc_cache_set_flags(struct mailrpc_cache *cache, const uint64_t *ids, size_t n,
 			    unsigned set, unsigned clear, struct mailrpc_error *err)
 {
-	const unsigned all = MAILRPC_FLAG_SEEN | MAILRPC_FLAG_FLAGGED | MAILRPC_FLAG_ANSWERED |
-			     MAILRPC_FLAG_DRAFT;
+	const unsigned all =
+	    MAILRPC_FLAG_SEEN | MAILRPC_FLAG_FLAGGED | MAILRPC_FLAG_ANSWERED | MAILRPC_FLAG_DRAFT;
 	if (((set | clear) & ~all) != 0 || (set & clear) != 0 || (set | clear) == 0)
 		return mr_fail(err, MAILRPC_E_USAGE, "bad flag change");
 	struct change_args a = {CH_FLAGS, set, clear, 0, NULL};
@@ -308,7 +309,9 @@ static char *header(const unsigned char *msg, size_t len, const char *name)
 static int queue_send(struct mailrpc_cache *c, MDB_txn *txn, const unsigned char *msg, size_t len,
 		      struct mc_entry *e, struct mailrpc_error *err)
 {
-	struct mailrpc_summary s = {.folder = OUTBOX, .flags = MAILRPC_FLAG_SEEN, .size = len,
+	struct mailrpc_summary s = {.folder = OUTBOX,
+				    .flags = MAILRPC_FLAG_SEEN,
+				    .size = len,
 				    .received = (int64_t)time(NULL)};
 	EVP_Digest(msg, len, s.sha256, NULL, EVP_sha256(), NULL);
 	s.from = header(msg, len, "From"), s.to = header(msg, len, "To");

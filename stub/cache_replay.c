@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 
 #include "cache_int.h"
 
@@ -214,14 +215,10 @@ static int first_entry(struct mailrpc_cache *c, struct mc_entry *e, int *found_r
 	return status;
 }
 
-int mailrpc_cache_replay(struct mailrpc *conn, struct mailrpc_cache *cache,
-			 void (*replayed)(const char *line, int dropped, void *ctx), void *ctx,
-			 struct mailrpc_cache_report *report_r, struct mailrpc_error *err)
+static int replay_all(struct mailrpc *conn, struct mailrpc_cache *cache,
+		      void (*replayed)(const char *line, int dropped, void *ctx), void *ctx,
+		      struct mailrpc_cache_report *report_r, struct mailrpc_error *err)
 {
-	if (conn == NULL || cache == NULL)
-		return mr_fail(err, MAILRPC_E_USAGE, "mailrpc_cache_replay: no connection or cache");
-	if (cache->no_journal)
-		return MAILRPC_OK;
 	int status = MAILRPC_OK, found = 1;
 	/* Each turn removes the first entry or stops: bounded by the journal. */
 	while (status == MAILRPC_OK && found) {
@@ -234,7 +231,8 @@ int mailrpc_cache_replay(struct mailrpc *conn, struct mailrpc_cache *cache,
 			     : e.kind == MC_FLAGS ? call_flags(conn, &e, &cerr)
 						  : call_batch(conn, &e, &cerr);
 		if (answer != MAILRPC_OK && !definitive(answer)) {
-			*err = cerr;
+			if (err != NULL)
+				*err = cerr;
 			mc_entry_clear(&e);
 			return answer;
 		}
@@ -257,5 +255,25 @@ int mailrpc_cache_replay(struct mailrpc *conn, struct mailrpc_cache *cache,
 			replayed(line, answer != MAILRPC_OK, ctx);
 		mc_entry_clear(&e);
 	}
+	return status;
+}
+
+int mailrpc_cache_replay(struct mailrpc *conn, struct mailrpc_cache *cache,
+			 void (*replayed)(const char *line, int dropped, void *ctx), void *ctx,
+			 struct mailrpc_cache_report *report_r, struct mailrpc_error *err)
+{
+	if (conn == NULL || cache == NULL)
+		return mr_fail(err, MAILRPC_E_USAGE,
+			       "mailrpc_cache_replay: no connection or cache");
+	if (cache->no_journal)
+		return MAILRPC_OK;
+	/* One replay at a time per cache: two would send the same entry at
+	 * once, and a change's op record is written after its work. */
+	int fd = -1;
+	if (mdb_env_get_fd(cache->env, &fd) != 0 || flock(fd, LOCK_EX | LOCK_NB) != 0)
+		return mr_fail(err, MAILRPC_E_BUSY,
+			       "another mailrpc is replaying this cache's offline changes");
+	int status = replay_all(conn, cache, replayed, ctx, report_r, err);
+	flock(fd, LOCK_UN);
 	return status;
 }

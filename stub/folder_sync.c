@@ -66,8 +66,8 @@ static int take_page(const mr_folder_sync_page *page, const mr_folder_sync_pos *
 }
 
 /* One FOLDER_SYNC call; *more_r says whether to call again with args. */
-static int sync_page(struct mailrpc *conn, mr_folder_sync_args *args,
-		     struct mailrpc_folder_sync *r, int *more_r, struct mailrpc_error *err)
+static int sync_page(struct mailrpc *conn, mr_folder_sync_args *args, struct mailrpc_folder_sync *r,
+		     int *more_r, struct mailrpc_error *err)
 {
 	mr_folder_sync_res res;
 	memset(&res, 0, sizeof(res));
