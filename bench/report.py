@@ -19,7 +19,7 @@ BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
 def load(path):
-    rounds, meta, gss = defaultdict(list), {}, []
+    rounds, meta, gss, costs = defaultdict(list), {}, [], {}
     for line in open(path):
         line = line.strip()
         if not line.startswith("{"):
@@ -29,10 +29,12 @@ def load(path):
             meta = o
         elif o.get("op") == "gss":
             gss.append(o)
+        elif o.get("op") == "callcost":
+            costs[(o["call"], o["level"])] = o
         else:
             key = (o.get("label") or o["op"], o["level"], o["clients"])
             rounds[key].append(o)
-    return rounds, meta, median_gss(gss)
+    return rounds, meta, median_gss(gss), costs
 
 
 def median_gss(runs):
@@ -88,6 +90,11 @@ def ratio(a, b, unit="ops"):
     return "%.2f" % (a[unit]["median"] / b[unit]["median"])
 
 
+FLOORS = (
+    ("null", "NULL procedure (floor), calls/s"),
+    ("null-checked", "NULL, reply body checked (floor of a real call), calls/s"),
+)
+
 ROWS = (
     # label, title, cell formatter, unit compared with Dovecot
     ("whoami", "WHOAMI, calls/s", cell, "ops"),
@@ -102,6 +109,11 @@ ROWS = (
 
 
 NOTES = (
+    "The NULL floor is a raw libtirpc NULL call. libtirpc's client neither checks "
+    "(integrity) nor decrypts (privacy) a reply body it is told to decode with xdr_void or "
+    "into NULL, so at those levels that floor skips work every real call must do; the "
+    "\"checked\" floor makes libtirpc do it (see bench/mrbench.c), and the instruction "
+    "counts show the difference.",
     "Client and server share the machine. Single-client rates of small calls are mostly the "
     "cost of waking a process on the other vCPU (expensive in this VM); with 2 or more "
     "clients a client often shares a vCPU with its connection process, hence the jump.",
@@ -126,11 +138,12 @@ NOTES = (
 def main_table(s):
     lines = ["| operation | clients | auth | integrity | privacy | Dovecot IMAPS | privacy ÷ Dovecot |",
              "|---|---|---|---|---|---|---|"]
-    for c in (1, 2, 4):
-        null = [s.get(("null", lv, c)) for lv in LEVELS]
-        if any(null):
-            lines.append("| NULL procedure (floor), calls/s | %d | %s | – | – |"
-                         % (c, " | ".join(cell(x) for x in null)))
+    for label, title in FLOORS:
+        for c in (1, 2, 4):
+            null = [s.get((label, lv, c)) for lv in LEVELS]
+            if any(null):
+                lines.append("| %s | %d | %s | – | – |"
+                             % (title, c, " | ".join(cell(x) for x in null)))
     for label, title, fmt, unit in ROWS:
         for c in (1, 2, 4):
             cells = [s.get((label, lv, c)) for lv in LEVELS]
@@ -157,17 +170,24 @@ def dovecot_wins(s):
     return "Where Dovecot wins (privacy vs IMAPS): " + "; ".join(wins) + "."
 
 
-def small_ops(s):
+def shares(s, floor):
     parts = []
     for c in (1, 2, 4):
-        shares = []
+        row = []
         for lv in LEVELS:
-            w, n = s.get(("whoami", lv, c)), s.get(("null", lv, c))
+            w, n = s.get(("whoami", lv, c)), s.get((floor, lv, c))
             if w and n:
-                shares.append("%s %.0f%%" % (lv, 100 * w["ops"]["median"] / n["ops"]["median"]))
-        if shares:
-            parts.append("%d client%s: %s" % (c, "" if c == 1 else "s", ", ".join(shares)))
-    text = "WHOAMI as a share of the NULL floor at the same level: " + "; ".join(parts) + "."
+                row.append("%s %.0f%%" % (lv, 100 * w["ops"]["median"] / n["ops"]["median"]))
+        if row:
+            parts.append("%d client%s: %s" % (c, "" if c == 1 else "s", ", ".join(row)))
+    return "; ".join(parts)
+
+
+def small_ops(s):
+    text = "WHOAMI as a share of the NULL floor at the same level: " + shares(s, "null") + "."
+    checked = shares(s, "null-checked")
+    if checked:
+        text += " As a share of the checked NULL: " + checked + "."
     none = s.get(("null", "none", 1))
     if none:
         text += (" The same NULL call under AUTH_NONE (plain ONC RPC, no GSS): %s calls/s."
@@ -215,7 +235,33 @@ def scaling(s):
     return lines
 
 
-def markdown(s, meta, gss):
+def call_costs(costs):
+    """Instructions per call on each side, and the floors' share of them."""
+    if not costs:
+        return []
+    lines = ["Instructions per call (callgrind, one client; noise-free, unlike calls/s). "
+             "\"in Kerberos\" counts libgssapi_krb5, libkrb5 and libk5crypto; the last "
+             "columns are each floor's total over the call's, comparable with the shares "
+             "above.", "",
+             "| call | level | mailrpcd (in Kerberos) | client (in Kerberos) | both "
+             "| NULL ÷ call | checked NULL ÷ call |",
+             "|---|---|---|---|---|---|---|"]
+    total = lambda o: o["server"] + o["client"]
+    for lv in LEVELS:
+        floors = [costs.get(("null", lv)), costs.get(("null-checked", lv))]
+        for call, title in (("null", "NULL"), ("null-checked", "NULL, checked"),
+                            ("whoami", "WHOAMI")):
+            o = costs.get((call, lv))
+            if o is None:
+                continue
+            share = ["%.0f%%" % (100.0 * total(f) / total(o)) if f else "–" for f in floors]
+            lines.append("| %s | %s | %d (%d) | %d (%d) | %d | %s |" % (
+                title, lv, o["server"], o["server_krb5"], o["client"], o["client_krb5"],
+                total(o), " | ".join(share)))
+    return lines
+
+
+def markdown(s, meta, gss, costs):
     lines = ["## Benchmark", "",
              "`make bench`, %s: %s, %s CPU(s) (`nproc`), %s; load average %s at start / end; "
              "%s rounds of %s s per cell, median [min–max]. Levels are RPCSEC_GSS services; "
@@ -226,7 +272,9 @@ def markdown(s, meta, gss):
                  meta.get("seconds", "?"), meta.get("dovecot", "?"), meta.get("tls", "TLS")),
              ""]
     lines += main_table(s)
-    lines += ["", small_ops(s), "", dovecot_wins(s), ""]
+    lines += ["", small_ops(s), ""]
+    lines += call_costs(costs)
+    lines += ["", dovecot_wins(s), ""]
     lines += ceiling(s, gss)
     lines += ["", "Scaling (privacy, one client; folders seeded through the store):", ""]
     lines += scaling(s)
@@ -247,12 +295,13 @@ def main():
     args = sys.argv[1:]
     if len(args) not in (2, 4) or (len(args) == 4 and args[2] != "--readme"):
         sys.exit(__doc__)
-    rounds, meta, gss = load(args[0])
+    rounds, meta, gss, costs = load(args[0])
     s = summarize(rounds)
     s["__nproc"] = meta.get("nproc")
-    text = markdown(s, meta, gss)
+    text = markdown(s, meta, gss, costs)
     with open(args[1], "w") as f:
         json.dump({"meta": meta, "gss": gss,
+                   "callcost": [costs[k] for k in sorted(costs)],
                    "cells": [{"op": k[0], "level": k[1], "clients": k[2], **v}
                              for k, v in sorted(s.items(), key=lambda kv: str(kv[0]))
                              if isinstance(k, tuple)]},

@@ -44,15 +44,12 @@ int identity_mailbox(const char *principal, char *mailbox, size_t mailbox_len)
 	if (krb5_parse_name(ctx, principal, &princ) != 0)
 		return MR_ERR_NOMAILBOX;
 
+	/* Only krb5.conf's auth_to_local rules name a mailbox (their DEFAULT:
+	 * one-component principals of the default realm), as for any MIT
+	 * service: alice/admin or host/pc are not alice unless a rule says so. */
 	if (krb5_aname_to_localname(ctx, princ, (int)mailbox_len - 1, mailbox) != 0) {
-		if (!in_default_realm(ctx, princ)) {
-			status = MR_ERR_FOREIGN;
-			goto cleanup;
-		}
-		if (princ->length < 1 || princ->data[0].length >= mailbox_len)
-			goto cleanup;
-		memcpy(mailbox, princ->data[0].data, princ->data[0].length);
-		mailbox[princ->data[0].length] = '\0';
+		status = in_default_realm(ctx, princ) ? MR_ERR_NOMAILBOX : MR_ERR_FOREIGN;
+		goto cleanup;
 	}
 	/* "public" names the public folders, never a person's mailbox. */
 	status = identity_valid_mailbox(mailbox) && strcmp(mailbox, "public") != 0 ? MR_OK

@@ -1,9 +1,9 @@
 /*
  * identity.h -- which mailbox a Kerberos principal owns.
  *
- * krb5_aname_to_localname first, so krb5.conf auth_to_local rules apply
- * (and are the way to admit principals of other realms); otherwise the
- * principal's first component, but only for the default realm.
+ * krb5_aname_to_localname alone, so krb5.conf auth_to_local rules decide
+ * (their DEFAULT maps alice@DEFAULT.REALM to alice, nothing else; rules
+ * are the way to admit instances and principals of other realms).
  */
 #ifndef MAILRPCD_IDENTITY_H
 #define MAILRPCD_IDENTITY_H

@@ -7,6 +7,7 @@
 #define MAILRPCD_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 void log_init(int to_stderr);
 
@@ -16,5 +17,20 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A broken invariant or an unusable start-up: logs and exits(1). */
 void log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/*
+ * A line put together from strings, for the one line every request logs:
+ * printf-style formatting cost a small call as much as its own work.
+ * Pieces past the end are cut, never overrun.
+ */
+struct log_text {
+	char text[1024];
+	size_t len;
+};
+
+void log_text_add(struct log_text *t, const char *s);
+/* Adds " KEY=VALUE"; an empty value is logged as "-". */
+void log_text_field(struct log_text *t, const char *key, const char *value);
+void log_text_info(struct log_text *t);
 
 #endif

@@ -140,7 +140,10 @@ cleanup() {
 	for pid in "${PIDS[@]}"; do
 		wait "$pid" 2>/dev/null
 	done
-	"$TOP/scripts/realm" stop "$T/realm" 2>/dev/null
+	local kdc
+	for kdc in "$T"/*/kdc.pid; do  # every realm the test made
+		[ -f "$kdc" ] && "$TOP/scripts/realm" stop "$(dirname "$kdc")" 2>/dev/null
+	done
 	if [ "$failures" -eq 0 ] && [ -z "${KEEP:-}" ]; then
 		rm -rf "$T"
 	else
