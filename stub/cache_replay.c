@@ -3,8 +3,9 @@
  * the journal (cache_journal.c) to the server in order, each with the
  * operation id it was recorded with, and removing each entry only once
  * the server answered it.  A refusal drops the entry (told to the caller)
- * and re-reads the message from the server so the cached view matches it;
- * a lost link or a server fault stops with the entry kept.
+ * and re-reads the message from the server so the cached view matches it
+ * (a refused send is kept in Drafts first); a lost link or a server fault
+ * stops with the entry kept.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "cache_int.h"
 
 #define DELETED_ITEMS "Deleted Items"
+#define DRAFTS "Drafts"
 #define UPLOAD_CHUNK 65536
 
 /* Whether status is the server's definitive answer (not worth retrying). */
@@ -78,14 +80,49 @@ static int gather(const void *data, size_t len, void *ctx)
 	return MAILRPC_OK;
 }
 
-/* Upload (a fresh one each time: cheap next to a lost send), then commit
- * with the entry's op id: a repeat gets the first send's answer. */
+/* Uploads the bytes (a fresh upload each time: cheap next to a lost send). */
+static int upload_whole(struct mailrpc *conn, const struct whole *w, const unsigned char *sha256,
+			uint64_t *upload_r, struct mailrpc_error *err)
+{
+	uint64_t got = 0;
+	int status = mailrpc_upload_begin(conn, w->len, sha256, upload_r, err);
+	for (uint64_t off = 0; status == MAILRPC_OK && off < w->len; off = got) {
+		size_t n = w->len - off < UPLOAD_CHUNK ? w->len - off : UPLOAD_CHUNK;
+		status = mailrpc_upload_append(conn, *upload_r, off, w->p + off, n, &got, err);
+		if (status == MAILRPC_OK && got <= off)
+			status = mr_fail(err, MAILRPC_E_RPC, "upload made no progress");
+	}
+	return status;
+}
+
+/*
+ * A send the server refused must not take the message with it: it goes to
+ * Drafts, named by an op id derived from the send's, so that a replay cut
+ * off here stores it there once.  *draft_r: its id.
+ */
+static int keep_in_drafts(struct mailrpc *conn, const struct mc_entry *e, const struct whole *w,
+			  const unsigned char *sha256, uint64_t *draft_r, struct mailrpc_error *err)
+{
+	unsigned char op[MAILRPC_OPID_SIZE];
+	memcpy(op, e->op, sizeof(op));
+	op[0] ^= 0xd5; /* a different call, so a different id */
+	uint64_t upload = 0;
+	int status = upload_whole(conn, w, sha256, &upload, err);
+	if (status == MAILRPC_OK)
+		status = mailrpc_upload_commit_append_op(conn, upload, DRAFTS, MAILRPC_FLAG_DRAFT, op,
+							 draft_r, err);
+	return status;
+}
+
+/* Upload, then commit with the entry's op id: a repeat gets the first
+ * send's answer.  A refusal keeps the message in Drafts (*draft_r). */
 static int call_send(struct mailrpc *conn, struct mailrpc_cache *c, const struct mc_entry *e,
-		     struct mailrpc_error *err)
+		     uint64_t *draft_r, struct mailrpc_error *err)
 {
 	struct mailrpc_summary s;
 	struct whole w = {NULL, 0};
 	MDB_txn *txn;
+	*draft_r = 0;
 	int status = mc_begin(c, 0, &txn, err);
 	if (status != MAILRPC_OK)
 		return status;
@@ -98,15 +135,9 @@ static int call_send(struct mailrpc *conn, struct mailrpc_cache *c, const struct
 	if (status == MAILRPC_OK && w.len != s.size)
 		status = mr_fail(err, MAILRPC_E_CORRUPT, "queued message %llu is damaged",
 				 (unsigned long long)e->id);
-	uint64_t upload = 0, got = 0, sent_id = 0;
+	uint64_t upload = 0, sent_id = 0;
 	if (status == MAILRPC_OK)
-		status = mailrpc_upload_begin(conn, w.len, s.sha256, &upload, err);
-	for (uint64_t off = 0; status == MAILRPC_OK && off < w.len; off = got) {
-		size_t n = w.len - off < UPLOAD_CHUNK ? w.len - off : UPLOAD_CHUNK;
-		status = mailrpc_upload_append(conn, upload, off, w.p + off, n, &got, err);
-		if (status == MAILRPC_OK && got <= off)
-			status = mr_fail(err, MAILRPC_E_RPC, "upload made no progress");
-	}
+		status = upload_whole(conn, &w, s.sha256, &upload, err);
 	const char **rcpts = calloc(e->n_rcpts + 1, sizeof(*rcpts));
 	if (status == MAILRPC_OK && rcpts == NULL)
 		status = mr_fail(err, MAILRPC_E_NOMEM, "out of memory replaying a send");
@@ -117,6 +148,20 @@ static int call_send(struct mailrpc *conn, struct mailrpc_cache *c, const struct
 	if (status == MAILRPC_OK)
 		status = mailrpc_upload_commit_submit_op(conn, upload, e->folder, rcpts, e->n_rcpts,
 							 e->op, &sent_id, err);
+	if (definitive(status)) {
+		struct mailrpc_error derr;
+		int kept = keep_in_drafts(conn, e, &w, s.sha256, draft_r, &derr);
+		if (kept != MAILRPC_OK) {
+			/* Not refused for good while the message has nowhere to go:
+			 * the entry stays, and the next sync tries again. */
+			char why[sizeof(err->message)];
+			snprintf(why, sizeof(why), "%s", err ? err->message : "refused");
+			status = mr_fail(err, definitive(kept) ? MAILRPC_E_RPC : kept,
+					 "the server refused to send queued message %llu (%s) and "
+					 "it could not be kept in %s: %s",
+					 (unsigned long long)e->id, why, DRAFTS, derr.message);
+		}
+	}
 	free(rcpts);
 	free(w.p);
 	mr_summary_clear(&s);
@@ -227,7 +272,8 @@ static int replay_all(struct mailrpc *conn, struct mailrpc_cache *cache,
 		if (status != MAILRPC_OK || !found)
 			break;
 		struct mailrpc_error cerr;
-		int answer = e.kind == MC_SEND	  ? call_send(conn, cache, &e, &cerr)
+		uint64_t draft = 0;
+		int answer = e.kind == MC_SEND	  ? call_send(conn, cache, &e, &draft, &cerr)
 			     : e.kind == MC_FLAGS ? call_flags(conn, &e, &cerr)
 						  : call_batch(conn, &e, &cerr);
 		if (answer != MAILRPC_OK && !definitive(answer)) {
@@ -244,6 +290,9 @@ static int replay_all(struct mailrpc *conn, struct mailrpc_cache *cache,
 			snprintf(line, sizeof(line),
 				 "dropped: %s: message %llu is gone from the server", what,
 				 (unsigned long long)e.id);
+		else if (draft != 0)
+			snprintf(line, sizeof(line), "dropped: %s: %s; the message is kept in %s as %llu",
+				 what, cerr.message, DRAFTS, (unsigned long long)draft);
 		else
 			snprintf(line, sizeof(line), "dropped: %s: %s", what, cerr.message);
 		status = settle(conn, cache, &e, answer != MAILRPC_OK, err);

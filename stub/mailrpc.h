@@ -515,8 +515,10 @@ int mailrpc_cache_delete(struct mailrpc_cache *cache, const uint64_t *ids, size_
  * yourself, else on behalf of that mailbox): it shows in the cached Outbox
  * under a local id (*local_id_r, may be NULL; 2^52 and up) until a sync
  * submits it, once (upload, then UPLOAD_COMMIT_SUBMIT with the entry's
- * operation id).  A send the server refuses (unknown recipient) is dropped
- * and reported like any other change.
+ * operation id).  A send the server refuses (unknown recipient) is
+ * reported like any other dropped change, and the message is appended to
+ * Drafts on the server (once, under an operation id derived from the
+ * send's); if even that fails, the entry stays for the next sync.
  */
 int mailrpc_cache_send(struct mailrpc_cache *cache, const char *from, const char *const *rcpts,
 		       size_t n, int fd, uint64_t *local_id_r, struct mailrpc_error *err);

@@ -4,7 +4,9 @@
 # queued send whose commit reply is lost are each done once; a message
 # deleted on the server while its offline change waited stays deleted and
 # the user is told; a flag changed on the server that the offline change
-# did not touch survives; for the same flag the offline change wins.
+# did not touch survives; for the same flag the offline change wins; a
+# queued send the server refuses is kept in Drafts (once, even when the
+# reply of that append is lost).
 . "$(dirname "$0")/lib.sh"
 setup_realm alice bob
 export XDG_CACHE_HOME=$T/cache
@@ -114,6 +116,31 @@ same "the message stays where the server has it, offline too" \
 same "and the cached folder counts are the server's again" \
 	"$(as alice $M --offline --json folders | jq -S 'sort_by(.path)')" \
 	"$(as alice --json folders | jq -S 'sort_by(.path)')"
+
+# ---- a queued send the server refuses is kept in Drafts, once --------------
+printf 'From: alice\r\nTo: nobody-here\r\nSubject: unsendable\r\n\r\nkeep me\r\n' >"$T/q3"
+as alice $M --offline send --to nobody-here "$T/q3" >/dev/null
+drafts_before=$(as alice --json ls Drafts | jq length)
+relay_stop
+relay_start "$RPORT" 0 14  # the reply of the Drafts append is lost once
+m=$(mark)
+as alice $M sync >"$T/sync5.out" 2>"$T/sync5.err"
+err5=$(cat "$T/sync5.err")
+expect_contains "a refused send is reported with the server's reason" "$err5" \
+	"dropped: send"
+expect_contains "and the user is told where the message is" "$err5" "kept in Drafts as"
+kept=$(grep -o 'kept in Drafts as [0-9]*' "$T/sync5.err" | grep -o '[0-9]*$')
+check "the message is in Drafts on the server, byte for byte" \
+	test "$(as alice cat "${kept:-0}" | sha256sum)" = "$(sha256sum <"$T/q3")"
+n=$(tail -n +"$m" "$SERVER_LOG" | grep -c "proc=UPLOAD_COMMIT_APPEND .*result=OK")
+check "the Drafts append was sent twice ($n)" test "$n" -eq 2
+same "Drafts gained exactly one message (its append reply was lost once)" \
+	"$(as alice --json ls Drafts | jq length)" "$((drafts_before + 1))"
+relay_stop
+relay_start "$RPORT" 0
+out=$(as alice $M --json sync 2>/dev/null)
+same "the next sync replays nothing more" "$(jq -c '[.replayed, .dropped]' <<<"$out")" "[0,0]"
+same "the cached Outbox is empty" "$(as alice $M --offline --json ls Outbox | jq length)" "0"
 
 relay_stop
 check_sanitizers
