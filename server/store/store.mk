@@ -45,4 +45,5 @@ UNIT_TESTS := \
 	tests/unit/test_store_list.c \
 	tests/unit/test_store_proc.c \
 	tests/unit/test_store_wait.c \
-	tests/unit/test_store_sync.c
+	tests/unit/test_store_sync.c \
+	tests/unit/test_store_change.c
