@@ -120,13 +120,12 @@ static int indexed_ids(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid, u
 	unsigned char kb[ST_CIDX_KEY_LEN];
 	MDB_cursor *cur = NULL;
 	MDB_val k = { st_cidx_key(kb, mbid, fid, since + 1, 0), kb }, v;
-	size_t seen = 0;
+	size_t seen = 0, cap = 0;
 	int rc, status = STORE_OK;
 
+	*ids_r = NULL;
 	*n_r = 0;
 	*too_many_r = 0;
-	if ((*ids_r = malloc(limit * sizeof(uint64_t))) == NULL)
-		return STORE_INTERNAL;
 	rc = mdb_cursor_open(txn, st->db_cidx, &cur);
 	for (rc = rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
@@ -138,14 +137,24 @@ static int indexed_ids(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid, u
 			break;
 		}
 		uint64_t id = st_get_u64((const unsigned char *)k.mv_data + 24);
-		if (id > after_id)
-			(*ids_r)[(*n_r)++] = id;
+		if (id <= after_id)
+			continue;
+		if (*n_r == cap) {
+			void *grown = realloc(*ids_r, (cap = cap ? 2 * cap : 64) * sizeof(uint64_t));
+			if (grown == NULL) {
+				status = STORE_INTERNAL;
+				break;
+			}
+			*ids_r = grown;
+		}
+		(*ids_r)[(*n_r)++] = id;
 	}
-	if (rc != 0 && rc != MDB_NOTFOUND)
+	if (status == STORE_OK && rc != 0 && rc != MDB_NOTFOUND)
 		status = st_err(rc, "cidx scan");
 	if (cur != NULL)
 		mdb_cursor_close(cur);
-	qsort(*ids_r, *n_r, sizeof(uint64_t), cmp_id);
+	if (*n_r > 1)
+		qsort(*ids_r, *n_r, sizeof(uint64_t), cmp_id);
 	return status;
 }
 
