@@ -289,12 +289,13 @@ int store_message_search(store_t *st, const char *mbox,
 
 /* ---- exactly-once commits (store_op.c) ----------------------------------
  * A client names a non-idempotent call with an operation id of its choice
- * (random, STORE_OPID_LEN bytes).  A commit given an op id records its
- * result in the same transaction, under the uploader's mailbox; the same
- * op id again returns that result without doing the work twice, as long
- * as it is kept (op_max_age seconds, op_max results store-wide, oldest
- * forgotten first).  Only successes are recorded: a failed commit changed
- * nothing, so repeating it is harmless. */
+ * (random, STORE_OPID_LEN bytes).  A call given an op id (upload commits,
+ * message changes, folder calls, ACL set, upload begin) records its result
+ * in the same transaction as its work, under the caller's (uploader's)
+ * mailbox; the same op id again returns that result without doing the
+ * work twice, as long as it is kept (op_max_age seconds, op_max results
+ * store-wide, oldest forgotten first).  Only successes are recorded: a
+ * failed call changed nothing, so repeating it is harmless. */
 #define STORE_OPID_LEN 16u
 enum store_op_kind {
 	STORE_OP_APPEND = 1, STORE_OP_SUBMIT = 2,
@@ -303,8 +304,9 @@ enum store_op_kind {
 	STORE_OP_ACL_SET = 10, STORE_OP_UPLOAD_BEGIN = 11
 };
 
-/* STORE_OK with the recorded id (new message / sent copy); NOTFOUND if op
- * is unknown (or forgotten); INVALID if op named another kind of call. */
+/* STORE_OK with the recorded id (new message, sent copy, upload begun; 0
+ * for the rest); NOTFOUND if op is unknown (or forgotten); INVALID if op
+ * named another kind of call. */
 int store_op_find(store_t *st, const char *mbox, const unsigned char *op,
                   int kind, uint64_t *id_r);
 
