@@ -3,7 +3,8 @@
  * operation id: the work and the op record commit in one transaction (a
  * process killed between them leaves neither, and the retry does the work
  * once); repeats of folder, ACL and upload-begin ops are answered from the
- * record.  The per-folder change index: kept by every mutation (verify
+ * record, and a send on behalf adds its Sender: line once.  The
+ * per-folder change index: kept by every mutation (verify
  * finds nothing wrong; sync from any state equals a brute-force answer, by
  * the index and by the whole-folder walk), rebuilt when a schema-1 store
  * is opened, and its absence caught by verify.
@@ -230,6 +231,31 @@ static void t_named_calls(void)
 	rmtmp(&dir);
 }
 
+/* A send on behalf retried after its header went in adds it only once. */
+static void t_prepend_once(void)
+{
+	char *dir;
+	store_t *st = open_new(&dir, NULL);
+	uint64_t upload, got, sent;
+	size_t bad;
+	const char *rcpt[] = { "a" };
+	const char body[] = "Subject: s\n\nx\n";
+	char buf[256];
+
+	OK(store_mailbox_ensure(st, "a"));
+	OK(store_upload_begin(st, "a", sizeof(body) - 1, NULL, &upload));
+	OK(store_upload_append(st, "a", upload, 0, body, sizeof(body) - 1, &got));
+	OK(store_upload_prepend_header(st, "a", upload, "Sender: d@R"));
+	OK(store_upload_prepend_header(st, "a", upload, "Sender: d@R"));
+	OK(store_upload_commit_submit(st, "a", upload, rcpt, 1, &sent, &bad));
+	size_t len = 0;
+	OK(store_message_fetch(st, "a", sent, 0, buf, sizeof(buf) - 1, &len));
+	buf[len] = '\0';
+	CHECK(strcmp(buf, "Sender: d@R\nSubject: s\n\nx\n") == 0);
+	store_close(&st);
+	rmtmp(&dir);
+}
+
 /* Brute force: the messages of folder changed after since, by listing it. */
 static size_t changed_by_listing(store_t *st, const char *folder, uint64_t since, uint64_t *ids)
 {
@@ -403,6 +429,7 @@ int main(void)
 	RUN(t_op_atomic);
 	RUN(t_batch_partial);
 	RUN(t_named_calls);
+	RUN(t_prepend_once);
 	RUN(t_cidx_kept);
 	RUN(t_cidx_many);
 	RUN(t_cidx_upgrade);
