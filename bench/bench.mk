@@ -13,7 +13,8 @@ ifndef BENCH_MK_INCLUDED
 BENCH_MK_INCLUDED := 1
 BENCH_SAVED_GOAL := $(.DEFAULT_GOAL)
 
-BENCH_BINS := $(BUILD)/bench/mrbench $(BUILD)/bench/gssceil $(BUILD)/bench/seed
+BENCH_BINS := $(BUILD)/bench/mrbench $(BUILD)/bench/gssceil $(BUILD)/bench/seed \
+	      $(BUILD)/bench/synccost
 
 .PHONY: bench-tools
 bench-tools: $(BENCH_BINS)
@@ -28,6 +29,10 @@ $(BUILD)/bench/gssceil: bench/gssceil.c
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(PKG_LIBS)
 
 $(BUILD)/bench/seed: bench/seed.c $(call obj,$(STORE_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(STORE_CFLAGS) $(LDFLAGS) -o $@ $< $(call obj,$(STORE_SRCS)) $(PKG_LIBS)
+
+$(BUILD)/bench/synccost: bench/synccost.c $(call obj,$(STORE_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(STORE_CFLAGS) $(LDFLAGS) -o $@ $< $(call obj,$(STORE_SRCS)) $(PKG_LIBS)
 

@@ -1,4 +1,7 @@
-/* proc_folders.c -- FOLDER_LIST, FOLDER_CREATE, FOLDER_RENAME, FOLDER_DELETE. */
+/*
+ * proc_folders.c -- FOLDER_LIST, FOLDER_CREATE, FOLDER_RENAME,
+ * FOLDER_DELETE, and the _OP forms of the last three (see mr_opid).
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -123,26 +126,30 @@ void proc_folder_list(struct caller *caller, void *args_, void *res_)
 	store_folder_list_free(&list);
 }
 
-void proc_folder_create(struct caller *caller, void *args_, void *res_)
+static void folder_create(struct caller *caller, const unsigned char *op, const char *path,
+			  mr_res *res)
 {
-	mr_path *path = args_;
-	mr_res *res = res_;
 	char parent[STORE_PATH_MAX + 1];
-	target_set(caller, "in=%s folder=\"%s\"", authz_mailbox(caller), *path);
-	parent_of(*path, parent, sizeof(parent));
+	target_set(caller, "in=%s folder=\"%s\"", authz_mailbox(caller), path);
+	if (proc_op_repeated(caller, op, STORE_OP_FOLDER_CREATE, NULL, &res->status))
+		return;
+	parent_of(path, parent, sizeof(parent));
 	res->status = authz_folder(caller, parent, create_right(caller, parent));
+	store_opname_t name = {caller->mailbox, op};
 	if (res->status == MR_OK)
-		res->status = folder_status(store_folder_create(mailstore(), authz_mailbox(caller), *path));
+		res->status = folder_status(
+			store_folder_create_op(mailstore(), authz_mailbox(caller), path, &name, NULL));
 }
 
-void proc_folder_rename(struct caller *caller, void *args_, void *res_)
+static void folder_rename(struct caller *caller, const unsigned char *op,
+			  const mr_folder_rename_args *args, mr_res *res)
 {
-	mr_folder_rename_args *args = args_;
-	mr_res *res = res_;
 	char parent[STORE_PATH_MAX + 1];
 	size_t n = strlen(args->from);
 	target_set(caller, "in=%s folder=\"%s\" to=\"%s\"", authz_mailbox(caller), args->from,
 		   args->to);
+	if (proc_op_repeated(caller, op, STORE_OP_FOLDER_RENAME, NULL, &res->status))
+		return;
 	parent_of(args->to, parent, sizeof(parent));
 	res->status = authz_folder(caller, args->from, R_DELETE_FOLDER);
 	if (res->status == MR_OK)
@@ -154,18 +161,54 @@ void proc_folder_rename(struct caller *caller, void *args_, void *res_)
 		res->status = MR_ERR_INVALID;
 		return;
 	}
-	res->status = folder_status(
-		store_folder_rename(mailstore(), authz_mailbox(caller), args->from, args->to));
+	store_opname_t name = {caller->mailbox, op};
+	res->status = folder_status(store_folder_rename_op(mailstore(), authz_mailbox(caller),
+							   args->from, args->to, &name, NULL));
 }
 
-void proc_folder_delete(struct caller *caller, void *args_, void *res_)
+static void folder_delete(struct caller *caller, const unsigned char *op,
+			  const mr_folder_delete_args *args, mr_res *res)
 {
-	mr_folder_delete_args *args = args_;
-	mr_res *res = res_;
 	target_set(caller, "in=%s folder=\"%s\"%s", authz_mailbox(caller), args->path,
 		   args->recursive ? " recursive" : "");
+	if (proc_op_repeated(caller, op, STORE_OP_FOLDER_DELETE, NULL, &res->status))
+		return;
 	res->status = authz_folder(caller, args->path, R_DELETE_FOLDER);
+	store_opname_t name = {caller->mailbox, op};
 	if (res->status == MR_OK)
-		res->status = folder_status(store_folder_delete(mailstore(), authz_mailbox(caller),
-								 args->path, args->recursive));
+		res->status = folder_status(store_folder_delete_op(
+			mailstore(), authz_mailbox(caller), args->path, args->recursive, &name, NULL));
+}
+
+void proc_folder_create(struct caller *caller, void *args, void *res)
+{
+	folder_create(caller, NULL, *(mr_path *)args, res);
+}
+
+void proc_folder_rename(struct caller *caller, void *args, void *res)
+{
+	folder_rename(caller, NULL, args, res);
+}
+
+void proc_folder_delete(struct caller *caller, void *args, void *res)
+{
+	folder_delete(caller, NULL, args, res);
+}
+
+void proc_folder_create_op(struct caller *caller, void *args_, void *res)
+{
+	mr_folder_create_op_args *args = args_;
+	folder_create(caller, proc_op_of(args->op), args->path, res);
+}
+
+void proc_folder_rename_op(struct caller *caller, void *args_, void *res)
+{
+	mr_folder_rename_op_args *args = args_;
+	folder_rename(caller, proc_op_of(args->op), &args->rename, res);
+}
+
+void proc_folder_delete_op(struct caller *caller, void *args_, void *res)
+{
+	mr_folder_delete_op_args *args = args_;
+	folder_delete(caller, proc_op_of(args->op), &args->del, res);
 }

@@ -1,4 +1,4 @@
-/* proc_sharing.c -- MAILBOX_OPEN, ACL_GET, ACL_SET: working in other mailboxes. */
+/* proc_sharing.c -- MAILBOX_OPEN, ACL_GET, ACL_SET(_OP): working in other mailboxes. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,20 +53,34 @@ void proc_acl_get(struct caller *caller, void *args_, void *res_)
 	store_acl_free(&acl);
 }
 
-void proc_acl_set(struct caller *caller, void *args_, void *res_)
+static void acl_set(struct caller *caller, const unsigned char *op, const mr_acl_set_args *args,
+		    mr_res *res)
 {
-	mr_acl_set_args *args = args_;
-	mr_res *res = res_;
 	uint32_t rights;
 	target_set(caller, "in=%s folder=\"%s\" principal=%s rights=%s", authz_mailbox(caller),
 		   args->folder, args->principal, args->rights[0] ? args->rights : "-");
+	if (proc_op_repeated(caller, op, STORE_OP_ACL_SET, NULL, &res->status))
+		return;
 	if (args->principal[0] == '\0' || store_rights_parse(args->rights, &rights) != STORE_OK) {
 		res->status = MR_ERR_INVALID;
 		return;
 	}
 	res->status = authz_folder(caller, args->folder, R_ADMIN);
+	store_opname_t name = {caller->mailbox, op};
 	if (res->status == MR_OK)
-		res->status = mailstore_status(store_acl_set(mailstore(), authz_mailbox(caller),
-							     args->folder, args->principal, rights),
+		res->status = mailstore_status(store_acl_set_op(mailstore(), authz_mailbox(caller),
+								args->folder, args->principal, rights,
+								&name, NULL),
 					       MR_ERR_NOFOLDER, MR_ERR_INVALID);
+}
+
+void proc_acl_set(struct caller *caller, void *args, void *res)
+{
+	acl_set(caller, NULL, args, res);
+}
+
+void proc_acl_set_op(struct caller *caller, void *args_, void *res)
+{
+	mr_acl_set_op_args *args = args_;
+	acl_set(caller, proc_op_of(args->op), &args->acl, res);
 }

@@ -22,18 +22,32 @@ static void state_set(mr_upload_res *res, uint64_t upload, uint64_t received, ui
 	res->mr_upload_res_u.state.size = size;
 }
 
-void proc_upload_begin(struct caller *caller, void *args_, void *res_)
+/* A repeated op gets the upload it began (as it stood then: nothing
+ * received, since the client never learnt its id). */
+static void upload_begin(struct caller *caller, const unsigned char *op,
+			 const mr_upload_begin_args *args, mr_upload_res *res)
 {
-	mr_upload_begin_args *args = args_;
-	mr_upload_res *res = res_;
 	uint64_t upload = 0;
-	int st = store_upload_begin(mailstore(), caller->mailbox, args->size,
-				    (const unsigned char *)args->sha256, &upload);
-	target_set(caller, "upload=%llu size=%llu", (unsigned long long)upload,
-		   (unsigned long long)args->size);
+	store_opname_t name = {caller->mailbox, op};
+	int replayed = 0;
+	int st = store_upload_begin_op(mailstore(), caller->mailbox, args->size,
+				       (const unsigned char *)args->sha256, &name, &upload, &replayed);
+	target_set(caller, "upload=%llu size=%llu%s", (unsigned long long)upload,
+		   (unsigned long long)args->size, replayed ? " (repeated op)" : "");
 	res->status = upload_status(st);
 	if (st == STORE_OK)
 		state_set(res, upload, 0, args->size);
+}
+
+void proc_upload_begin(struct caller *caller, void *args, void *res)
+{
+	upload_begin(caller, NULL, args, res);
+}
+
+void proc_upload_begin_op(struct caller *caller, void *args_, void *res)
+{
+	mr_upload_begin_op_args *args = args_;
+	upload_begin(caller, proc_op_of(args->op), &args->begin, res);
 }
 
 void proc_upload_status(struct caller *caller, void *args_, void *res_)

@@ -77,6 +77,16 @@ static const struct proc_def table[] = {
 	     proc_sync, 1),
 	PROC(MR_FOLDER_SYNC, "FOLDER_SYNC", mr_folder_sync_args, xdr_mr_folder_sync_args,
 	     mr_folder_sync_res, xdr_mr_folder_sync_res, proc_folder_sync, 1),
+	PROC(MR_FOLDER_CREATE_OP, "FOLDER_CREATE_OP", mr_folder_create_op_args,
+	     xdr_mr_folder_create_op_args, mr_res, xdr_mr_res, proc_folder_create_op, 1),
+	PROC(MR_FOLDER_RENAME_OP, "FOLDER_RENAME_OP", mr_folder_rename_op_args,
+	     xdr_mr_folder_rename_op_args, mr_res, xdr_mr_res, proc_folder_rename_op, 1),
+	PROC(MR_FOLDER_DELETE_OP, "FOLDER_DELETE_OP", mr_folder_delete_op_args,
+	     xdr_mr_folder_delete_op_args, mr_res, xdr_mr_res, proc_folder_delete_op, 1),
+	PROC(MR_ACL_SET_OP, "ACL_SET_OP", mr_acl_set_op_args, xdr_mr_acl_set_op_args, mr_res,
+	     xdr_mr_res, proc_acl_set_op, 1),
+	PROC(MR_UPLOAD_BEGIN_OP, "UPLOAD_BEGIN_OP", mr_upload_begin_op_args,
+	     xdr_mr_upload_begin_op_args, mr_upload_res, xdr_mr_upload_res, proc_upload_begin_op, 1),
 };
 
 void target_set(struct caller *caller, const char *fmt, ...)

@@ -42,6 +42,13 @@ struct proc_def {
 /* The op id of a call (see mr_opid), NULL when the client sent none (all zero). */
 const unsigned char *proc_op_of(const char *op);
 
+/* For a call named by op (NULL: none) whose record is its success
+ * (proc_op.c): 1 if op was done before (*status_r MR_OK, *id_r the
+ * recorded id; id_r may be NULL) or cannot be looked up (*status_r says
+ * why), 0 if the call is new. */
+int proc_op_repeated(struct caller *caller, const unsigned char *op, int kind, uint64_t *id_r,
+		     mr_status *status_r);
+
 /* NULL for an unknown procedure number. */
 const struct proc_def *procs_find(rpcproc_t num);
 
@@ -52,6 +59,9 @@ void proc_folder_list(struct caller *caller, void *args, void *res);
 void proc_folder_create(struct caller *caller, void *args, void *res);
 void proc_folder_rename(struct caller *caller, void *args, void *res);
 void proc_folder_delete(struct caller *caller, void *args, void *res);
+void proc_folder_create_op(struct caller *caller, void *args, void *res);
+void proc_folder_rename_op(struct caller *caller, void *args, void *res);
+void proc_folder_delete_op(struct caller *caller, void *args, void *res);
 /* proc_read.c */
 void proc_msg_list(struct caller *caller, void *args, void *res);
 void proc_msg_search(struct caller *caller, void *args, void *res);
@@ -59,6 +69,7 @@ void proc_msg_info(struct caller *caller, void *args, void *res);
 void proc_msg_fetch(struct caller *caller, void *args, void *res);
 /* proc_upload.c */
 void proc_upload_begin(struct caller *caller, void *args, void *res);
+void proc_upload_begin_op(struct caller *caller, void *args, void *res);
 void proc_upload_append(struct caller *caller, void *args, void *res);
 void proc_upload_status(struct caller *caller, void *args, void *res);
 void proc_upload_abort(struct caller *caller, void *args, void *res);
@@ -77,6 +88,7 @@ void proc_msg_flags_op(struct caller *caller, void *args, void *res);
 void proc_mailbox_open(struct caller *caller, void *args, void *res);
 void proc_acl_get(struct caller *caller, void *args, void *res);
 void proc_acl_set(struct caller *caller, void *args, void *res);
+void proc_acl_set_op(struct caller *caller, void *args, void *res);
 /* proc_wait.c */
 void proc_wait(struct caller *caller, void *args, void *res);
 /* proc_sync.c */

@@ -41,6 +41,11 @@ static int repeatable(rpcproc_t proc)
 	case MR_MSG_COPY_OP:
 	case MR_MSG_DELETE_OP:
 	case MR_MSG_FLAGS_OP:
+	case MR_FOLDER_CREATE_OP:
+	case MR_FOLDER_RENAME_OP:
+	case MR_FOLDER_DELETE_OP:
+	case MR_ACL_SET_OP:
+	case MR_UPLOAD_BEGIN_OP:
 	case MR_MAILBOX_OPEN:
 	case MR_ACL_GET:
 	case MR_WAIT:

@@ -1,7 +1,10 @@
 /*
  * folders.c -- mailrpc_folders and creating, renaming and deleting
  * folders (see mailrpc.h); also mr_check_path, the client-side check that
- * a folder path fits the wire before it is sent.
+ * a folder path fits the wire before it is sent.  Create, rename and
+ * delete carry a fresh operation id (the _OP procedures), so mr_call may
+ * repeat them after a lost connection and the server still does them once
+ * (a repeated create is not told "exists").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,13 +103,16 @@ int mailrpc_folders(struct mailrpc *conn, struct mailrpc_folder **folders_r, siz
 	return MAILRPC_OK;
 }
 
-/* Calls a folder procedure whose result is a bare mr_res. */
-static int call_plain(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args,
+/* Calls a folder procedure whose result is a bare mr_res, with a fresh
+ * operation id in op (part of args). */
+static int call_plain(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, char *op,
 		      struct mailrpc_error *err)
 {
 	mr_res res;
 	memset(&res, 0, sizeof(res));
-	int status = mr_call(conn, proc, xargs, args, (xdrproc_t)xdr_mr_res, &res, err);
+	int status = mailrpc_opid_new((unsigned char *)op, err);
+	if (status == MAILRPC_OK)
+		status = mr_call(conn, proc, xargs, args, (xdrproc_t)xdr_mr_res, &res, err);
 	xdr_free((xdrproc_t)xdr_mr_res, &res);
 	return status;
 }
@@ -134,8 +140,9 @@ int mailrpc_folder_create(struct mailrpc *conn, const char *path, struct mailrpc
 	int status = mr_check_path(path, err);
 	if (status != MAILRPC_OK)
 		return status;
-	mr_path arg = (char *)path;
-	status = call_plain(conn, MR_FOLDER_CREATE, (xdrproc_t)xdr_mr_path, &arg, err);
+	mr_folder_create_op_args args = {.path = (char *)path};
+	status = call_plain(conn, MR_FOLDER_CREATE_OP, (xdrproc_t)xdr_mr_folder_create_op_args, &args,
+			    args.op, err);
 	if (status == MAILRPC_E_NOFOLDER || status == MAILRPC_E_NOTFOUND)
 		annotate_missing_parent(err, path);
 	else if (status != MAILRPC_OK)
@@ -178,9 +185,9 @@ int mailrpc_folder_rename(struct mailrpc *conn, const char *from, const char *to
 		status = mr_check_path(to, err);
 	if (status != MAILRPC_OK)
 		return status;
-	mr_folder_rename_args args = {.from = (char *)from, .to = (char *)to};
-	status = call_plain(conn, MR_FOLDER_RENAME, (xdrproc_t)xdr_mr_folder_rename_args, &args,
-			    err);
+	mr_folder_rename_op_args args = {.rename = {.from = (char *)from, .to = (char *)to}};
+	status = call_plain(conn, MR_FOLDER_RENAME_OP, (xdrproc_t)xdr_mr_folder_rename_op_args, &args,
+			    args.op, err);
 	if (status != MAILRPC_OK)
 		annotate_rename(err, status, from, to);
 	return status;
@@ -194,9 +201,9 @@ int mailrpc_folder_delete(struct mailrpc *conn, const char *path, int recursive,
 	int status = mr_check_path(path, err);
 	if (status != MAILRPC_OK)
 		return status;
-	mr_folder_delete_args args = {.path = (char *)path, .recursive = recursive != 0};
-	status = call_plain(conn, MR_FOLDER_DELETE, (xdrproc_t)xdr_mr_folder_delete_args, &args,
-			    err);
+	mr_folder_delete_op_args args = {.del = {.path = (char *)path, .recursive = recursive != 0}};
+	status = call_plain(conn, MR_FOLDER_DELETE_OP, (xdrproc_t)xdr_mr_folder_delete_op_args, &args,
+			    args.op, err);
 	if (status != MAILRPC_OK)
 		mr_annotate(err, "%s", path);
 	return status;

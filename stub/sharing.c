@@ -77,11 +77,14 @@ int mailrpc_acl_set(struct mailrpc *conn, const char *folder, const char *princi
 	int status = path[0] ? mr_check_path(path, err) : MAILRPC_OK;
 	if (status != MAILRPC_OK)
 		return status;
-	mr_acl_set_args args = {.folder = (char *)path, .principal = (char *)principal,
-				.rights = (char *)rights};
+	mr_acl_set_op_args args = {.acl = {.folder = (char *)path, .principal = (char *)principal,
+					   .rights = (char *)rights}};
 	mr_res res = {0};
-	status = mr_call(conn, MR_ACL_SET, (xdrproc_t)xdr_mr_acl_set_args, &args,
-			 (xdrproc_t)xdr_mr_res, &res, err);
+	/* An op id: mr_call may repeat it after a lost connection. */
+	status = mailrpc_opid_new((unsigned char *)args.op, err);
+	if (status == MAILRPC_OK)
+		status = mr_call(conn, MR_ACL_SET_OP, (xdrproc_t)xdr_mr_acl_set_op_args, &args,
+				 (xdrproc_t)xdr_mr_res, &res, err);
 	if (status == MAILRPC_E_NOFOLDER || status == MAILRPC_E_DENIED)
 		mr_annotate(err, "%s", path[0] ? path : "/");
 	return status;

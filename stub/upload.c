@@ -43,12 +43,15 @@ int mailrpc_upload_begin(struct mailrpc *conn, uint64_t size, const unsigned cha
 	*upload_r = 0;
 	if (conn == NULL || sha256 == NULL)
 		return mr_fail(err, MAILRPC_E_USAGE, "mailrpc_upload_begin: no connection or digest");
-	mr_upload_begin_args args = {.size = size};
-	memcpy(args.sha256, sha256, sizeof(args.sha256));
+	mr_upload_begin_op_args args = {.begin = {.size = size}};
+	memcpy(args.begin.sha256, sha256, sizeof(args.begin.sha256));
 	mr_upload_res res;
 	memset(&res, 0, sizeof(res));
-	int status = mr_call(conn, MR_UPLOAD_BEGIN, (xdrproc_t)xdr_mr_upload_begin_args, &args,
-			     (xdrproc_t)xdr_mr_upload_res, &res, err);
+	/* An op id: a repeat after a lost reply gets the same upload. */
+	int status = mailrpc_opid_new((unsigned char *)args.op, err);
+	if (status == MAILRPC_OK)
+		status = mr_call(conn, MR_UPLOAD_BEGIN_OP, (xdrproc_t)xdr_mr_upload_begin_op_args,
+				 &args, (xdrproc_t)xdr_mr_upload_res, &res, err);
 	if (status == MAILRPC_OK)
 		*upload_r = res.mr_upload_res_u.state.upload;
 	xdr_free((xdrproc_t)xdr_mr_upload_res, &res);

@@ -109,6 +109,8 @@ mailrpc() { "$BIN/bin/mailrpc" "$@"; }
 # LOSE_PROC; sets RELAY_PID, RP (its port) and REC (its recording).
 relay_start() {
 	local args=("$1" 127.0.0.1 "$PORT" "$T/rec.$1.$$" "$2" ${3:+"$3"})
+	# Gone first: the wait below must not find an earlier relay's port.
+	rm -f "$T/relay.out"
 	"$TOOLS/relay" "${args[@]}" >"$T/relay.out" 2>&1 &
 	RELAY_PID=$!
 	PIDS+=("$RELAY_PID")

@@ -1,8 +1,9 @@
 # t_retry.sh -- one run survives short link cuts: libmailrpc reconnects
 # with backoff and repeats calls safe to repeat (reads, appends at an
-# offset, calls with an operation id); a commit or a copy whose reply is
-# lost is done exactly once; with the server gone the client gives up
-# within its bound.  Cuts come from tests/tools/relay.
+# offset, calls with an operation id); a commit, a copy, a folder create,
+# rename or delete, an ACL change or an upload begin whose reply is lost
+# is done exactly once; with the server gone the client gives up within
+# its bound.  Cuts come from tests/tools/relay.
 . "$(dirname "$0")/lib.sh"
 setup_realm
 kinit_as alice
@@ -54,6 +55,38 @@ expect_contains "the repeat is answered from the record" \
 check "exactly one copy is made" test "$(count Copies)" -eq 1
 check "the copy is the one reported" test "$(mailrpc --json ls Copies | jq -c 'map(.id)')" = "$new"
 relay_stop
+
+# ---- folder, ACL and upload-begin calls whose reply is lost (30-34) ------
+# lost PROC NAME WHAT ARGS...: runs mailrpc ARGS through a relay that
+# loses the first reply of procedure PROC; it must succeed, its repeat
+# answered from the record of the first.
+lost() {
+	local proc=$1 name=$2 what=$3 rc
+	shift 3
+	relay_start 0 0 "$proc"
+	m=$(mark)
+	mailrpc -s "localhost:$RP" "$@" >"$T/lost.out" 2>"$T/lost.err"
+	rc=$?
+	check "$what whose reply is lost succeeds (rc $rc $(cat "$T/lost.err"))" test "$rc" -eq 0
+	n=$(tail -n +"$m" "$SERVER_LOG" | grep -c "proc=$name .*result=OK")
+	check "$what was sent twice ($n)" test "$n" -eq 2
+	expect_contains "$what: the repeat is answered from the record" \
+		"$(tail -n +"$m" "$SERVER_LOG" | grep "proc=$name " | tail -1)" "repeated op"
+	relay_stop
+}
+has_folder() { mailrpc --json folders | jq -e --arg p "$1" 'map(select(.path == $p)) | length == 1' >/dev/null; }
+lost 30 FOLDER_CREATE_OP "a mkfolder" mkfolder Lost
+check "the folder is there" has_folder Lost
+lost 31 FOLDER_RENAME_OP "a mvfolder" mvfolder Lost Found
+check "it was renamed once" eval 'has_folder Found && ! has_folder Lost'
+lost 32 FOLDER_DELETE_OP "an rmfolder" rmfolder Found
+check "it is gone" eval '! has_folder Found'
+lost 33 ACL_SET_OP "an acl set" acl Inbox set bob lr
+expect_contains "bob holds the rights" "$(mailrpc acl Inbox)" "bob"
+lost 34 UPLOAD_BEGIN_OP "a put's begin" put Once "$T/m"
+ups=$(tail -n +"$m" "$SERVER_LOG" | grep "proc=UPLOAD_BEGIN_OP " | grep -o 'upload=[0-9]*' | sort -u)
+check "both begins name one upload ($(echo $ups))" test "$(wc -w <<<"$ups")" -eq 1
+check "the put stored one message" test "$(count Once)" -eq 2
 
 # ---- the server goes away: bounded backoff, then a clear error -----------
 mailrpc wait Inbox >"$T/wait.out" 2>"$T/wait.err" &

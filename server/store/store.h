@@ -86,6 +86,14 @@ const char *store_strerror(int status);
 
 typedef struct store store_t;
 
+/* Names a call by an operation id (see store_op_find): op (STORE_OPID_LEN
+ * bytes; NULL: not named) of the caller's own mailbox owner, under which
+ * its result is kept. */
+typedef struct store_opname {
+	const char *owner;
+	const unsigned char *op;
+} store_opname_t;
+
 /* ---- environment (store_env.c) ---------------------------------------- */
 typedef struct store_options {
 	uint64_t map_size;         /* initial map size; 0 -> 1 GiB.  An existing
@@ -184,6 +192,14 @@ int store_folder_rename(store_t *st, const char *mbox, const char *from,
  * subfolders and messages go, counters updated).  DENIED for well-known. */
 int store_folder_delete(store_t *st, const char *mbox, const char *path,
                         int recursive);
+/* The same, named by an operation id (see store_opname_t); replayed_r may
+ * be NULL. */
+int store_folder_create_op(store_t *st, const char *mbox, const char *path,
+                           const store_opname_t *name, int *replayed_r);
+int store_folder_rename_op(store_t *st, const char *mbox, const char *from,
+                           const char *to, const store_opname_t *name, int *replayed_r);
+int store_folder_delete_op(store_t *st, const char *mbox, const char *path, int recursive,
+                           const store_opname_t *name, int *replayed_r);
 
 /* ---- messages (store_message.c, store_list.c, store_search.c) ---------- */
 typedef struct store_msginfo {
@@ -225,6 +241,7 @@ int store_message_get(store_t *st, const char *mbox, uint64_t id,
 int store_message_fetch(store_t *st, const char *mbox, uint64_t id,
                         uint64_t offset, void *buf, size_t maxlen,
                         size_t *len_r);
+/* One id, not named (see store_change). */
 /* Moves within the mailbox, keeping the id. */
 int store_message_move(store_t *st, const char *mbox, uint64_t id,
                        const char *dest);
@@ -272,34 +289,79 @@ int store_message_search(store_t *st, const char *mbox,
 
 /* ---- exactly-once commits (store_op.c) ----------------------------------
  * A client names a non-idempotent call with an operation id of its choice
- * (random, STORE_OPID_LEN bytes).  A commit given an op id records its
- * result in the same transaction, under the uploader's mailbox; the same
- * op id again returns that result without doing the work twice, as long
- * as it is kept (op_max_age seconds, op_max results store-wide, oldest
- * forgotten first).  Only successes are recorded: a failed commit changed
- * nothing, so repeating it is harmless. */
+ * (random, STORE_OPID_LEN bytes).  A call given an op id (upload commits,
+ * message changes, folder calls, ACL set, upload begin) records its result
+ * in the same transaction as its work, under the caller's (uploader's)
+ * mailbox; the same op id again returns that result without doing the
+ * work twice, as long as it is kept (op_max_age seconds, op_max results
+ * store-wide, oldest forgotten first).  Only successes are recorded: a
+ * failed call changed nothing, so repeating it is harmless. */
 #define STORE_OPID_LEN 16u
 enum store_op_kind {
 	STORE_OP_APPEND = 1, STORE_OP_SUBMIT = 2,
-	STORE_OP_MOVE = 3, STORE_OP_COPY = 4, STORE_OP_DELETE = 5, STORE_OP_FLAGS = 6
+	STORE_OP_MOVE = 3, STORE_OP_COPY = 4, STORE_OP_DELETE = 5, STORE_OP_FLAGS = 6,
+	STORE_OP_FOLDER_CREATE = 7, STORE_OP_FOLDER_RENAME = 8, STORE_OP_FOLDER_DELETE = 9,
+	STORE_OP_ACL_SET = 10, STORE_OP_UPLOAD_BEGIN = 11
 };
 
-/* STORE_OK with the recorded id (new message / sent copy); NOTFOUND if op
- * is unknown (or forgotten); INVALID if op named another kind of call. */
+/* STORE_OK with the recorded id (new message, sent copy, upload begun; 0
+ * for the rest); NOTFOUND if op is unknown (or forgotten); INVALID if op
+ * named another kind of call. */
 int store_op_find(store_t *st, const char *mbox, const unsigned char *op,
                   int kind, uint64_t *id_r);
 
-/* Changes to messages (move, copy, delete, flags) go id by id, each in
- * its own transaction, so their op result is recorded after the work, in
- * a transaction of its own: the caller's encoded reply, opaque here.
- * A crash between the work and the record, or a retry that arrives while
- * the first call is still working, can still repeat the work.
- * find: STORE_OK with a malloc'd copy (free it) and its length; NOTFOUND;
- * INVALID if op named another kind of call. */
+/* The recorded reply of a change (store_change) named by op: STORE_OK
+ * with a malloc'd copy (free it) and its length; NOTFOUND; INVALID if op
+ * named another kind of call.  A read: for answering a repeat before
+ * checking it again (the write transaction looks op up again too). */
 int store_op_result_find(store_t *st, const char *mbox, const unsigned char *op, int kind,
                          void **result_r, size_t *len_r);
-int store_op_result_record(store_t *st, const char *mbox, const unsigned char *op, int kind,
-                           const void *result, size_t len);
+
+/* Calls named by a store_opname_t (the *_op functions and store_change)
+ * look op up, do the work and record its success in one write
+ * transaction: a repeated op changes nothing and returns STORE_OK with
+ * *replayed_r = 1 (and the recorded id where there is one); a failure
+ * records nothing (it changed nothing, so repeating it is safe). */
+
+/* ---- changes to messages (store_change.c) -------------------------------
+ * Moves (keeping ids), copies (new ids, shared bodies), deletes (to
+ * Deleted Items; permanent if already there or hard) and flag changes of
+ * n ids (1..STORE_BATCH_MAX) of one mailbox, in one write transaction
+ * taking one change number.  Move, copy and delete go id by id and stop at
+ * the first id that cannot be changed (missing, over quota): the ids
+ * before it stay changed and the outcome says how far it got.  Flags are
+ * all or nothing. */
+typedef struct store_change {
+	int kind;                  /* STORE_OP_MOVE, _COPY, _DELETE or _FLAGS */
+	const uint64_t *ids;
+	size_t n;
+	const char *dest;          /* MOVE, COPY: the folder */
+	int hard;                  /* DELETE */
+	uint32_t set, clear;       /* FLAGS: set, then clear */
+	uint64_t *new_ids;         /* COPY: room for n ids of the copies */
+	store_opname_t name;       /* op id; owner NULL or op NULL: none */
+} store_change_t;
+
+typedef struct store_change_outcome {
+	int status;                /* STORE_OK or why ids[done] was not changed */
+	size_t done;               /* ids changed (new_ids holds as many) */
+	int replayed;              /* op was done before: nothing else is set
+	                              but reply */
+	void *reply;               /* replayed: the recorded reply (free it) */
+	size_t reply_len;
+} store_change_outcome_t;
+
+/* The reply to keep for a named change, made from its outcome inside the
+ * transaction (may be called more than once): malloc'd bytes, opaque to
+ * the store, and their length; NULL keeps none. */
+typedef void *(*store_reply_fn)(const store_change_outcome_t *out, void *ctx, size_t *len_r);
+
+/* Does ch in mailbox mbox.  STORE_OK: *out_r holds the outcome (or the
+ * replay of a repeated op), and the ids before out_r->done were changed
+ * and, if named, recorded with reply(out_r) in the same transaction.
+ * Another status: nothing changed (out_r->status says the same). */
+int store_change(store_t *st, const char *mbox, const store_change_t *ch,
+                 store_reply_fn reply, void *reply_ctx, store_change_outcome_t *out_r);
 
 /* ---- changes since a state (store_tomb.c, store_sync.c) -----------------
  * Removing a message from a folder (a permanent delete, or a move out of
@@ -348,6 +410,10 @@ int store_tomb_expire(store_t *st, uint64_t *expired_r);
 int store_upload_begin(store_t *st, const char *mbox, uint64_t expected_size,
                        const unsigned char *sha256 /* 32 bytes or NULL */,
                        uint64_t *upload_id_r);
+/* The same, named by an operation id: a repeat gets the same upload id. */
+int store_upload_begin_op(store_t *st, const char *mbox, uint64_t expected_size,
+                          const unsigned char *sha256, const store_opname_t *name,
+                          uint64_t *upload_id_r, int *replayed_r);
 /* offset must equal the bytes received so far; otherwise STORE_INVALID
  * and *received_r = bytes received (resume from there).  On OK
  * *received_r = new total.  TOOBIG past the size limit, INVALID past the
@@ -421,6 +487,10 @@ typedef struct store_acl {
  * mailboxes (admin restore). */
 int store_acl_set(store_t *st, const char *mbox, const char *path,
                   const char *principal, uint32_t rights);
+/* The same, named by an operation id (see store_opname_t). */
+int store_acl_set_op(store_t *st, const char *mbox, const char *path,
+                     const char *principal, uint32_t rights,
+                     const store_opname_t *name, int *replayed_r);
 /* Every entry of the mailbox.  NOTFOUND if the mailbox is missing. */
 int store_acl_list(store_t *st, const char *mbox, store_acl_t **acl_r);
 void store_acl_free(store_acl_t **acl);

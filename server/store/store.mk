@@ -15,7 +15,9 @@ STORE_SRCS := \
 	$(STORE_DIR)/store_folder.c \
 	$(STORE_DIR)/store_blob.c \
 	$(STORE_DIR)/store_message_db.c \
+	$(STORE_DIR)/store_cidx.c \
 	$(STORE_DIR)/store_message.c \
+	$(STORE_DIR)/store_change.c \
 	$(STORE_DIR)/store_list.c \
 	$(STORE_DIR)/store_search.c \
 	$(STORE_DIR)/store_upload.c \
@@ -45,4 +47,5 @@ UNIT_TESTS := \
 	tests/unit/test_store_proc.c \
 	tests/unit/test_store_wait.c \
 	tests/unit/test_store_sync.c \
-	tests/unit/test_store_folder_sync.c
+	tests/unit/test_store_folder_sync.c \
+	tests/unit/test_store_change.c

@@ -87,12 +87,20 @@ static int set_txn(store_t *st, MDB_txn *txn, void *vctx)
 int store_acl_set(store_t *st, const char *mbox, const char *path, const char *principal,
 		  uint32_t rights)
 {
+	return store_acl_set_op(st, mbox, path, principal, rights, NULL, NULL);
+}
+
+int store_acl_set_op(store_t *st, const char *mbox, const char *path, const char *principal,
+		     uint32_t rights, const store_opname_t *name, int *replayed_r)
+{
 	struct acl_ctx c = { mbox, path, principal, rights };
 	size_t n = principal ? strlen(principal) : 0;
+	if (replayed_r != NULL)
+		*replayed_r = 0;
 	if (path == NULL || n == 0 || n > STORE_PRINCIPAL_MAX || !st_utf8_valid(principal, n) ||
 	    (rights & ~STORE_RIGHTS_ALL) || (path[0] != '\0' && st_valid_path(path) != STORE_OK))
 		return STORE_INVALID;
-	return st_write(st, set_txn, &c);
+	return st_write_named(st, name, STORE_OP_ACL_SET, set_txn, &c, NULL, NULL, replayed_r);
 }
 
 static int acl_push(store_acl_t *acl, size_t *cap, const char *path, const MDB_val *k,

@@ -156,6 +156,8 @@ static int delete_txn(store_t *st, MDB_txn *txn, void *ctx)
 	if (status == STORE_OK)
 		status = purge_prefix(st, txn, st->db_fidx, mb.mbid, NULL);
 	if (status == STORE_OK)
+		status = purge_prefix(st, txn, st->db_cidx, mb.mbid, NULL);
+	if (status == STORE_OK)
 		status = purge_prefix(st, txn, st->db_folder, mb.mbid, NULL);
 	if (status == STORE_OK)
 		status = purge_prefix(st, txn, st->db_fpath, mb.mbid, NULL);

@@ -231,6 +231,7 @@ static int st_open_dbs(store_t *st, MDB_txn *txn, void *ctx)
 		{ "op",       offsetof(store_t, db_op) },
 		{ "opage",    offsetof(store_t, db_opage) },
 		{ "tomb",     offsetof(store_t, db_tomb) },
+		{ "cidx",     offsetof(store_t, db_cidx) },
 	};
 	size_t i;
 	int rc, status = STORE_OK;

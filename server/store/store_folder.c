@@ -432,3 +432,30 @@ int store_folder_delete(store_t *st, const char *mbox, const char *path,
 
 	return st_write(st, delete_txn, &c);
 }
+
+int store_folder_create_op(store_t *st, const char *mbox, const char *path,
+                           const store_opname_t *name, int *replayed_r)
+{
+	struct folder_ctx c = { mbox, path, NULL, 0 };
+
+	return st_write_named(st, name, STORE_OP_FOLDER_CREATE, create_txn, &c, NULL, NULL,
+	                      replayed_r);
+}
+
+int store_folder_rename_op(store_t *st, const char *mbox, const char *from, const char *to,
+                           const store_opname_t *name, int *replayed_r)
+{
+	struct folder_ctx c = { mbox, from, to, 0 };
+
+	return st_write_named(st, name, STORE_OP_FOLDER_RENAME, rename_txn, &c, NULL, NULL,
+	                      replayed_r);
+}
+
+int store_folder_delete_op(store_t *st, const char *mbox, const char *path, int recursive,
+                           const store_opname_t *name, int *replayed_r)
+{
+	struct folder_ctx c = { mbox, path, NULL, recursive };
+
+	return st_write_named(st, name, STORE_OP_FOLDER_DELETE, delete_txn, &c, NULL, NULL,
+	                      replayed_r);
+}

@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <sys/types.h>
 
-#define ST_SCHEMA_VERSION 1u
+/* 2: the per-folder change index "cidx" (a version 1 store gets it at open). */
+#define ST_SCHEMA_VERSION 2u
 /* Internal status: the write hit MDB_MAP_FULL; st_write grows and retries. */
 #define ST_MAPFULL (-1000)
 /* Bytes at the start of a body scanned for headers. */
@@ -23,7 +24,8 @@
 struct store {
 	MDB_env *env;
 	MDB_dbi db_meta, db_mailbox, db_fpath, db_folder, db_msg, db_fidx,
-	        db_blob, db_blobmeta, db_upload, db_acl, db_op, db_opage, db_tomb;
+	        db_blob, db_blobmeta, db_upload, db_acl, db_op, db_opage, db_tomb,
+	        db_cidx;
 	store_options_t opt;
 	pid_t pid;             /* opener; a handle must not cross fork */
 	int notify_fd;         /* the store's notification file, -1 if none */
@@ -64,6 +66,36 @@ int st_op_find(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op
  * be 0), having first forgotten the oldest results beyond the bounds. */
 int st_op_record(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op,
                  uint32_t kind, uint64_t id, const void *result, size_t len);
+
+/* A write done as operation op of mailbox owner (see store_op_find): one
+ * transaction looks op up, and if it is new runs fn(ctx) and, when fn
+ * returns STORE_OK, records *id_of and result, so the work and its record
+ * commit together or not at all.  fn may run more than once (the map
+ * grew); to record bytes it sets result (malloc'd, freed here) and len
+ * through its own pointer to this struct.  op NULL: fn alone.  After
+ * STORE_OK, replayed says whether op was done before: then fn did not
+ * run, and id and replay (malloc'd and NUL-terminated; the caller frees
+ * it) are its record. */
+typedef struct st_opw {
+	const char *owner;          /* whose op id: the caller's own mailbox */
+	const unsigned char *op;    /* NULL: none */
+	uint32_t kind;              /* enum store_op_kind */
+	st_write_fn fn;
+	void *ctx;
+	const uint64_t *id_of;      /* in ctx: the id to record; NULL: 0 */
+	void *result;               /* set by fn: bytes to record, or NULL */
+	size_t len;
+	int replayed;               /* out */
+	uint64_t id;                /* out when replayed */
+	void *replay;               /* out when replayed */
+	size_t replay_len;
+} st_opw_t;
+int st_write_op(store_t *st, st_opw_t *w);
+/* st_write_op for calls whose record is their success and *id_of (may be
+ * NULL): name NULL or incomplete runs fn alone.  A replay sets *id_r (if
+ * not NULL) to the recorded id; *replayed_r (if not NULL) says which. */
+int st_write_named(store_t *st, const store_opname_t *name, uint32_t kind, st_write_fn fn,
+                   void *ctx, const uint64_t *id_of, uint64_t *id_r, int *replayed_r);
 
 /* ---- store_tomb.c ---- */
 /* Records that message id (0: the folder itself got a new path) left
@@ -234,10 +266,14 @@ int st_msg_load(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t id,
                 st_msg_t *m_r);
 int st_msg_save(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t id,
                 const st_msg_t *m);
+/* The folder indexes of message id: "fidx" and the change index "cidx".
+ * save puts it in m->folder_id under m->change, dropping its cidx entry
+ * under old_change there (0: it was not in that folder); del takes it out
+ * of folder fid, where its change number is change. */
 int st_fidx_save(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t id,
-                 const st_msg_t *m);
+                 const st_msg_t *m, uint64_t old_change);
 int st_fidx_del(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid,
-                uint64_t id);
+                uint64_t id, uint64_t change);
 /* Inserts a new message (id from mb) referencing an existing blob (takes
  * one reference: caller adjusts refcount).  Checks size limit and quota,
  * updates folder and mailbox counters in mb (caller saves mb). */
@@ -256,6 +292,18 @@ void st_msginfo_clear(store_msginfo_t *info);
 int st_blob_summary(store_t *st, MDB_txn *txn, uint64_t blob_id,
                     uint64_t size, st_summary_t *sum_r);
 void st_msg_set_summary(st_msg_t *m, const st_summary_t *s);
+
+/* ---- store_cidx.c ---- */
+/* Change index keys: mbid | folder id | change | id, empty values. */
+#define ST_CIDX_KEY_LEN 32u
+size_t st_cidx_key(unsigned char out[ST_CIDX_KEY_LEN], uint64_t mbid, uint64_t fid,
+                   uint64_t change, uint64_t id);
+int st_cidx_put(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid, uint64_t change,
+                uint64_t id);
+int st_cidx_del(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid, uint64_t change,
+                uint64_t id);
+/* Fills the index from every message record (a store of schema 1). */
+int st_cidx_build(store_t *st, MDB_txn *txn, uint64_t *count_r);
 
 /* ---- store_upload.c ---- */
 /* Loads mailbox and upload; NOTFOUND if the upload is another mailbox's. */

@@ -38,20 +38,26 @@ int st_msg_save(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t id,
 }
 
 int st_fidx_save(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t id,
-                 const st_msg_t *m)
+                 const st_msg_t *m, uint64_t old_change)
 {
 	unsigned char kb[24], vb[ST_FIDX_VAL_LEN];
 	MDB_val k = { st_key3(kb, mbid, m->folder_id, id), kb };
 	MDB_val v = { ST_FIDX_VAL_LEN, vb };
+	int status;
 
 	st_put_u32(vb, m->flags);
 	st_put_u64(vb + 4, m->size);
 	st_put_u64(vb + 12, (uint64_t)m->received);
-	return st_err(mdb_put(txn, st->db_fidx, &k, &v, 0), "fidx put");
+	status = st_err(mdb_put(txn, st->db_fidx, &k, &v, 0), "fidx put");
+	if (status == STORE_OK && old_change != 0 && old_change != m->change)
+		status = st_cidx_del(st, txn, mbid, m->folder_id, old_change, id);
+	if (status == STORE_OK)
+		status = st_cidx_put(st, txn, mbid, m->folder_id, m->change, id);
+	return status;
 }
 
 int st_fidx_del(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid,
-                uint64_t id)
+                uint64_t id, uint64_t change)
 {
 	unsigned char kb[24];
 	MDB_val k = { st_key3(kb, mbid, fid, id), kb };
@@ -61,6 +67,8 @@ int st_fidx_del(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid,
 	if (status == STORE_NOTFOUND)
 		ST_FATAL("message %llu missing from its folder index",
 		         (unsigned long long)id);
+	if (status == STORE_OK)
+		status = st_cidx_del(st, txn, mbid, fid, change, id);
 	return status;
 }
 
@@ -95,7 +103,7 @@ int st_msg_insert(store_t *st, MDB_txn *txn, st_mbox_t *mb, uint64_t fid,
 	m->change = mb->change;
 	status = st_msg_save(st, txn, mb->mbid, id, m);
 	if (status == STORE_OK)
-		status = st_fidx_save(st, txn, mb->mbid, id, m);
+		status = st_fidx_save(st, txn, mb->mbid, id, m, 0);
 	if (status == STORE_OK)
 		status = st_folder_adjust(st, txn, mb->mbid, fid, 1,
 		                          unread(m->flags), (int64_t)m->size,
@@ -114,7 +122,7 @@ int st_msg_remove(store_t *st, MDB_txn *txn, st_mbox_t *mb, uint64_t id,
 {
 	unsigned char kb[16];
 	MDB_val k = { st_key2(kb, mb->mbid, id), kb };
-	uint64_t fid, size, blob;
+	uint64_t fid, size, blob, change;
 	uint32_t flags;
 	st_msg_t m;
 	int status;
@@ -126,9 +134,10 @@ int st_msg_remove(store_t *st, MDB_txn *txn, st_mbox_t *mb, uint64_t id,
 	size = m.size;
 	blob = m.blob_id;
 	flags = m.flags;
+	change = m.change;
 	status = st_err(mdb_del(txn, st->db_msg, &k, NULL), "msg del");
 	if (status == STORE_OK)
-		status = st_fidx_del(st, txn, mb->mbid, fid, id);
+		status = st_fidx_del(st, txn, mb->mbid, fid, id, change);
 	if (status == STORE_OK)
 		status = st_blob_ref(st, txn, blob, -1);
 	if (status == STORE_OK && adjust_folder)

@@ -56,11 +56,33 @@ static int meta_fixed(store_t *st, MDB_txn *txn, const char *name,
 	return STORE_OK;
 }
 
+/* A store of schema 1 gets what version 2 added (the change index) in
+ * the same transaction that raises its version, so every process that
+ * opens it later finds it complete. */
+static int meta_upgrade(store_t *st, MDB_txn *txn)
+{
+	uint64_t v, indexed;
+	int found, status;
+
+	status = meta_get_u64(st, txn, "schema_version", &v, &found);
+	if (status != STORE_OK || !found || v != 1)
+		return status;
+	status = st_cidx_build(st, txn, &indexed);
+	if (status == STORE_OK)
+		status = meta_put_u64(st, txn, "schema_version", ST_SCHEMA_VERSION);
+	if (status == STORE_OK)
+		fprintf(stderr, "store: schema 1 -> %u: change index built for %llu messages\n",
+		        ST_SCHEMA_VERSION, (unsigned long long)indexed);
+	return status;
+}
+
 int st_meta_init(store_t *st, MDB_txn *txn)
 {
 	int status;
 
-	status = meta_fixed(st, txn, "schema_version", ST_SCHEMA_VERSION);
+	status = meta_upgrade(st, txn);
+	if (status == STORE_OK)
+		status = meta_fixed(st, txn, "schema_version", ST_SCHEMA_VERSION);
 	if (status == STORE_OK)
 		status = meta_fixed(st, txn, "chunk_size", STORE_CHUNK_SIZE);
 	return status;

@@ -1,8 +1,11 @@
 /*
  * store_op.c -- results of operations named by a client-chosen id, so a
- * commit retried after a lost reply is answered instead of done twice.
+ * call retried after a lost reply is answered instead of done twice.
+ * st_write_op runs a write as such an operation: the lookup, the work and
+ * the record of its result are one transaction, so either both the work
+ * and its record commit or neither does.
  *
- * "op"    key mbid(8) op(16) -> created(8) kind(4) id(8)
+ * "op"    key mbid(8) op(16) -> created(8) kind(4) id(8) result
  * "opage" key created(8) mbid(8) op(16) -> empty; the same results in age
  *         order, so the oldest are found (and forgotten) first.
  */
@@ -121,6 +124,22 @@ int st_op_record(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *
 	return status;
 }
 
+int st_write_named(store_t *st, const store_opname_t *name, uint32_t kind, st_write_fn fn,
+                   void *ctx, const uint64_t *id_of, uint64_t *id_r, int *replayed_r)
+{
+	int named = name != NULL && name->owner != NULL && name->op != NULL;
+	st_opw_t w = { named ? name->owner : NULL, named ? name->op : NULL, kind, fn, ctx, id_of,
+	               NULL, 0, 0, 0, NULL, 0 };
+	int status = st_write_op(st, &w);
+
+	if (replayed_r != NULL)
+		*replayed_r = status == STORE_OK && w.replayed;
+	if (status == STORE_OK && w.replayed && id_r != NULL)
+		*id_r = w.id;
+	free(w.replay);
+	return status;
+}
+
 int store_op_find(store_t *st, const char *mbox, const unsigned char *op, int kind,
                   uint64_t *id_r)
 {
@@ -166,29 +185,60 @@ int store_op_result_find(store_t *st, const char *mbox, const unsigned char *op,
 	return status;
 }
 
-struct op_result_ctx {
-	const char *mbox;
-	const unsigned char *op;
-	uint32_t kind;
-	const void *result;
-	size_t len;
-};
-
-static int op_result_record_txn(store_t *st, MDB_txn *txn, void *ctx_)
+static int opw_txn(store_t *st, MDB_txn *txn, void *ctx)
 {
-	struct op_result_ctx *c = ctx_;
-	st_mbox_t mb;
-	int status = st_mbox_load(st, txn, c->mbox, 0, &mb);
+	st_opw_t *w = ctx;
+	st_mbox_t owner;
+	MDB_val v;
+	int status = STORE_OK;
 
-	if (status == STORE_OK)
-		status = st_op_record(st, txn, mb.mbid, c->op, c->kind, 0, c->result, c->len);
+	/* A re-run (the map grew) starts clean. */
+	free(w->result);
+	free(w->replay);
+	w->result = w->replay = NULL;
+	w->len = w->replay_len = 0;
+	w->id = 0;
+	w->replayed = 0;
+	memset(&owner, 0, sizeof(owner));
+	if (w->op != NULL) {
+		status = st_mbox_load(st, txn, w->owner, 0, &owner);
+		if (status == STORE_OK)
+			status = op_get(st, txn, owner.mbid, w->op, w->kind, &v);
+		if (status == STORE_OK) {
+			/* Done before (perhaps by a retry that raced this call). */
+			w->replay_len = v.mv_size - OP_VAL_LEN;
+			if ((w->replay = malloc(w->replay_len + 1)) == NULL)
+				return STORE_INTERNAL;
+			memcpy(w->replay, (unsigned char *)v.mv_data + OP_VAL_LEN, w->replay_len);
+			((char *)w->replay)[w->replay_len] = '\0';
+			w->id = st_get_u64((unsigned char *)v.mv_data + 12);
+			w->replayed = 1;
+			return STORE_OK;
+		}
+		if (status != STORE_NOTFOUND)
+			return status;
+	}
+	status = w->fn(st, txn, w->ctx);
+	if (status == STORE_OK && w->op != NULL)
+		status = st_op_record(st, txn, owner.mbid, w->op, w->kind,
+		                      w->id_of != NULL ? *w->id_of : 0, w->result, w->len);
 	return status;
 }
 
-int store_op_result_record(store_t *st, const char *mbox, const unsigned char *op, int kind,
-                           const void *result, size_t len)
+int st_write_op(store_t *st, st_opw_t *w)
 {
-	struct op_result_ctx c = { mbox, op, (uint32_t)kind, result, len };
+	int status;
 
-	return st_write(st, op_result_record_txn, &c);
+	w->result = w->replay = NULL;
+	status = st_write(st, opw_txn, w);
+	free(w->result);
+	w->result = NULL;
+	w->len = 0;
+	if (status != STORE_OK) {
+		free(w->replay);
+		w->replay = NULL;
+		w->replay_len = 0;
+		w->replayed = 0;
+	}
+	return status;
 }

@@ -93,16 +93,29 @@ out:
 int store_upload_begin(store_t *st, const char *mbox, uint64_t expected_size,
                        const unsigned char *sha256, uint64_t *upload_id_r)
 {
+	return store_upload_begin_op(st, mbox, expected_size, sha256, NULL, upload_id_r, NULL);
+}
+
+int store_upload_begin_op(store_t *st, const char *mbox, uint64_t expected_size,
+                          const unsigned char *sha256, const store_opname_t *name,
+                          uint64_t *upload_id_r, int *replayed_r)
+{
 	struct up_ctx c = { .mbox = mbox, .expected = expected_size,
 	                    .sha256 = sha256 };
-	int status;
+	uint64_t recorded = 0;
+	int replayed = 0, status;
 
 	*upload_id_r = 0;
+	if (replayed_r != NULL)
+		*replayed_r = 0;
 	if (expected_size > st->opt.max_message_size)
 		return STORE_TOOBIG;
-	status = st_write(st, begin_txn, &c);
+	status = st_write_named(st, name, STORE_OP_UPLOAD_BEGIN, begin_txn, &c, &c.out,
+	                        &recorded, &replayed);
 	if (status == STORE_OK)
-		*upload_id_r = c.out;
+		*upload_id_r = replayed ? recorded : c.out;
+	if (replayed_r != NULL)
+		*replayed_r = replayed;
 	return status;
 }
 

@@ -1,7 +1,7 @@
 /*
  * store_verify.c -- checks the invariants of docs/store-schema.md in one
  * read transaction and reports every violation found (the store is never
- * changed).  For `mailrpc-admin verify`.
+ * changed).  Invariant 3 includes the change index (store_cidx.c).  For `mailrpc-admin verify`.
  */
 #include "store_int.h"
 
@@ -134,6 +134,25 @@ static void check_message(struct verify *v, const char *name, uint64_t mbid, uin
 		 (int64_t)st_get_u64((unsigned char *)d.mv_data + 12) != m->received)
 		problem(v, "%s: message %llu differs from its folder index entry", name,
 			(unsigned long long)id);
+	unsigned char ckb[ST_CIDX_KEY_LEN];
+	MDB_val ck = { st_cidx_key(ckb, mbid, m->folder_id, m->change, id), ckb };
+	if (mdb_get(v->txn, v->st->db_cidx, &ck, &d) != 0)
+		problem(v, "%s: message %llu has no change index entry for its folder and change %llu",
+			name, (unsigned long long)id, (unsigned long long)m->change);
+}
+
+/* Entries of a mailbox's range in db (keys starting with its mbid). */
+static uint64_t count_prefix(struct verify *v, MDB_dbi db, unsigned char prefix[8])
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, d;
+	uint64_t n = 0;
+	if (mdb_cursor_open(v->txn, db, &cur) != 0)
+		return 0;
+	for (int rc = first_with(cur, prefix, &k, &d); rc == 0; rc = next_with(cur, prefix, &k, &d))
+		n++;
+	mdb_cursor_close(cur);
+	return n;
 }
 
 static int check_messages(struct verify *v, const char *name, const st_mbox_t *mb,
@@ -142,7 +161,7 @@ static int check_messages(struct verify *v, const char *name, const st_mbox_t *m
 	unsigned char prefix[8];
 	MDB_cursor *cur = NULL;
 	MDB_val k, d;
-	uint64_t count = 0, bytes = 0, max_id = 0, indexed = 0;
+	uint64_t count = 0, bytes = 0, max_id = 0, indexed = 0, by_change = 0;
 	st_msg_t *m = malloc(sizeof(*m));
 	int rc, status = m ? STORE_OK : STORE_INTERNAL;
 	st_put_u64(prefix, mb->mbid);
@@ -166,14 +185,16 @@ static int check_messages(struct verify *v, const char *name, const st_mbox_t *m
 		mdb_cursor_close(cur);
 	free(m);
 	/* Index entries without a message: count them against the messages. */
-	if (status == STORE_OK && mdb_cursor_open(v->txn, v->st->db_fidx, &cur) == 0) {
-		for (rc = first_with(cur, prefix, &k, &d); rc == 0; rc = next_with(cur, prefix, &k, &d))
-			indexed++;
-		mdb_cursor_close(cur);
+	if (status == STORE_OK) {
+		indexed = count_prefix(v, v->st->db_fidx, prefix);
+		by_change = count_prefix(v, v->st->db_cidx, prefix);
 	}
 	if (indexed != count)
 		problem(v, "%s: %llu folder index entries for %llu messages", name,
 			(unsigned long long)indexed, (unsigned long long)count);
+	if (status == STORE_OK && by_change != count)
+		problem(v, "%s: %llu change index entries for %llu messages", name,
+			(unsigned long long)by_change, (unsigned long long)count);
 	if (count != mb->messages || bytes != mb->bytes_used)
 		problem(v, "%s: mailbox says %llu messages, %llu bytes; found %llu, %llu", name,
 			(unsigned long long)mb->messages, (unsigned long long)mb->bytes_used,
