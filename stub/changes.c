@@ -2,9 +2,10 @@
  * changes.c -- changing messages: mailrpc_move, mailrpc_copy,
  * mailrpc_delete and mailrpc_set_flags (see mailrpc.h).
  *
- * MOVE, COPY and DELETE go id by id on the server, each durable on its
- * own, so a batch bigger than MAILRPC_IDS_MAX is simply split into several
- * calls.  FLAGS is one transaction for all its ids, so it cannot be split.
+ * The server does each MOVE, COPY or DELETE call in one transaction that
+ * keeps the ids before the first it cannot change (its "done"), so a batch
+ * bigger than MAILRPC_IDS_MAX is simply split into several calls.  FLAGS
+ * is all or nothing for its ids, so it cannot be split.
  * Every call carries a fresh operation id (the _OP procedures), so that
  * mr_call may repeat it after a lost connection and the server still does
  * it once.
