@@ -190,3 +190,40 @@ void proc_upload_commit_submit(struct caller *caller, void *args_, void *res_)
 			   n, (unsigned long long)sent);
 	}
 }
+
+/* A small message in one call: the checks of UPLOAD_COMMIT_APPEND, then
+ * one transaction that stores it and records the op. */
+void proc_msg_append_op(struct caller *caller, void *args_, void *res_)
+{
+	mr_msg_append_args *args = args_;
+	mr_id_res *res = res_;
+	const char *mbox = authz_mailbox(caller);
+	uint64_t id = 0;
+	target_set(caller, "in=%s folder=\"%s\" len=%u", mbox, args->folder,
+		   args->data.data_len);
+
+	const unsigned char *op = proc_op_of(args->op);
+	if (proc_op_repeated(caller, op, STORE_OP_APPEND, &id, &res->status)) {
+		res->mr_id_res_u.id = id;
+		return;
+	}
+	if (args->flags & ~(unsigned)STORE_FLAGS_ALL) {
+		res->status = MR_ERR_INVALID;
+		return;
+	}
+	res->status = authz_existing_folder(caller, args->folder,
+					    R_INSERT | authz_flag_rights(args->flags));
+	if (res->status != MR_OK)
+		return;
+	store_opname_t name = {caller->mailbox, op};
+	int st = store_message_append_op(mailstore(), mbox, args->folder, args->data.data_val,
+					 args->data.data_len, args->flags,
+					 (const unsigned char *)args->sha256, &name, &id,
+					 NULL);
+	res->status = mailstore_status(st, MR_ERR_NOFOLDER, MR_ERR_MISMATCH);
+	if (st == STORE_OK) {
+		res->mr_id_res_u.id = id;
+		target_set(caller, "in=%s folder=\"%s\" len=%u id=%llu", mbox, args->folder,
+			   args->data.data_len, (unsigned long long)id);
+	}
+}

@@ -87,6 +87,8 @@ static const struct proc_def table[] = {
 	     xdr_mr_res, proc_acl_set_op, 1),
 	PROC(MR_UPLOAD_BEGIN_OP, "UPLOAD_BEGIN_OP", mr_upload_begin_op_args,
 	     xdr_mr_upload_begin_op_args, mr_upload_res, xdr_mr_upload_res, proc_upload_begin_op, 1),
+	PROC(MR_MSG_APPEND_OP, "MSG_APPEND_OP", mr_msg_append_args, xdr_mr_msg_append_args,
+	     mr_id_res, xdr_mr_id_res, proc_msg_append_op, 1),
 };
 
 void target_set(struct caller *caller, const char *fmt, ...)

@@ -230,6 +230,12 @@ void store_msglist_free(store_msglist_t **list);
 int store_message_append(store_t *st, const char *mbox, const char *folder,
                          const void *body, size_t len, uint32_t flags,
                          int64_t received, uint64_t *id_r);
+/* The same for a body announced with its SHA-256 (INVALID if it does not
+ * match), named by an operation id: a repeat returns the first id. */
+int store_message_append_op(store_t *st, const char *mbox, const char *folder,
+                            const void *body, size_t len, uint32_t flags,
+                            const unsigned char *sha256, const store_opname_t *name,
+                            uint64_t *id_r, int *replayed_r);
 /* The same with a chosen id (restoring a backup): EXISTS if taken. */
 int store_message_restore(store_t *st, const char *mbox, const char *folder,
                           uint64_t id, const void *body, size_t len,

@@ -78,50 +78,71 @@ int store_message_append(store_t *st, const char *mbox, const char *folder,
 	return store_message_restore(st, mbox, folder, 0, body, len, flags, received, id_r);
 }
 
+/* Checks and summarises c's body outside the transaction (so that a
+ * retried write does not do it again); sha and sum live as long as c. */
+static int append_prepare(store_t *st, struct append_ctx *c, unsigned char sha[32],
+                          st_summary_t *sum)
+{
+	unsigned int shalen = 0;
+
+	if ((c->body == NULL && c->len > 0) || st_valid_flags(c->flags) != STORE_OK)
+		return STORE_INVALID;
+	if (c->len > st->opt.max_message_size)
+		return STORE_TOOBIG;
+	if (EVP_Digest(c->len ? c->body : "", c->len, sha, &shalen, EVP_sha256(), NULL) != 1) {
+		fprintf(stderr, "store: EVP_Digest failed\n");
+		return STORE_INTERNAL;
+	}
+	c->sha256 = sha;
+	c->sum = sum;
+	if (c->received == 0)
+		c->received = st_now();
+	return st_summary_parse(c->body, c->len < ST_HEADER_SCAN_MAX ? c->len :
+	                        ST_HEADER_SCAN_MAX, sum);
+}
+
 int store_message_restore(store_t *st, const char *mbox, const char *folder,
                           uint64_t want_id, const void *body, size_t len,
                           uint32_t flags, int64_t received, uint64_t *id_r)
 {
-	struct append_ctx c;
+	struct append_ctx c = { mbox, folder, body, len, flags, received, NULL, NULL, want_id, 0 };
 	st_summary_t sum;
 	unsigned char sha[32];
-	unsigned int shalen = 0;
 	int status;
 
 	*id_r = 0;
 	memset(&sum, 0, sizeof(sum));
-	memset(&c, 0, sizeof(c));
-	if ((body == NULL && len > 0) || st_valid_flags(flags) != STORE_OK) {
-		status = STORE_INVALID;
-		goto out;
-	}
-	if (len > st->opt.max_message_size) {
-		status = STORE_TOOBIG;
-		goto out;
-	}
-	/* Outside the txn: not repeated if the write is retried. */
-	if (EVP_Digest(len ? body : "", len, sha, &shalen, EVP_sha256(), NULL) != 1) {
-		fprintf(stderr, "store: EVP_Digest failed\n");
-		status = STORE_INTERNAL;
-		goto out;
-	}
-	status = st_summary_parse(body, len < ST_HEADER_SCAN_MAX ? len :
-	                          ST_HEADER_SCAN_MAX, &sum);
-	if (status != STORE_OK)
-		goto out;
-	c.mbox = mbox;
-	c.folder = folder;
-	c.body = body;
-	c.len = len;
-	c.flags = flags;
-	c.received = received ? received : st_now();
-	c.sha256 = sha;
-	c.sum = &sum;
-	c.want_id = want_id;
-	status = st_write(st, append_txn, &c);
+	status = append_prepare(st, &c, sha, &sum);
+	if (status == STORE_OK)
+		status = st_write(st, append_txn, &c);
 	if (status == STORE_OK)
 		*id_r = c.id;
-out:
+	st_summary_clear(&sum);
+	return status;
+}
+
+int store_message_append_op(store_t *st, const char *mbox, const char *folder,
+                            const void *body, size_t len, uint32_t flags,
+                            const unsigned char *sha256, const store_opname_t *name,
+                            uint64_t *id_r, int *replayed_r)
+{
+	struct append_ctx c = { mbox, folder, body, len, flags, 0, NULL, NULL, 0, 0 };
+	st_summary_t sum;
+	unsigned char sha[32];
+	int status;
+
+	*id_r = 0;
+	if (replayed_r != NULL)
+		*replayed_r = 0;
+	memset(&sum, 0, sizeof(sum));
+	status = append_prepare(st, &c, sha, &sum);
+	if (status == STORE_OK && memcmp(sha, sha256, sizeof(sha)) != 0)
+		status = STORE_INVALID;
+	if (status == STORE_OK)
+		status = st_write_named(st, name, STORE_OP_APPEND, append_txn, &c, &c.id, id_r,
+		                        replayed_r);
+	if (status == STORE_OK && (replayed_r == NULL || !*replayed_r))
+		*id_r = c.id;
 	st_summary_clear(&sum);
 	return status;
 }

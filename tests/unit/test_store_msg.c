@@ -93,6 +93,48 @@ static void t_append_fetch_large(void)
 	free(body);
 }
 
+/* One-call append: the announced SHA-256 is checked, the op id makes a
+ * repeat return the first id, and nothing is stored twice. */
+static void t_append_op(void)
+{
+	const char body[] = "Subject: once\r\n\r\nonly once\r\n";
+	unsigned char sha[32], wrong[32], op[STORE_OPID_LEN] = { 1, 2, 3 };
+	store_opname_t name = { "a", op };
+	store_folder_info_t fi;
+	uint64_t id = 0, again = 0;
+	int replayed = -1;
+	char *dir;
+	store_t *st = open_new(&dir, NULL);
+
+	OK(store_mailbox_ensure(st, "a"));
+	SHA256((const unsigned char *)body, sizeof(body) - 1, sha);
+	memcpy(wrong, sha, 32);
+	wrong[0] ^= 1;
+	CHECK_RC(store_message_append_op(st, "a", "Inbox", body, sizeof(body) - 1, 0, wrong,
+	                                 &name, &id, &replayed), STORE_INVALID);
+	CHECK(id == 0 && replayed == 0);
+	OK(store_message_append_op(st, "a", "Inbox", body, sizeof(body) - 1, STORE_FLAG_SEEN,
+	                           sha, &name, &id, &replayed));
+	CHECK(id != 0 && replayed == 0);
+	check_body(st, "a", id, (const unsigned char *)body, sizeof(body) - 1, 7);
+	OK(store_message_append_op(st, "a", "Inbox", body, sizeof(body) - 1, STORE_FLAG_SEEN,
+	                           sha, &name, &again, &replayed));
+	CHECK(again == id && replayed == 1);
+	OK(store_folder_get(st, "a", "Inbox", &fi));
+	CHECK(fi.total == 1 && fi.unread == 0);
+	/* The same op id naming another kind of call is refused. */
+	uint64_t up = 0;
+	CHECK_RC(store_upload_begin_op(st, "a", 10, NULL, &name, &up, &replayed), STORE_INVALID);
+	/* Without a name it is a plain append. */
+	OK(store_message_append_op(st, "a", "Drafts", body, sizeof(body) - 1, 0, sha, NULL,
+	                           &again, NULL));
+	CHECK(again != id);
+	CHECK_RC(store_message_append_op(st, "a", "Nope", body, sizeof(body) - 1, 0, sha, NULL,
+	                                 &again, NULL), STORE_NOTFOUND);
+	store_close(&st);
+	rmtmp(&dir);
+}
+
 static void t_move_copy_delete(void)
 {
 	store_msginfo_t *mi = NULL;
@@ -574,6 +616,7 @@ int main(void)
 {
 	RUN(t_no_leaks);
 	RUN(t_append_fetch_large);
+	RUN(t_append_op);
 	RUN(t_move_copy_delete);
 	RUN(t_flags);
 	RUN(t_upload_resume);
