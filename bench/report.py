@@ -125,8 +125,9 @@ NOTES = (
     "over one connection per core (here 2: the caller's and one more) and writes them in "
     "order; the \"one "
     "connection (before)\" row is the same call with MAILRPC_DOWNLOAD_STREAMS=1.",
-    "append and submit are durable: each returns after fdatasync. A put is 3 calls (begin, "
-    "data, commit), each one LMDB commit.",
+    "append and submit are durable: each returns after fdatasync. An append of up to 128 KiB "
+    "is one call (MSG_APPEND_OP) and one LMDB commit; a submit is 3 calls (begin, data, "
+    "commit), each one LMDB commit.",
     "The Dovecot driver is Python (imaplib) while mailrpc's is C, so for small operations "
     "part of the Dovecot figure is client cost.",
     "Listing in id order walks only offset + limit index entries, so its cost stays flat "

@@ -46,6 +46,8 @@ static int repeatable(rpcproc_t proc)
 	case MR_FOLDER_DELETE_OP:
 	case MR_ACL_SET_OP:
 	case MR_UPLOAD_BEGIN_OP:
+	case MR_MSG_APPEND_OP:
+	case MR_FOLDER_SYNC:
 	case MR_MAILBOX_OPEN:
 	case MR_ACL_GET:
 	case MR_WAIT:

@@ -256,9 +256,20 @@ int mailrpc_download(struct mailrpc *conn, uint64_t id, int fd, int resume,
 
 /*
  * Stores everything readable from fd (file or pipe) as a new message in
- * folder, with the given flags.  Uploads in chunks; with opts.state_dir set,
- * an interrupted put of the same bytes resumes where it stopped.
+ * folder, with the given flags.  A message that fits one chunk goes in one
+ * call (mailrpc_append); a bigger one is uploaded in chunks, and with
+ * opts.state_dir set an interrupted put of the same bytes resumes where it
+ * stopped.
  */
+/*
+ * Stores len (at most MAILRPC_APPEND_MAX) bytes as a new message in folder
+ * in one call: one round trip and one durable commit, checked against its
+ * SHA-256, named by a fresh operation id so that a repeat after a lost
+ * connection stores it once.
+ */
+#define MAILRPC_APPEND_MAX 131072u /* the protocol's chunk limit */
+int mailrpc_append(struct mailrpc *conn, const char *folder, const void *data, size_t len,
+		   unsigned flags, uint64_t *id_r, struct mailrpc_error *err);
 int mailrpc_put(struct mailrpc *conn, const char *folder, int fd, unsigned flags,
 		mailrpc_progress_fn progress, void *ctx, uint64_t *id_r, struct mailrpc_error *err);
 

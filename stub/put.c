@@ -2,7 +2,8 @@
  * put.c -- mailrpc_put and mailrpc_send: everything readable from a file
  * descriptor, uploaded in chunks and committed.
  *
- * The bytes are measured and hashed before the upload begins (the server
+ * A message that fits one chunk is stored by one call (append.c).  The
+ * bytes are measured and hashed before the upload begins (the server
  * checks both at commit), so a pipe is first spooled to an unlinked
  * temporary file.  With a state directory, the upload id is remembered
  * under a name derived from the server and the bytes' SHA-256: running the
@@ -213,6 +214,28 @@ static int upload_all(struct mailrpc *conn, struct source *src, mailrpc_progress
 	return status;
 }
 
+/* The largest message put in one call: one chunk. */
+static uint64_t append_max(struct mailrpc *conn)
+{
+	(void)conn;
+	return MAILRPC_APPEND_MAX;
+}
+
+/* A message of one chunk: read whole, stored by one call. */
+static int append_whole(struct mailrpc *conn, struct source *src, const char *folder,
+			unsigned flags, uint64_t *id_r, struct mailrpc_error *err)
+{
+	unsigned char *buf = malloc(src->size ? src->size : 1);
+	if (buf == NULL)
+		return mr_fail(err, MAILRPC_E_NOMEM, "out of memory");
+	ssize_t n = pread(src->fd, buf, src->size, 0);
+	int status = n == (ssize_t)src->size
+			     ? mailrpc_append(conn, folder, buf, src->size, flags, id_r, err)
+			     : mr_fail(err, MAILRPC_E_IO, "the message changed while being sent");
+	free(buf);
+	return status;
+}
+
 /* Runs the upload, then commit; forgets the state only once committed. */
 static int put_or_send(struct mailrpc *conn, int fd, const char *folder, unsigned flags,
 		       const char *from, const char *const *rcpts, size_t n,
@@ -227,6 +250,13 @@ static int put_or_send(struct mailrpc *conn, int fd, const char *folder, unsigne
 	int status = source_open(fd, &src, err);
 	if (status != MAILRPC_OK)
 		return status;
+	if (folder != NULL && src.size <= append_max(conn)) {
+		status = append_whole(conn, &src, folder, flags, id_r, err);
+		if (status == MAILRPC_OK && progress)
+			progress(src.size, src.size, ctx);
+		source_close(&src);
+		return status;
+	}
 	state_path(conn, &src);
 	status = upload_all(conn, &src, progress, ctx, &upload, err);
 	if (status == MAILRPC_OK)

@@ -1,9 +1,9 @@
 # t_retry.sh -- one run survives short link cuts: libmailrpc reconnects
 # with backoff and repeats calls safe to repeat (reads, appends at an
 # offset, calls with an operation id); a commit, a copy, a folder create,
-# rename or delete, an ACL change or an upload begin whose reply is lost
-# is done exactly once; with the server gone the client gives up within
-# its bound.  Cuts come from tests/tools/relay.
+# rename or delete, an ACL change, an upload begin or a one-call append
+# whose reply is lost is done exactly once; with the server gone the
+# client gives up within its bound.  Cuts come from tests/tools/relay.
 . "$(dirname "$0")/lib.sh"
 setup_realm
 kinit_as alice
@@ -35,7 +35,8 @@ check "its chunks came over several connections ($n)" test "$n" -ge 3
 relay_stop
 
 # ---- a commit whose reply is lost (procedure 14, UPLOAD_COMMIT_APPEND) ---
-printf 'From: alice\r\nSubject: once\r\n\r\nonly once\r\n' >"$T/m"
+# Over one chunk (128 KiB), so it goes begin, data, commit.
+{ printf 'From: alice\r\nSubject: once\r\n\r\n'; head -c 150000 /dev/urandom | base64; } >"$T/m"
 relay_start 0 0 14
 m=$(mark)
 id=$(mailrpc -s "localhost:$RP" put Once "$T/m" 2>"$T/commit.err")
@@ -87,6 +88,9 @@ lost 34 UPLOAD_BEGIN_OP "a put's begin" put Once "$T/m"
 ups=$(tail -n +"$m" "$SERVER_LOG" | grep "proc=UPLOAD_BEGIN_OP " | grep -o 'upload=[0-9]*' | sort -u)
 check "both begins name one upload ($(echo $ups))" test "$(wc -w <<<"$ups")" -eq 1
 check "the put stored one message" test "$(count Once)" -eq 2
+printf 'From: alice\r\nSubject: small\r\n\r\none call\r\n' >"$T/small"
+lost 35 MSG_APPEND_OP "a small put (one call)" put Once "$T/small"
+check "the small put stored one message" test "$(count Once)" -eq 3
 
 # ---- the server goes away: bounded backoff, then a clear error -----------
 mailrpc wait Inbox >"$T/wait.out" 2>"$T/wait.err" &
