@@ -156,7 +156,9 @@ static int open_link(struct mailrpc *conn, struct mailrpc_error *err)
 	struct sockaddr_storage ss;
 	socklen_t ss_len = 0;
 	int fd = -1;
-	int status = open_socket(conn->host, conn->port, conn->timeout, &fd, &ss, &ss_len, err);
+	/* A connection is set up in a few small round trips. */
+	int timeout = mr_reply_timeout(conn, MR_LINK_SMALL_CALL);
+	int status = open_socket(conn->host, conn->port, timeout, &fd, &ss, &ss_len, err);
 	if (status != MAILRPC_OK)
 		return status;
 	struct netbuf raddr = {.maxlen = ss_len, .len = ss_len, .buf = &ss};
@@ -169,9 +171,16 @@ static int open_link(struct mailrpc *conn, struct mailrpc_error *err)
 			       conn->server);
 	}
 	clnt_control(conn->clnt, CLSET_FD_CLOSE, NULL);
-	struct timeval tv = {.tv_sec = conn->timeout};
+	struct timeval tv = {.tv_sec = timeout};
 	clnt_control(conn->clnt, CLSET_TIMEOUT, (char *)&tv);
-	return mr_context_establish(conn, err);
+	conn->last_timeout = timeout;
+	double start = mr_now();
+	status = mr_context_establish(conn, err);
+	/* The context's exchange is at least one round trip: the first guess
+	 * of the link's (only until calls measure it). */
+	if (status == MAILRPC_OK && conn->link.calls == 0)
+		mr_link_observe_rtt(&conn->link, mr_now() - start);
+	return status;
 }
 
 /* Over a lost link, the context's DESTROY could only wait for an answer
@@ -248,7 +257,8 @@ int mailrpc_connect(const struct mailrpc_options *opts, struct mailrpc **conn_r,
 	if (conn == NULL)
 		return mr_fail(err, MAILRPC_E_NOMEM, "out of memory");
 	conn->level = level;
-	conn->timeout = opts->timeout > 0 ? opts->timeout : 60;
+	conn->timeout = opts->timeout > 0 ? opts->timeout : 0;
+	conn->debug = getenv("MAILRPC_DEBUG_LINK") != NULL;
 	set_reconnect(conn, opts);
 	if (opts->principal)
 		snprintf(conn->principal, sizeof(conn->principal), "%s", opts->principal);
