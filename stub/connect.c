@@ -8,6 +8,8 @@
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_krb5.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <rpc/rpcsec_gss.h>
@@ -75,6 +77,23 @@ static int connect_timeout(int fd, const struct sockaddr *sa, socklen_t len, int
 	return rc;
 }
 
+/* A WAIT keeps a connection idle for minutes, and its reply timeout must
+ * be longer still; keepalive probes notice a dead link in the meantime
+ * (after 30 s idle, 3 probes 10 s apart) and fail the call, which is then
+ * made again over a new connection.  Best effort. */
+#define KEEPALIVE_IDLE 30
+#define KEEPALIVE_INTERVAL 10
+#define KEEPALIVE_PROBES 3
+
+static void keep_alive(int fd)
+{
+	int on = 1, idle = KEEPALIVE_IDLE, intvl = KEEPALIVE_INTERVAL, cnt = KEEPALIVE_PROBES;
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+}
+
 static int open_socket(const char *host, const char *port, int timeout, int *fd_r,
 		       struct sockaddr_storage *ss, socklen_t *ss_len, struct mailrpc_error *err)
 {
@@ -89,6 +108,7 @@ static int open_socket(const char *host, const char *port, int timeout, int *fd_
 		if (fd < 0)
 			continue;
 		if (connect_timeout(fd, a->ai_addr, a->ai_addrlen, timeout * 1000) == 0) {
+			keep_alive(fd);
 			memcpy(ss, a->ai_addr, a->ai_addrlen);
 			*ss_len = a->ai_addrlen;
 			*fd_r = fd;
