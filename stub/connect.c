@@ -150,6 +150,14 @@ static int context_establish_locked(struct mailrpc *conn, struct mailrpc_error *
 	AUTH *auth = rpc_gss_seccreate(conn->clnt, conn->principal, "kerberos_v5",
 				       services[conn->level], NULL, &req, &ret);
 	if (auth == NULL) {
+		/* The link went during the exchange (a proxy that accepted and
+		 * then lost its way to the server, say): worth another attempt,
+		 * unlike a refusal. */
+		struct rpc_err e;
+		clnt_geterr(conn->clnt, &e);
+		if (e.re_status == RPC_CANTSEND || e.re_status == RPC_CANTRECV ||
+		    e.re_status == RPC_TIMEDOUT)
+			return mr_fail_rpc(err, conn, e.re_status);
 		if (ret.major_status != 0 || ret.minor_status != 0)
 			return mr_fail_gss(err, conn->principal, (unsigned)ret.major_status,
 					   (unsigned)ret.minor_status);

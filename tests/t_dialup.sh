@@ -1,7 +1,8 @@
 # t_dialup.sh -- mailrpc over an emulated dial-up link (issue 7's contract).
 # mailrpcd and the KDC live in one network namespace, the client in
 # another; a veth pair joins them, shaped to 56 kbit/s each way with tc
-# tbf.  Shown: a ~1 MB mailbox syncs completely and byte-exact through a
+# tbf, and a relay next to the server (tests/tools/delay.c) adds 60 ms each
+# way to the client's connections (no netem here).  Shown: a ~1 MB mailbox syncs completely and byte-exact through a
 # cut of the link (link down longer than a call's timeout, then up); a
 # second sync after two changes moves under 5% of the first's bytes
 # (counted on the veth); a put whose commit reply is lost (relay in the
@@ -19,6 +20,7 @@ TEST_START=$(date +%s)
 NS_S=mrdu-s-$$ NS_C=mrdu-c-$$ VS=mrdus$$ VC=mrduc$$
 SRV=10.77.0.1 CLI=10.77.0.2
 RATE=56kbit
+DELAY_MS=60
 net_down() {
 	ip netns del "$NS_C" 2>/dev/null
 	ip netns del "$NS_S" 2>/dev/null
@@ -43,9 +45,10 @@ net_up || { echo "FAIL setup: network namespaces, veth or tbf (iproute2)"; exit 
 
 ins() { ip netns exec "$NS_S" "$@"; }   # next to the server
 inc() { ip netns exec "$NS_C" "$@"; }   # on the client's side of the link
-# The client over the link; srv: the same next to the server (the truth).
+# The client over the link (and the delay); srv: next to the server,
+# straight to mailrpcd (the truth, and a loopback for comparisons).
 cl() { inc "$BIN/bin/mailrpc" -s "$SRV:$PORT" --principal mailrpc@localhost "$@"; }
-srv() { ins "$BIN/bin/mailrpc" -s "$SRV:$PORT" --principal mailrpc@localhost "$@"; }
+srv() { ins "$BIN/bin/mailrpc" -s "127.0.0.1:$SPORT" --principal mailrpc@localhost "$@"; }
 # Bytes that crossed the link, both directions (frames, as tbf counts them).
 wire() {
 	inc cat "/sys/class/net/$VC/statistics/rx_bytes" "/sys/class/net/$VC/statistics/tx_bytes" |
@@ -63,14 +66,18 @@ DELIVER=$BIN/bin/mailrpc-deliver
 # ---- the KDC and mailrpcd behind the link; alice's kinit crosses it -----
 export REALM_KDC_ADDR=$SRV REALM_NETNS=$NS_S
 setup_realm
-PORT=$(free_port)
-SERVER_LOG=$T/mailrpcd.$PORT.log
-ins "$BIN/bin/mailrpcd" --listen "$SRV:$PORT" --store "$T/store" --keytab "$KEYTAB" \
+SPORT=$(free_port)
+SERVER_LOG=$T/mailrpcd.$SPORT.log
+ins "$BIN/bin/mailrpcd" --listen "127.0.0.1:$SPORT" --store "$T/store" --keytab "$KEYTAB" \
 	--principal mailrpc@localhost --foreground >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 PIDS+=("$SERVER_PID")
 wait_for 200 grep -q "listening on" "$SERVER_LOG" ||
 	{ sed 's/^/# /' "$SERVER_LOG"; echo "FAIL setup: mailrpcd did not start"; exit 1; }
+ins "$TOOLS/delay" "$SRV" 0 127.0.0.1 "$SPORT" "$DELAY_MS" >"$T/delay.out" 2>&1 &
+PIDS+=("$!")
+wait_for 100 grep -q '^port ' "$T/delay.out" || { echo "FAIL setup: delay relay"; exit 1; }
+PORT=$(awk '/^port /{print $2}' "$T/delay.out")
 t0=$(now)
 echo alice-pw | inc kinit alice >/dev/null
 check "kinit over the dial-up link ($(elapsed "$t0" "$(now)") s)" klist -s
