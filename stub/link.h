@@ -37,9 +37,9 @@
 #define MR_LINK_BACKOFF_CAP_MS 10000
 
 struct mr_link {
-	double rtt;   /* seconds; 0: not measured yet */
-	double rate;  /* bytes per second; 0: not measured yet */
-	int calls;    /* calls observed */
+	double rtt;  /* seconds; 0: not measured yet */
+	double rate; /* bytes per second; 0: not measured yet */
+	int calls;   /* calls observed */
 };
 
 /* Feeds one completed call: bytes it moved both ways, seconds it took. */

@@ -29,13 +29,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PROG         "delay"
-#define MAX_PAIRS    32
-#define READ_SIZE    16384
-#define QUEUE_MAX    (1 << 20)
+#define PROG "delay"
+#define MAX_PAIRS 32
+#define READ_SIZE 16384
+#define QUEUE_MAX (1 << 20)
 #define LIFETIME_SEC 600
-#define CONNECT_MS   2000
-#define POLL_MAX_MS  200
+#define CONNECT_MS 2000
+#define POLL_MAX_MS 200
 
 /* Bytes read at one moment, owed to the other side at due. */
 struct seg {
@@ -50,7 +50,7 @@ struct dir {
 	int src, dst;
 	struct seg *head, *tail;
 	size_t queued;
-	int eof;            /* src closed or failed: nothing more comes */
+	int eof; /* src closed or failed: nothing more comes */
 };
 
 struct pair {
@@ -197,7 +197,8 @@ static void accept_one(int lfd, const struct addrinfo *target, struct pair *pair
 			p = &pairs[i];
 	int tfd = p ? connect_target(target) : -1;
 	if (tfd < 0) {
-		fprintf(stderr, PROG ": %s\n", p ? "cannot reach the target" : "too many connections");
+		fprintf(stderr, PROG ": %s\n",
+			p ? "cannot reach the target" : "too many connections");
 		close(cfd);
 		return;
 	}
@@ -264,7 +265,8 @@ static int run(int lfd, const struct addrinfo *target)
 			if (!p->used)
 				continue;
 			if (dir_service(&p->fwd, q) < 0 || dir_service(&p->back, q + 2) < 0 ||
-			    (p->fwd.eof && p->fwd.head == NULL) || (p->back.eof && p->back.head == NULL))
+			    (p->fwd.eof && p->fwd.head == NULL) ||
+			    (p->back.eof && p->back.head == NULL))
 				pair_close(p);
 		}
 		if (pfd[0].revents)
@@ -279,7 +281,8 @@ static int run(int lfd, const struct addrinfo *target)
 int main(int argc, char **argv)
 {
 	if (argc != 6 || atoi(argv[5]) < 0) {
-		fprintf(stderr, "usage: " PROG " LISTEN_ADDR LISTEN_PORT TARGET_HOST TARGET_PORT DELAY_MS\n");
+		fprintf(stderr, "usage: " PROG
+				" LISTEN_ADDR LISTEN_PORT TARGET_HOST TARGET_PORT DELAY_MS\n");
 		return 2;
 	}
 	delay_s = atoi(argv[5]) / 1000.0;

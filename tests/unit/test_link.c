@@ -8,18 +8,24 @@
 
 #include "link.h"
 
-#define CHECK(expr) do { \
-	if (!(expr)) { \
-		fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #expr); \
-		abort(); \
-	} \
-} while (0)
+#define CHECK(expr)                                                                                \
+	do {                                                                                       \
+		if (!(expr)) {                                                                     \
+			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #expr);   \
+			abort();                                                                   \
+		}                                                                                  \
+	} while (0)
 
 static int test_count;
-#define RUN(fn) do { fn(); printf("ok %d - %s\n", ++test_count, #fn); fflush(stdout); } while (0)
+#define RUN(fn)                                                                                    \
+	do {                                                                                       \
+		fn();                                                                              \
+		printf("ok %d - %s\n", ++test_count, #fn);                                         \
+		fflush(stdout);                                                                    \
+	} while (0)
 
 #define MAX_CHUNK 131072
-#define MODEM 7000.0           /* 56 kbit/s in bytes per second */
+#define MODEM 7000.0 /* 56 kbit/s in bytes per second */
 
 /* Feeds what a link of rate bytes/s and round trip rtt would show. */
 static void feed(struct mr_link *l, double rate, double rtt, int calls)
@@ -125,7 +131,8 @@ static void t_backoff(void)
 	CHECK(mr_link_backoff_ms(500, 1000, 0.0) <= MR_LINK_BACKOFF_CAP_MS);
 	/* Jitter: a quarter either way. */
 	CHECK(mr_link_backoff_ms(1000, 0, 0.0) == 750);
-	CHECK(mr_link_backoff_ms(1000, 0, 0.999) >= 1240 && mr_link_backoff_ms(1000, 0, 0.999) < 1250);
+	CHECK(mr_link_backoff_ms(1000, 0, 0.999) >= 1240 &&
+	      mr_link_backoff_ms(1000, 0, 0.999) < 1250);
 	long lo = 1 << 30, hi = 0;
 	for (int i = 0; i < 100; i++) {
 		long ms = mr_link_backoff_ms(2000, 0, i / 100.0);
