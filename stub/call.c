@@ -94,6 +94,15 @@ double mr_now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Seconds a call may spend in the server besides the link's time: a
+ * search reads every message body, a recursive folder delete removes
+ * every message in one transaction; the rest take milliseconds. */
+#define HEAVY_SERVER_SECONDS 50
+static int server_work(rpcproc_t proc)
+{
+	return proc == MR_MSG_SEARCH || proc == MR_FOLDER_DELETE ? HEAVY_SERVER_SECONDS : 0;
+}
+
 int mr_reply_timeout(const struct mailrpc *conn, size_t bytes)
 {
 	return conn->timeout > 0 ? conn->timeout
@@ -149,7 +158,9 @@ static int call_once(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void
 		return status;
 	/* Unused by clnt_call (see set_timeout), but it must be valid. */
 	struct timeval tv = {.tv_sec = 1};
-	set_timeout(conn, mr_reply_timeout(conn, expected_bytes(proc, xargs, args)) + extra);
+	/* A configured timeout is taken as it is. */
+	int work = conn->timeout > 0 ? 0 : server_work(proc);
+	set_timeout(conn, mr_reply_timeout(conn, expected_bytes(proc, xargs, args)) + work + extra);
 	double start = mr_now();
 	enum clnt_stat stat = clnt_call(conn->clnt, proc, xargs, args, xres, res, tv);
 	if (stat == RPC_AUTHERROR && context_trouble(conn->clnt)) {

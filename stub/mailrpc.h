@@ -82,8 +82,9 @@ struct mailrpc_options {
 	/* Seconds to wait for each reply; 0 (the default) adapts it to the
 	 * link: 4 times the call's expected time at the measured speed
 	 * (rate and round trip, learned from the calls made), at least 10 s,
-	 * at most 600 s.  So a 56 kbit/s link does not time out on a large
-	 * chunk while a dead LAN link is noticed within 10 s.  Chunk sizes
+	 * at most 600 s (50 s more for a search or a folder delete, which
+	 * take server time).  So a 56 kbit/s link does not time out on a
+	 * large chunk while a dead LAN link is noticed within 10 s.  Chunk sizes
 	 * adapt as well (mailrpc_fetch).  $MAILRPC_DEBUG_LINK set: a line
 	 * per call on stderr with what was measured and chosen. */
 	int timeout;
