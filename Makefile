@@ -50,7 +50,9 @@ ADMIN    := $(BUILD)/bin/mailrpc-admin
 DELIVER  := $(BUILD)/bin/mailrpc-deliver
 LIBSO    := $(BUILD)/lib/libmailrpc.so.$(VERSION)
 TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
-UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS))
+# Unit tests of libmailrpc's pure parts, each linked with just what it tests.
+STUB_UNIT_BINS := $(BUILD)/tests/test_link
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS)) $(STUB_UNIT_BINS)
 
 .PHONY: all deps check check-fast check-san demo demo-stop install clean bench
 PRODUCT := $(MAILRPCD) $(MAILRPC) $(LIBSO) $(ADMIN) $(DELIVER)
@@ -117,6 +119,10 @@ $(BUILD)/tests/%: tests/tools/%.c $(LIBSO) $(call obj,$(STORE_SRCS))
 $(BUILD)/tests/%: tests/unit/%.c $(call obj,$(STORE_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(UNIT_TEST_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/test_link: tests/unit/test_link.c $(BUILD)/obj/stub/link.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
 # Tests: the plain build, then the same suite under ASan+UBSan.
 check: deps

@@ -8,6 +8,8 @@
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_krb5.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <rpc/rpcsec_gss.h>
@@ -75,6 +77,23 @@ static int connect_timeout(int fd, const struct sockaddr *sa, socklen_t len, int
 	return rc;
 }
 
+/* A WAIT keeps a connection idle for minutes, and its reply timeout must
+ * be longer still; keepalive probes notice a dead link in the meantime
+ * (after 30 s idle, 3 probes 10 s apart) and fail the call, which is then
+ * made again over a new connection.  Best effort. */
+#define KEEPALIVE_IDLE 30
+#define KEEPALIVE_INTERVAL 10
+#define KEEPALIVE_PROBES 3
+
+static void keep_alive(int fd)
+{
+	int on = 1, idle = KEEPALIVE_IDLE, intvl = KEEPALIVE_INTERVAL, cnt = KEEPALIVE_PROBES;
+	setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+}
+
 static int open_socket(const char *host, const char *port, int timeout, int *fd_r,
 		       struct sockaddr_storage *ss, socklen_t *ss_len, struct mailrpc_error *err)
 {
@@ -89,6 +108,7 @@ static int open_socket(const char *host, const char *port, int timeout, int *fd_
 		if (fd < 0)
 			continue;
 		if (connect_timeout(fd, a->ai_addr, a->ai_addrlen, timeout * 1000) == 0) {
+			keep_alive(fd);
 			memcpy(ss, a->ai_addr, a->ai_addrlen);
 			*ss_len = a->ai_addrlen;
 			*fd_r = fd;
@@ -130,6 +150,14 @@ static int context_establish_locked(struct mailrpc *conn, struct mailrpc_error *
 	AUTH *auth = rpc_gss_seccreate(conn->clnt, conn->principal, "kerberos_v5",
 				       services[conn->level], NULL, &req, &ret);
 	if (auth == NULL) {
+		/* The link went during the exchange (a proxy that accepted and
+		 * then lost its way to the server, say): worth another attempt,
+		 * unlike a refusal. */
+		struct rpc_err e;
+		clnt_geterr(conn->clnt, &e);
+		if (e.re_status == RPC_CANTSEND || e.re_status == RPC_CANTRECV ||
+		    e.re_status == RPC_TIMEDOUT)
+			return mr_fail_rpc(err, conn, e.re_status);
 		if (ret.major_status != 0 || ret.minor_status != 0)
 			return mr_fail_gss(err, conn->principal, (unsigned)ret.major_status,
 					   (unsigned)ret.minor_status);
@@ -156,7 +184,9 @@ static int open_link(struct mailrpc *conn, struct mailrpc_error *err)
 	struct sockaddr_storage ss;
 	socklen_t ss_len = 0;
 	int fd = -1;
-	int status = open_socket(conn->host, conn->port, conn->timeout, &fd, &ss, &ss_len, err);
+	/* A connection is set up in a few small round trips. */
+	int timeout = mr_reply_timeout(conn, MR_LINK_SMALL_CALL);
+	int status = open_socket(conn->host, conn->port, timeout, &fd, &ss, &ss_len, err);
 	if (status != MAILRPC_OK)
 		return status;
 	struct netbuf raddr = {.maxlen = ss_len, .len = ss_len, .buf = &ss};
@@ -169,9 +199,16 @@ static int open_link(struct mailrpc *conn, struct mailrpc_error *err)
 			       conn->server);
 	}
 	clnt_control(conn->clnt, CLSET_FD_CLOSE, NULL);
-	struct timeval tv = {.tv_sec = conn->timeout};
+	struct timeval tv = {.tv_sec = timeout};
 	clnt_control(conn->clnt, CLSET_TIMEOUT, (char *)&tv);
-	return mr_context_establish(conn, err);
+	conn->last_timeout = timeout;
+	double start = mr_now();
+	status = mr_context_establish(conn, err);
+	/* The context's exchange is at least one round trip: the first guess
+	 * of the link's (only until calls measure it). */
+	if (status == MAILRPC_OK && conn->link.calls == 0)
+		mr_link_observe_rtt(&conn->link, mr_now() - start);
+	return status;
 }
 
 /* Over a lost link, the context's DESTROY could only wait for an answer
@@ -248,7 +285,8 @@ int mailrpc_connect(const struct mailrpc_options *opts, struct mailrpc **conn_r,
 	if (conn == NULL)
 		return mr_fail(err, MAILRPC_E_NOMEM, "out of memory");
 	conn->level = level;
-	conn->timeout = opts->timeout > 0 ? opts->timeout : 60;
+	conn->timeout = opts->timeout > 0 ? opts->timeout : 0;
+	conn->debug = getenv("MAILRPC_DEBUG_LINK") != NULL;
 	set_reconnect(conn, opts);
 	if (opts->principal)
 		snprintf(conn->principal, sizeof(conn->principal), "%s", opts->principal);

@@ -110,7 +110,7 @@ int mr_fail_rpc(struct mailrpc_error *err, struct mailrpc *conn, enum clnt_stat 
 		return fail_auth(err, conn, e.re_why);
 	case RPC_TIMEDOUT:
 		return mr_fail(err, MAILRPC_E_RPC, "server did not answer within %d seconds",
-			       conn->timeout);
+			       conn->last_timeout);
 	case RPC_CANTSEND:
 	case RPC_CANTRECV:
 		if (e.re_errno != 0)

@@ -21,8 +21,9 @@ int mailrpc_fetch(struct mailrpc *conn, uint64_t id, uint64_t offset, void *buf,
 	*got_r = 0;
 	if (conn == NULL || (buf == NULL && len > 0))
 		return mr_fail(err, MAILRPC_E_USAGE, "mailrpc_fetch: no connection or buffer");
-	mr_fetch_args args = {.id = id, .offset = offset,
-			      .length = len > MAILRPC_CHUNK_MAX ? MAILRPC_CHUNK_MAX : (u_int)len};
+	/* At most a chunk of the size that suits the link (link.h). */
+	size_t chunk = mr_chunk_size(conn);
+	mr_fetch_args args = {.id = id, .offset = offset, .length = len > chunk ? chunk : (u_int)len};
 	mr_fetch_res res;
 	memset(&res, 0, sizeof(res));
 	int status = mr_call(conn, MR_MSG_FETCH, (xdrproc_t)xdr_mr_fetch_args, &args,
@@ -130,6 +131,9 @@ static int fetch_next(struct mailrpc *conn, uint64_t id, struct mr_sink *sink, u
 
 /* Below this many chunks, extra connections cost more than they bring. */
 #define PARALLEL_MIN_CHUNKS 8
+/* Extra streams help where one core's crypto is the limit; on a link
+ * slower than this the link is, and streams would only share it. */
+#define PARALLEL_MIN_RATE 8e6
 #define STREAMS_MIN_DEFAULT 2
 #define STREAMS_MAX_DEFAULT 4
 #define STREAMS_MAX 16
@@ -155,7 +159,9 @@ static int fetch_rest(struct mailrpc *conn, uint64_t id, struct mr_sink *sink, u
 {
 	int streams = download_streams();
 	uint64_t chunks = (sink->size - sink->offset + MAILRPC_CHUNK_MAX - 1) / MAILRPC_CHUNK_MAX;
-	if (streams > 1 && chunks >= PARALLEL_MIN_CHUNKS)
+	int fast = mr_chunk_size(conn) == MAILRPC_CHUNK_MAX &&
+		   (conn->link.rate == 0 || conn->link.rate >= PARALLEL_MIN_RATE);
+	if (streams > 1 && fast && chunks >= PARALLEL_MIN_CHUNKS)
 		return mr_fetch_parallel(conn, id, sink, streams, err);
 	int status = MAILRPC_OK;
 	while (status == MAILRPC_OK && sink->offset < sink->size)

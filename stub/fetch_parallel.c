@@ -72,7 +72,11 @@ static int open_like(const struct mailrpc *model, struct mailrpc **conn_r)
 		.reconnect_delay_ms = model->delay_ms,
 	};
 	/* Context set-ups are serialised in mr_context_establish. */
-	return mailrpc_connect(&opts, conn_r, NULL);
+	int status = mailrpc_connect(&opts, conn_r, NULL);
+	/* The same link: what the model measured holds here too. */
+	if (status == MAILRPC_OK)
+		(*conn_r)->link = model->link;
+	return status;
 }
 
 static uint64_t chunk_offset(const struct job *job, uint64_t chunk)

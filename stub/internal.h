@@ -7,6 +7,7 @@
 #include <openssl/evp.h>
 #include <rpc/rpc.h>
 
+#include "link.h"
 #include "mailrpc.h"
 #include "mailrpc_prot.h"
 
@@ -14,7 +15,10 @@ struct mailrpc {
 	CLIENT *clnt;
 	AUTH *auth;            /* RPCSEC_GSS context; NULL until established */
 	int level;
-	int timeout;
+	int timeout;           /* seconds per reply as configured; 0: adaptive */
+	int last_timeout;      /* the one the last call waited, for messages */
+	struct mr_link link;   /* measured speed, kept across reconnections */
+	int debug;             /* $MAILRPC_DEBUG_LINK: a line per call on stderr */
 	char principal[512];   /* service principal, SERVICE@HOST */
 	char ccache[1024];     /* "" for the default cache */
 	char server[300];      /* HOST:PORT as given */
@@ -74,10 +78,20 @@ int mr_reconnect(struct mailrpc *conn, struct mailrpc_error *err);
 int mr_call(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, xdrproc_t xres,
 	    void *res, struct mailrpc_error *err);
 
-/* mr_call with a reply timeout of seconds (WAIT needs longer than the
- * connection's). */
+/* mr_call with extra seconds on top of the reply timeout (a WAIT is held
+ * by the server up to its max_wait). */
 int mr_call_ex(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, xdrproc_t xres,
-	       void *res, int seconds, struct mailrpc_error *err);
+	       void *res, int extra_seconds, struct mailrpc_error *err);
+
+/* Seconds to wait for a reply to a call moving bytes over conn: the
+ * configured timeout, or one adapted to the measured link (link.h). */
+int mr_reply_timeout(const struct mailrpc *conn, size_t bytes);
+
+/* Seconds on a monotonic clock. */
+double mr_now(void);
+
+/* Bytes per chunk for fetches and uploads over conn (link.h). */
+size_t mr_chunk_size(const struct mailrpc *conn);
 
 /* Error texts for GSS set-up failures and RPC call failures. */
 int mr_fail_gss(struct mailrpc_error *err, const char *principal, unsigned major,

@@ -79,7 +79,15 @@ struct mailrpc_options {
 	int level;             /* enum mailrpc_level; 0 means privacy */
 	const char *principal; /* service, "SERVICE@HOST"; NULL: "mailrpc@HOST" */
 	const char *ccache;    /* Kerberos credential cache; NULL: the default */
-	int timeout;           /* seconds to wait for each reply; 0 means 60 */
+	/* Seconds to wait for each reply; 0 (the default) adapts it to the
+	 * link: 4 times the call's expected time at the measured speed
+	 * (rate and round trip, learned from the calls made), at least 10 s,
+	 * at most 600 s (50 s more for a search or a folder delete, which
+	 * take server time).  So a 56 kbit/s link does not time out on a
+	 * large chunk while a dead LAN link is noticed within 10 s.  Chunk sizes
+	 * adapt as well (mailrpc_fetch).  $MAILRPC_DEBUG_LINK set: a line
+	 * per call on stderr with what was measured and chosen. */
+	int timeout;
 	const char *state_dir; /* where unfinished uploads are remembered so that
 	                          the same put/send resumes; NULL: not remembered */
 	const char *mailbox;   /* work in this mailbox ("public": the public
@@ -90,7 +98,8 @@ struct mailrpc_options {
 	 * id (commits, move, copy, delete, set_flags) -- the library makes a
 	 * new connection and security context (and opens mailbox again),
 	 * then repeats the call, waiting reconnect_delay_ms before the first
-	 * attempt and twice as long before each next one.  Other calls fail,
+	 * attempt and twice as long before each next one (at most 10 s; each
+	 * wait a quarter longer or shorter at random).  Other calls fail,
 	 * and the connection is remade before the next call.  Giving up says
 	 * "connection to the server lost ... (gave up after N attempts)". */
 	int reconnect_attempts; /* per call; 0 means 4 (at most 7.5 s of
@@ -239,7 +248,10 @@ int mailrpc_set_flags(struct mailrpc *conn, const uint64_t *ids, size_t n, unsig
 typedef void (*mailrpc_progress_fn)(uint64_t done, uint64_t total, void *ctx);
 
 /* One chunk: up to len bytes from offset.  size_r and sha256_r (32 bytes)
- * describe the whole message; either may be NULL. */
+ * describe the whole message; either may be NULL.  *got_r may be less
+ * than len before the end: the library asks for chunks that take about
+ * 2 s at the link's measured speed (at least 16 KiB, at most 128 KiB), so
+ * a cut loses little; uploads (mailrpc_put, mailrpc_send) do the same. */
 int mailrpc_fetch(struct mailrpc *conn, uint64_t id, uint64_t offset, void *buf, size_t len,
 		  size_t *got_r, uint64_t *size_r, unsigned char *sha256_r,
 		  struct mailrpc_error *err);
@@ -360,8 +372,8 @@ int mailrpc_acl_set(struct mailrpc *conn, const char *folder, const char *princi
  * owner may watch) exceeds since, or after max_wait seconds (the server
  * may cut the wait shorter; at most 3600), with the current number in
  * *change_r: not above since means nothing changed.  max_wait 0 answers at
- * once: the number to start from.  The reply timeout is the connection's
- * plus max_wait.
+ * once: the number to start from.  The reply timeout is a small call's
+ * (see timeout in struct mailrpc_options) plus max_wait.
  */
 #define MAILRPC_WAIT_MAX_SECONDS 3600
 int mailrpc_wait(struct mailrpc *conn, const char *folder, uint64_t since, unsigned max_wait,

@@ -194,8 +194,9 @@ static int upload_all(struct mailrpc *conn, struct source *src, mailrpc_progress
 		return mr_fail(err, MAILRPC_E_NOMEM, "out of memory");
 	int status = upload_start(conn, src, upload_r, &offset, err);
 	while (status == MAILRPC_OK && offset < src->size) {
-		size_t want = src->size - offset < MAILRPC_CHUNK_MAX ? (size_t)(src->size - offset)
-								      : MAILRPC_CHUNK_MAX;
+		/* Chosen again for each chunk: the link's speed is measured as we go. */
+		size_t chunk = mr_chunk_size(conn);
+		size_t want = src->size - offset < chunk ? (size_t)(src->size - offset) : chunk;
 		ssize_t n = pread(src->fd, buf, want, (off_t)offset);
 		if (n != (ssize_t)want) {
 			status = mr_fail(err, MAILRPC_E_IO, "the message changed while being sent");

@@ -21,7 +21,7 @@ int mailrpc_wait(struct mailrpc *conn, const char *folder, uint64_t since, unsig
 	memset(&res, 0, sizeof(res));
 	/* The server holds the reply for up to max_wait: wait longer for it. */
 	status = mr_call_ex(conn, MR_WAIT, (xdrproc_t)xdr_mr_wait_args, &args,
-				(xdrproc_t)xdr_mr_wait_res, &res, conn->timeout + (int)max_wait, err);
+			    (xdrproc_t)xdr_mr_wait_res, &res, (int)max_wait, err);
 	if (status == MAILRPC_OK)
 		*change_r = res.mr_wait_res_u.change;
 	else if (status == MAILRPC_E_NOFOLDER || status == MAILRPC_E_BADNAME)
