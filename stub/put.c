@@ -215,11 +215,12 @@ static int upload_all(struct mailrpc *conn, struct source *src, mailrpc_progress
 	return status;
 }
 
-/* The largest message put in one call: one chunk. */
+/* The largest message put in one call: one chunk of the size this link
+ * carries in a couple of seconds (a bigger one is uploaded in chunks, so
+ * that a cut loses little). */
 static uint64_t append_max(struct mailrpc *conn)
 {
-	(void)conn;
-	return MAILRPC_APPEND_MAX;
+	return mr_chunk_size(conn);
 }
 
 /* A message of one chunk: read whole, stored by one call. */
