@@ -9,6 +9,7 @@
 # path) is stored exactly once; WAIT over the link fires within 1 s of a
 # delivery; libmailrpc picks smaller chunks on the slow link than on
 # loopback.  Byte counts and times are printed as "# " lines.
+# tests/run: beside the others (it mostly waits for the slow link).
 . "$(dirname "$0")/lib.sh"
 if [ "$(id -u)" -ne 0 ]; then
 	echo "# skipped: t_dialup needs root for network namespaces"
