@@ -93,6 +93,15 @@ void proc_upload_abort(struct caller *caller, void *args_, void *res_)
 	res->status = upload_status(store_upload_abort(mailstore(), caller->mailbox, args->upload));
 }
 
+/* Storing a message in folder with flags: known flags, an existing folder,
+ * the right to insert there and to set those flags. */
+static mr_status append_allowed(struct caller *caller, const char *folder, unsigned flags)
+{
+	if (flags & ~(unsigned)STORE_FLAGS_ALL)
+		return MR_ERR_INVALID;
+	return authz_existing_folder(caller, folder, R_INSERT | authz_flag_rights(flags));
+}
+
 void proc_upload_commit_append(struct caller *caller, void *args_, void *res_)
 {
 	mr_commit_append_args *args = args_;
@@ -102,14 +111,9 @@ void proc_upload_commit_append(struct caller *caller, void *args_, void *res_)
 	target_set(caller, "upload=%llu in=%s folder=\"%s\"", (unsigned long long)args->upload,
 		   mbox, args->folder);
 
-	if (args->flags & ~(unsigned)STORE_FLAGS_ALL) {
-		res->status = MR_ERR_INVALID;
-		return;
-	}
 	/* Name the folder's trouble first: the store's "not found" and
 	 * "invalid" would not say whether the folder or the upload is meant. */
-	res->status = authz_existing_folder(caller, args->folder,
-					    R_INSERT | authz_flag_rights(args->flags));
+	res->status = append_allowed(caller, args->folder, args->flags);
 	if (res->status != MR_OK)
 		return;
 	/* The upload is the caller's own; the message goes to the open mailbox. */
@@ -207,12 +211,7 @@ void proc_msg_append_op(struct caller *caller, void *args_, void *res_)
 		res->mr_id_res_u.id = id;
 		return;
 	}
-	if (args->flags & ~(unsigned)STORE_FLAGS_ALL) {
-		res->status = MR_ERR_INVALID;
-		return;
-	}
-	res->status = authz_existing_folder(caller, args->folder,
-					    R_INSERT | authz_flag_rights(args->flags));
+	res->status = append_allowed(caller, args->folder, args->flags);
 	if (res->status != MR_OK)
 		return;
 	store_opname_t name = {caller->mailbox, op};

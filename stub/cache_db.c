@@ -39,13 +39,13 @@ int mc_end(MDB_txn *txn, int status, struct mailrpc_error *err)
 	return rc == 0 ? MAILRPC_OK : mc_fail(err, rc, "commit");
 }
 
-static void put_be64(unsigned char *p, uint64_t v)
+void mc_put_be64(unsigned char *p, uint64_t v)
 {
 	for (int i = 7; i >= 0; i--, v >>= 8)
 		p[i] = (unsigned char)v;
 }
 
-static uint64_t get_be64(const unsigned char *p)
+uint64_t mc_get_be64(const unsigned char *p)
 {
 	uint64_t v = 0;
 	for (int i = 0; i < 8; i++)
@@ -194,8 +194,8 @@ int mc_summary_put(struct mailrpc_cache *c, MDB_txn *txn, const struct mailrpc_s
 		return mr_fail(err, MAILRPC_E_NOMEM, "out of memory caching a summary");
 	uint32_t flags = s->flags;
 	memcpy(buf, &flags, 4);
-	put_be64(buf + 4, s->size);
-	put_be64(buf + 12, (uint64_t)s->received);
+	mc_put_be64(buf + 4, s->size);
+	mc_put_be64(buf + 12, (uint64_t)s->received);
 	memcpy(buf + 20, s->sha256, 32);
 	unsigned char *p = buf + SUM_FIXED;
 	for (int i = 0; i < SUM_STRINGS; i++) {
@@ -203,7 +203,7 @@ int mc_summary_put(struct mailrpc_cache *c, MDB_txn *txn, const struct mailrpc_s
 		memcpy(p, str[i], n);
 		p += n;
 	}
-	put_be64(kb, s->id);
+	mc_put_be64(kb, s->id);
 	MDB_val k = {8, kb}, v = {len, buf};
 	int rc = mdb_put(txn, c->summary, &k, &v, 0);
 	free(buf);
@@ -219,12 +219,12 @@ static int decode_view(const MDB_val *key, const MDB_val *val, struct mailrpc_su
 	if (key->mv_size != 8 || val->mv_size < SUM_FIXED)
 		return -1;
 	memset(s, 0, sizeof(*s));
-	s->id = get_be64(key->mv_data);
+	s->id = mc_get_be64(key->mv_data);
 	uint32_t flags;
 	memcpy(&flags, p, 4);
 	s->flags = flags;
-	s->size = get_be64(p + 4);
-	s->received = (int64_t)get_be64(p + 12);
+	s->size = mc_get_be64(p + 4);
+	s->received = (int64_t)mc_get_be64(p + 12);
 	memcpy(s->sha256, p + 20, 32);
 	p += SUM_FIXED;
 	for (int i = 0; i < SUM_STRINGS; i++) {
@@ -271,7 +271,7 @@ int mc_summary_get(struct mailrpc_cache *c, MDB_txn *txn, uint64_t id, struct ma
 		   struct mailrpc_error *err)
 {
 	unsigned char kb[8];
-	put_be64(kb, id);
+	mc_put_be64(kb, id);
 	MDB_val k = {8, kb}, v;
 	int rc = mdb_get(txn, c->summary, &k, &v);
 	if (rc == MDB_NOTFOUND)
@@ -286,7 +286,7 @@ int mc_summary_get(struct mailrpc_cache *c, MDB_txn *txn, uint64_t id, struct ma
 int mc_summary_drop(struct mailrpc_cache *c, MDB_txn *txn, uint64_t id, struct mailrpc_error *err)
 {
 	unsigned char kb[8];
-	put_be64(kb, id);
+	mc_put_be64(kb, id);
 	MDB_val k = {8, kb};
 	int rc = mdb_del(txn, c->summary, &k, NULL);
 	if (rc != 0 && rc != MDB_NOTFOUND)
@@ -350,13 +350,13 @@ int mc_body_each(struct mailrpc_cache *c, MDB_txn *txn, uint64_t id, mc_chunk_fn
 	if (rc != 0)
 		return mc_fail(err, rc, "read a body");
 	unsigned char kb[16];
-	put_be64(kb, id);
-	put_be64(kb + 8, 0);
+	mc_put_be64(kb, id);
+	mc_put_be64(kb + 8, 0);
 	MDB_val k = {16, kb}, v;
 	int status = MAILRPC_OK;
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && status == MAILRPC_OK;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != 16 || get_be64(k.mv_data) != id)
+		if (k.mv_size != 16 || mc_get_be64(k.mv_data) != id)
 			break;
 		status = fn(v.mv_data, v.mv_size, ctx);
 	}
@@ -404,8 +404,8 @@ int mc_body_append(struct mailrpc_cache *c, MDB_txn *txn, uint64_t id, uint64_t 
 		   const void *data, size_t len, struct mailrpc_error *err)
 {
 	unsigned char kb[16];
-	put_be64(kb, id);
-	put_be64(kb + 8, offset);
+	mc_put_be64(kb, id);
+	mc_put_be64(kb + 8, offset);
 	MDB_val k = {16, kb}, v = {len, (void *)data};
 	int rc = mdb_put(txn, c->body, &k, &v, 0);
 	return rc == 0 ? MAILRPC_OK : mc_fail(err, rc, "store a body");
@@ -418,15 +418,15 @@ int mc_body_drop(struct mailrpc_cache *c, MDB_txn *txn, uint64_t id, struct mail
 	if (rc != 0)
 		return mc_fail(err, rc, "drop a body");
 	unsigned char kb[16];
-	put_be64(kb, id);
-	put_be64(kb + 8, 0);
+	mc_put_be64(kb, id);
+	mc_put_be64(kb + 8, 0);
 	MDB_val k, v;
 	/* Seeks afresh after each delete; bounded: each turn deletes a chunk. */
 	for (;;) {
 		k.mv_size = 16;
 		k.mv_data = kb;
 		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-		if (rc != 0 || k.mv_size != 16 || get_be64(k.mv_data) != id)
+		if (rc != 0 || k.mv_size != 16 || mc_get_be64(k.mv_data) != id)
 			break;
 		if ((rc = mdb_cursor_del(cur, 0)) != 0)
 			break;
@@ -450,7 +450,7 @@ int mc_state_get(struct mailrpc_cache *c, MDB_txn *txn, const char *folder, uint
 		return mc_fail(err, rc, "read a sync state");
 	if (v.mv_size != 8)
 		return decode_fail(MAILRPC_E_CORRUPT, err);
-	*state_r = get_be64(v.mv_data);
+	*state_r = mc_get_be64(v.mv_data);
 	*found_r = 1;
 	return MAILRPC_OK;
 }
@@ -459,7 +459,7 @@ int mc_state_put(struct mailrpc_cache *c, MDB_txn *txn, const char *folder, uint
 		 struct mailrpc_error *err)
 {
 	unsigned char vb[8];
-	put_be64(vb, state);
+	mc_put_be64(vb, state);
 	MDB_val k = {strlen(folder), (void *)folder}, v = {8, vb};
 	int rc = mdb_put(txn, c->state, &k, &v, 0);
 	return rc == 0 ? MAILRPC_OK : mc_fail(err, rc, "store a sync state");

@@ -30,6 +30,10 @@ struct mailrpc_cache {
 /* Maps an LMDB failure to MAILRPC_E_IO with what was being done. */
 int mc_fail(struct mailrpc_error *err, int rc, const char *doing);
 
+/* Big-endian numbers in keys and values: keys sort as the numbers do. */
+void mc_put_be64(unsigned char *p, uint64_t v);
+uint64_t mc_get_be64(const unsigned char *p);
+
 /* A transaction; read-only unless write.  mc_end commits when status is
  * MAILRPC_OK (and returns the commit's status), else aborts. */
 int mc_begin(struct mailrpc_cache *c, int write, MDB_txn **txn_r, struct mailrpc_error *err);

@@ -21,20 +21,6 @@
 #define SEND_MAX ((size_t)50 << 20)
 #define FIXED (4 + MAILRPC_OPID_SIZE + 4 + 4 + 4 + 8)
 
-static void put_be64(unsigned char *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--, v >>= 8)
-		p[i] = (unsigned char)v;
-}
-
-static uint64_t get_be64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 static int no_memory(struct mailrpc_error *err)
 {
 	return mr_fail(err, MAILRPC_E_NOMEM, "out of memory recording an offline change");
@@ -48,7 +34,7 @@ int mc_entry_decode(const MDB_val *key, const MDB_val *val, struct mc_entry *e)
 	memset(e, 0, sizeof(*e));
 	if (key->mv_size != 8 || val->mv_size < FIXED + 1)
 		return MAILRPC_E_CORRUPT;
-	e->seq = get_be64(key->mv_data);
+	e->seq = mc_get_be64(key->mv_data);
 	memcpy(&e->kind, p, 4);
 	memcpy(e->op, p + 4, MAILRPC_OPID_SIZE);
 	memcpy(&e->set, p + 20, 4);
@@ -95,7 +81,7 @@ static int journal_add(struct mailrpc_cache *c, MDB_txn *txn, struct mc_entry *e
 	rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
 	uint64_t seq = 1;
 	if (rc == 0 && k.mv_size == 8)
-		seq = get_be64(k.mv_data) + 1;
+		seq = mc_get_be64(k.mv_data) + 1;
 	mdb_cursor_close(cur);
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		return mc_fail(err, rc, "record an offline change");
@@ -116,7 +102,7 @@ static int journal_add(struct mailrpc_cache *c, MDB_txn *txn, struct mc_entry *e
 	if (e->rcpts_len)
 		memcpy(buf + FIXED + flen, e->rcpts, e->rcpts_len);
 	e->seq = seq;
-	put_be64(kb, seq);
+	mc_put_be64(kb, seq);
 	k.mv_size = 8, k.mv_data = kb;
 	v.mv_size = len, v.mv_data = buf;
 	rc = mdb_put(txn, c->journal, &k, &v, 0);

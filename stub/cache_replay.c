@@ -211,8 +211,7 @@ static int settle(struct mailrpc *conn, struct mailrpc_cache *c, const struct mc
 	struct mailrpc_msglist *now = NULL;
 	int status = refused ? server_copy(conn, e, &now, err) : MAILRPC_OK;
 	unsigned char kb[8];
-	for (int i = 7; i >= 0; i--)
-		kb[i] = (unsigned char)(e->seq >> (8 * (7 - i)));
+	mc_put_be64(kb, e->seq);
 	MDB_val k = {8, kb};
 	MDB_txn *txn;
 	if (status == MAILRPC_OK)

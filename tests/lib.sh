@@ -72,6 +72,24 @@ kinit_as() {
 	echo "$user-pw" | KRB5CCNAME=$cc kinit "$user" >/dev/null
 }
 
+# as USER ARGS...: mailrpc as USER, with the ticket login_users got.
+as() {
+	local u=$1; shift
+	KRB5CCNAME=FILE:$T/cc.$u "$BIN/bin/mailrpc" "$@"
+}
+
+# login_users USER...: a ticket of its own for each, and its mailbox made.
+login_users() {
+	local u
+	for u in "$@"; do
+		kinit_as "$u" "FILE:$T/cc.$u"
+		as "$u" whoami >/dev/null
+	done
+}
+
+# same NAME GOT WANT: passes when the two strings are equal.
+same() { if [ "$2" == "$3" ]; then pass "$1"; else fail "$1" "got [$2] want [$3]"; fi; }
+
 # start_server [mailrpcd flags...]: sets PORT, SERVER_PID, SERVER_LOG.
 # A port taken between choosing and binding is retried with another.
 start_server() {

@@ -6,7 +6,6 @@ setup_realm alice bob
 export XDG_CACHE_HOME=$T/cache
 start_server
 ADMIN() { "$BIN/bin/mailrpc-admin" --store "$T/store" "$@"; }
-as() { local u=$1; shift; KRB5CCNAME=FILE:$T/cc.$u "$BIN/bin/mailrpc" "$@"; }
 for u in alice bob; do kinit_as $u "FILE:$T/cc.$u"; done
 
 check "create: a new mailbox" ADMIN create carol

@@ -12,12 +12,7 @@ setup_realm alice bob
 export XDG_CACHE_HOME=$T/cache
 start_server
 
-as() {
-	local u=$1; shift
-	KRB5CCNAME=FILE:$T/cc.$u "$BIN/bin/mailrpc" "$@"
-}
-for u in alice bob; do kinit_as $u "FILE:$T/cc.$u"; as $u whoami >/dev/null; done
-same() { if [ "$2" == "$3" ]; then pass "$1"; else fail "$1" "got [$2] want [$3]"; fi; }
+login_users alice bob
 msg() { printf 'From: carol@example.org\r\nSubject: %s\r\n\r\nhello %s\r\n' "$1" "$1" >"$T/m"; as alice put "$2" "$T/m"; }
 size_of() { stat -c %s "$1" 2>/dev/null || echo 0; }
 fetches() { tail -n +"$1" "$SERVER_LOG" | grep "proc=MSG_FETCH"; }

@@ -10,11 +10,7 @@ R=@MAILRPC.TEST
 MSG=$TESTS_DIR/corpus/01-plain-lf.eml
 
 # as USER CMD...: runs mailrpc with USER's ticket (own cache per user).
-as() {
-	local u=$1; shift
-	KRB5CCNAME=FILE:$T/cc.$u "$BIN/bin/mailrpc" "$@"
-}
-for u in alice bob carol dave padmin; do kinit_as $u "FILE:$T/cc.$u"; as $u whoami >/dev/null; done
+login_users alice bob carol dave padmin
 
 # ok NAME CMD...: must succeed.  no NAME WANT CMD...: must fail saying WANT.
 ok() { local n=$1; shift; local out; if out=$("$@" 2>&1); then pass "$n"; else fail "$n" "$out"; fi; }

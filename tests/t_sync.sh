@@ -14,17 +14,12 @@ export XDG_CACHE_HOME=$T/cache
 start_server
 R=@MAILRPC.TEST
 
-as() {
-	local u=$1; shift
-	KRB5CCNAME=FILE:$T/cc.$u "$BIN/bin/mailrpc" "$@"
-}
-for u in alice bob; do kinit_as $u "FILE:$T/cc.$u"; as $u whoami >/dev/null; done
+login_users alice bob
 msg() { printf 'From: carol@example.org\r\nSubject: %s\r\n\r\nhello\r\n' "$1" >"$T/m"; as alice put "$2" "$T/m"; }
 # sync FOLDER SINCE: alice's sync as JSON.
 sync() { as alice --json sync "$1" --since "$2"; }
 # ids JSON FIELD: the ids of .removed or .changed, sorted, on one line.
 ids() { jq -r "[.$2[] | if type == \"object\" then .id else . end] | sort | map(tostring) | join(\" \")" <<<"$1"; }
-same() { if [ "$2" == "$3" ]; then pass "$1"; else fail "$1" "got [$2] want [$3]"; fi; }
 sorted() { printf '%s\n' "$@" | sort -n | xargs; }
 syncs_logged() { grep -c 'proc=SYNC' "$SERVER_LOG"; }
 
