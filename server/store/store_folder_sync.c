@@ -22,41 +22,42 @@ void store_folder_sync_page_free(store_fsync_page_t **page)
 	*page = NULL;
 }
 
+struct deleted_walk {
+	store_fsync_page_t *page;
+	uint32_t max;
+};
+
+static int take_deleted(void *ctx, uint64_t change, uint64_t fid, uint64_t id)
+{
+	struct deleted_walk *w = ctx;
+	store_fsync_page_t *page = w->page;
+
+	if (id != ST_TOMB_FOLDER_GONE)
+		return ST_TOMB_NEXT;
+	if (page->n_deleted == w->max) {
+		page->more = 1;
+		return ST_TOMB_STOP;
+	}
+	page->next.tomb_change = change;
+	page->next.tomb_fid = fid;
+	page->deleted[page->n_deleted++] = fid;
+	return ST_TOMB_NEXT;
+}
+
 /* Folder tombstones after since and after pos, into page. */
 static int collect_deleted(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t since,
                            const store_fsync_pos_t *pos, uint32_t max, store_fsync_page_t *page)
 {
-	unsigned char kb[ST_TOMB_KEY_LEN];
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	int rc, status = STORE_OK;
+	struct deleted_walk w = { page, max };
+	int status;
 
 	if (max && (page->deleted = calloc(max, sizeof(uint64_t))) == NULL)
 		return STORE_INTERNAL;
-	k.mv_data = kb;
 	/* One folder tombstone per (change, folder): resume at the next folder. */
-	k.mv_size = pos->tomb_change ? st_tomb_key(kb, mbid, pos->tomb_change, pos->tomb_fid + 1, 0)
-	                             : st_tomb_key(kb, mbid, since + 1, 0, 0);
-	rc = mdb_cursor_open(txn, st->db_tomb, &cur);
-	for (rc = rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		const unsigned char *p = k.mv_data;
-		if (k.mv_size != ST_TOMB_KEY_LEN || st_get_u64(p) != mbid)
-			break;
-		if (st_get_u64(p + 24) != ST_TOMB_FOLDER_GONE)
-			continue;
-		if (page->n_deleted == max) {
-			page->more = 1;
-			break;
-		}
-		page->next.tomb_change = st_get_u64(p + 8);
-		page->next.tomb_fid = st_get_u64(p + 16);
-		page->deleted[page->n_deleted++] = page->next.tomb_fid;
-	}
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		status = st_err(rc, "tomb scan");
-	if (cur != NULL)
-		mdb_cursor_close(cur);
+	status = pos->tomb_change
+	                 ? st_tomb_walk(st, txn, mbid, pos->tomb_change, pos->tomb_fid + 1, 0,
+	                                take_deleted, &w)
+	                 : st_tomb_walk(st, txn, mbid, since + 1, 0, 0, take_deleted, &w);
 	page->next.tombs_done = status == STORE_OK && !page->more;
 	return status;
 }

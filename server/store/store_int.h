@@ -116,6 +116,14 @@ int st_tomb_init(store_t *st, MDB_txn *txn);
 #define ST_TOMB_FOLDER_GONE UINT64_MAX
 size_t st_tomb_key(unsigned char out[ST_TOMB_KEY_LEN], uint64_t mbid, uint64_t change,
                    uint64_t fid, uint64_t id);
+/* Calls fn for each tombstone of mailbox mbid from (change, fid, id) on,
+ * in key order, until fn returns ST_TOMB_STOP (or a store error, passed
+ * back); ST_TOMB_NEXT goes on. */
+#define ST_TOMB_NEXT (-1)
+#define ST_TOMB_STOP STORE_OK
+typedef int (*st_tomb_fn)(void *ctx, uint64_t change, uint64_t fid, uint64_t id);
+int st_tomb_walk(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t change, uint64_t fid,
+                 uint64_t id, st_tomb_fn fn, void *ctx);
 
 /* ---- store_codec.c ---- */
 void st_put_u16(unsigned char *p, uint16_t v);

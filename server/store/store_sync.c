@@ -36,45 +36,47 @@ static int since_known(store_t *st, MDB_txn *txn, const st_mbox_t *mb, uint64_t 
 	return status;
 }
 
+struct removed_walk {
+	store_sync_page_t *page;
+	uint64_t fid;
+	uint32_t max;
+};
+
+static int take_removed(void *ctx, uint64_t change, uint64_t fid, uint64_t id)
+{
+	struct removed_walk *w = ctx;
+	store_sync_page_t *page = w->page;
+
+	if (fid != w->fid)
+		return ST_TOMB_NEXT;
+	if (id == 0) {
+		page->resync = 1;   /* the path named another folder */
+		return ST_TOMB_STOP;
+	}
+	if (page->n_removed == w->max) {
+		page->more = 1;     /* one more exists: the next page has it */
+		return ST_TOMB_STOP;
+	}
+	page->next.tomb_change = change;
+	page->next.tomb_id = id;
+	page->removed[page->n_removed++] = id;
+	return ST_TOMB_NEXT;
+}
+
 /* Tombstones of folder fid after since and after pos, into page. */
 static int collect_removed(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid,
                            uint64_t since, const store_sync_pos_t *pos, uint32_t max,
                            store_sync_page_t *page)
 {
-	unsigned char kb[ST_TOMB_KEY_LEN];
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	int rc, status = STORE_OK;
+	struct removed_walk w = { page, fid, max };
+	int status;
 
 	if (max && (page->removed = calloc(max, sizeof(uint64_t))) == NULL)
 		return STORE_INTERNAL;
-	k.mv_data = kb;
-	k.mv_size = pos->tomb_change ? st_tomb_key(kb, mbid, pos->tomb_change, fid, pos->tomb_id + 1)
-	                             : st_tomb_key(kb, mbid, since + 1, 0, 0);
-	rc = mdb_cursor_open(txn, st->db_tomb, &cur);
-	for (rc = rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		const unsigned char *p = k.mv_data;
-		if (k.mv_size != ST_TOMB_KEY_LEN || st_get_u64(p) != mbid)
-			break;
-		if (st_get_u64(p + 16) != fid)
-			continue;
-		if (st_get_u64(p + 24) == 0) {
-			page->resync = 1;   /* the path named another folder */
-			break;
-		}
-		if (page->n_removed == max) {
-			page->more = 1;     /* one more exists: the next page has it */
-			break;
-		}
-		page->next.tomb_change = st_get_u64(p + 8);
-		page->next.tomb_id = st_get_u64(p + 24);
-		page->removed[page->n_removed++] = page->next.tomb_id;
-	}
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		status = st_err(rc, "tomb scan");
-	if (cur != NULL)
-		mdb_cursor_close(cur);
+	status = pos->tomb_change
+	                 ? st_tomb_walk(st, txn, mbid, pos->tomb_change, fid, pos->tomb_id + 1,
+	                                take_removed, &w)
+	                 : st_tomb_walk(st, txn, mbid, since + 1, 0, 0, take_removed, &w);
 	page->next.tombs_done = status == STORE_OK && !page->more && !page->resync;
 	return status;
 }

@@ -33,6 +33,29 @@ size_t st_tomb_key(unsigned char out[ST_TOMB_KEY_LEN], uint64_t mbid, uint64_t c
 	return ST_TOMB_KEY_LEN;
 }
 
+int st_tomb_walk(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t change, uint64_t fid,
+                 uint64_t id, st_tomb_fn fn, void *ctx)
+{
+	unsigned char kb[ST_TOMB_KEY_LEN];
+	MDB_val k = { st_tomb_key(kb, mbid, change, fid, id), kb }, v;
+	MDB_cursor *cur = NULL;
+	int rc, status = ST_TOMB_NEXT;
+
+	rc = mdb_cursor_open(txn, st->db_tomb, &cur);
+	for (rc = rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+	     rc == 0 && status == ST_TOMB_NEXT; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		const unsigned char *p = k.mv_data;
+		if (k.mv_size != ST_TOMB_KEY_LEN || st_get_u64(p) != mbid)
+			break;
+		status = fn(ctx, st_get_u64(p + 8), st_get_u64(p + 16), st_get_u64(p + 24));
+	}
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return st_err(rc, "tomb scan");
+	return status == ST_TOMB_NEXT ? STORE_OK : status;
+}
+
 static int head_load(store_t *st, MDB_txn *txn, uint64_t mbid, head_t *h)
 {
 	unsigned char kb[ST_TOMB_KEY_LEN];
