@@ -99,16 +99,16 @@ static void log_call(const char *name, const struct caller *caller, const char *
 {
 	struct log_text t = {.len = 0};
 	log_text_add(&t, "call");
-	log_text_field(&t, "proc", name);
-	log_text_field(&t, "principal", caller->principal);
-	log_text_field(&t, "mailbox", caller->mailbox);
-	log_text_field(&t, "level", level);
-	log_text_field(&t, "peer", peer);
+	log_text_field(&t, " proc=", name);
+	log_text_field(&t, " principal=", caller->principal);
+	log_text_field(&t, " mailbox=", caller->mailbox);
+	log_text_field(&t, " level=", level);
+	log_text_field(&t, " peer=", peer);
 	if (caller->target[0]) {
 		log_text_add(&t, " ");
 		log_text_add(&t, caller->target);
 	}
-	log_text_field(&t, "result", status == MR_OK ? "OK" : status_text(status));
+	log_text_field(&t, " result=", status == MR_OK ? "OK" : status_text(status));
 	if (!sent)
 		log_text_add(&t, " (reply not sent)");
 	log_text_info(&t);

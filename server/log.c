@@ -115,9 +115,7 @@ void log_text_add(struct log_text *t, const char *s)
 
 void log_text_field(struct log_text *t, const char *key, const char *value)
 {
-	log_text_add(t, " ");
 	log_text_add(t, key);
-	log_text_add(t, "=");
 	log_text_add(t, value[0] ? value : "-");
 }
 

@@ -29,7 +29,8 @@ struct log_text {
 };
 
 void log_text_add(struct log_text *t, const char *s);
-/* Adds " KEY=VALUE"; an empty value is logged as "-". */
+/* Adds key (" name=", spelled out so the line costs two copies) and
+ * value; an empty value is logged as "-". */
 void log_text_field(struct log_text *t, const char *key, const char *value);
 void log_text_info(struct log_text *t);
 

@@ -88,10 +88,23 @@ static void clear_res(xdrproc_t xres, void *res)
  * steadily, and libtirpc's timeout bounds each wait for more data). */
 static size_t expected_bytes(rpcproc_t proc, xdrproc_t xargs, void *args)
 {
-	size_t n = xdr_sizeof(xargs, args) + 2 * CALL_OVERHEAD;
+	size_t n = 2 * CALL_OVERHEAD;
 	if (proc == MR_MSG_FETCH)
-		n += ((mr_fetch_args *)args)->length;
+		return n + ((mr_fetch_args *)args)->length;
+	/* Only these carry more than a few hundred bytes of arguments;
+	 * sizing every call's would cost a small call a visible share. */
+	if (proc == MR_UPLOAD_APPEND || proc == MR_MSG_APPEND_OP)
+		n += xdr_sizeof(xargs, args);
 	return n;
+}
+
+/* A reply this quick is from a LAN, whatever its size. */
+#define FAST_REPLY (MR_LINK_LAN_RTT / 10)
+
+/* Calls that move message data, whose sizes teach the link's rate. */
+static int bulk(rpcproc_t proc)
+{
+	return proc == MR_MSG_FETCH || proc == MR_UPLOAD_APPEND || proc == MR_MSG_APPEND_OP;
 }
 
 double mr_now(void)
@@ -136,7 +149,11 @@ static void observe(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void 
 {
 	if (proc == MR_WAIT)
 		return;
-	size_t bytes = xdr_sizeof(xargs, args) + xdr_sizeof(xres, res) + 2 * CALL_OVERHEAD;
+	/* A call other than a transfer that came back at once only tells the
+	 * round trip (it counts as small); sizing its result would walk it. */
+	size_t bytes = 2 * CALL_OVERHEAD;
+	if (bulk(proc) || seconds >= FAST_REPLY)
+		bytes += xdr_sizeof(xargs, args) + xdr_sizeof(xres, res);
 	mr_link_observe(&conn->link, bytes, seconds);
 	if (conn->debug)
 		fprintf(stderr,
