@@ -155,6 +155,9 @@ cleanup() {
 	local pid
 	check_sanitizers
 	for pid in "${PIDS[@]}"; do
+		# A backgrounded shell function is a subshell: its command is a
+		# child, which would outlive it.
+		pkill -P "$pid" 2>/dev/null
 		kill "$pid" 2>/dev/null
 	done
 	for pid in "${PIDS[@]}"; do

@@ -46,6 +46,9 @@ net_up || { echo "FAIL setup: network namespaces, veth or tbf (iproute2)"; exit 
 
 ins() { ip netns exec "$NS_S" "$@"; }   # next to the server
 inc() { ip netns exec "$NS_C" "$@"; }   # on the client's side of the link
+# Background processes start with ip netns exec itself, never through a
+# function: ip execs the command, so $! is its PID and cleanup stops it
+# (a backgrounded function is a subshell, whose child would outlive it).
 # The client over the link (and the delay); srv: next to the server,
 # straight to mailrpcd (the truth, and a loopback for comparisons).
 cl() { inc "$BIN/bin/mailrpc" -s "$SRV:$PORT" --principal mailrpc@localhost "$@"; }
@@ -69,13 +72,13 @@ export REALM_KDC_ADDR=$SRV REALM_NETNS=$NS_S
 setup_realm
 SPORT=$(free_port)
 SERVER_LOG=$T/mailrpcd.$SPORT.log
-ins "$BIN/bin/mailrpcd" --listen "127.0.0.1:$SPORT" --store "$T/store" --keytab "$KEYTAB" \
+ip netns exec "$NS_S" "$BIN/bin/mailrpcd" --listen "127.0.0.1:$SPORT" --store "$T/store" --keytab "$KEYTAB" \
 	--principal mailrpc@localhost --foreground >"$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
 PIDS+=("$SERVER_PID")
 wait_for 200 grep -q "listening on" "$SERVER_LOG" ||
 	{ sed 's/^/# /' "$SERVER_LOG"; echo "FAIL setup: mailrpcd did not start"; exit 1; }
-ins "$TOOLS/delay" "$SRV" 0 127.0.0.1 "$SPORT" "$DELAY_MS" >"$T/delay.out" 2>&1 &
+ip netns exec "$NS_S" "$TOOLS/delay" "$SRV" 0 127.0.0.1 "$SPORT" "$DELAY_MS" >"$T/delay.out" 2>&1 &
 PIDS+=("$!")
 wait_for 100 grep -q '^port ' "$T/delay.out" || { echo "FAIL setup: delay relay"; exit 1; }
 PORT=$(awk '/^port /{print $2}' "$T/delay.out")
@@ -107,7 +110,8 @@ check "fixture: about 1 MB ($total bytes)" test "$total" -ge 1000000 -a "$total"
 m=$(mark)
 w0=$(wire)
 t0=$(now)
-MAILRPC_DEBUG_LINK=1 cl --retries 6 sync >"$T/sync1.out" 2>"$T/sync1.err" &
+MAILRPC_DEBUG_LINK=1 ip netns exec "$NS_C" "$BIN/bin/mailrpc" -s "$SRV:$PORT" --principal mailrpc@localhost \
+	--retries 6 sync >"$T/sync1.out" 2>"$T/sync1.err" &
 spid=$!
 PIDS+=("$spid")
 cut=no
@@ -183,7 +187,7 @@ check "the flag change is cached" test \
 # 14, UPLOAD_COMMIT_APPEND) whole and cuts the connection as its reply
 # starts; the library reconnects and asks again with the same op id.
 srv mkfolder Once >/dev/null
-inc "$TOOLS/relay" 0 "$SRV" "$PORT" "$T/rec.once" 0 14 >"$T/relay.out" 2>&1 &
+ip netns exec "$NS_C" "$TOOLS/relay" 0 "$SRV" "$PORT" "$T/rec.once" 0 14 >"$T/relay.out" 2>&1 &
 PIDS+=("$!")
 wait_for 100 grep -q '^port ' "$T/relay.out" || { echo "FAIL setup: relay"; exit 1; }
 RP=$(awk '/^port /{print $2}' "$T/relay.out")
@@ -205,7 +209,8 @@ check "byte-exact" test "$(srv cat "$id" | sha)" = "$(sha <"$T/once")"
 waits() { grep -c 'proc=WAIT' "$SERVER_LOG"; }
 more_waits() { test "$(waits)" -ge "$1"; }
 before=$(waits)
-cl wait Inbox >"$T/wait.out" 2>&1 &
+ip netns exec "$NS_C" "$BIN/bin/mailrpc" -s "$SRV:$PORT" --principal mailrpc@localhost \
+	wait Inbox >"$T/wait.out" 2>&1 &
 wpid=$!
 PIDS+=("$wpid")
 # The opening WAIT (max_wait 0) is logged at once, the blocking one when
