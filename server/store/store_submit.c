@@ -85,39 +85,9 @@ struct commit_ctx {
 	const char *const *rcpts;
 	size_t n;
 	int64_t now;
-	const unsigned char *op;  /* operation id, NULL: none */
-	uint64_t op_mbid;    /* the uploader's, under which op is recorded */
 	uint64_t id;         /* out: new / sent id */
 	size_t bad;          /* out: failing recipient */
 };
-
-/*
- * In the write txn: whether op already succeeded (by a retry that raced
- * this one past store_op_find).  *done_r = 1 and c->id set if so.
- */
-static int replayed(store_t *st, MDB_txn *txn, struct commit_ctx *c, uint32_t kind,
-                    int *done_r)
-{
-	st_mbox_t up;
-	int status;
-
-	*done_r = 0;
-	if (c->op == NULL)
-		return STORE_OK;
-	status = st_mbox_load(st, txn, c->uploader, 0, &up);
-	if (status != STORE_OK)
-		return status;
-	c->op_mbid = up.mbid;
-	status = st_op_find(st, txn, up.mbid, c->op, kind, &c->id);
-	*done_r = status == STORE_OK;
-	return status == STORE_NOTFOUND ? STORE_OK : status;
-}
-
-/* After the work, in the same txn: what a retry of op will be told. */
-static int remember(store_t *st, MDB_txn *txn, const struct commit_ctx *c, uint32_t kind)
-{
-	return c->op != NULL ? st_op_record(st, txn, c->op_mbid, c->op, kind, c->id, NULL, 0) : STORE_OK;
-}
 
 static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 {
@@ -125,12 +95,9 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 	st_msg_t *m = NULL;
 	st_folder_t f;
 	st_mbox_t mb;
-	int done, status;
+	int status;
 
 	c->id = 0;
-	status = replayed(st, txn, c, STORE_OP_APPEND, &done);
-	if (status != STORE_OK || done)
-		goto out;
 	status = recheck(st, txn, c->uploader, c->uid, c->p, &mb);
 	if (status == STORE_OK && strcmp(c->mbox, c->uploader) != 0)
 		status = st_mbox_load(st, txn, c->mbox, 0, &mb);
@@ -150,8 +117,6 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 		status = st_upload_del(st, txn, c->uid);
 	if (status == STORE_OK)
 		status = st_mbox_save(st, txn, c->mbox, &mb);
-	if (status == STORE_OK)
-		status = remember(st, txn, c, STORE_OP_APPEND);
 out:
 	free(m);
 	return status;
@@ -169,8 +134,11 @@ int store_upload_commit_append_to(store_t *st, const char *uploader, uint64_t up
                                   const unsigned char *op, uint64_t *id_r)
 {
 	struct commit_ctx c = { .uploader = uploader, .mbox = mbox, .folder = folder,
-	                        .uid = upload_id, .flags = flags, .op = op };
+	                        .uid = upload_id, .flags = flags };
+	/* The op is the uploader's, whoever's mailbox the message goes to. */
+	store_opname_t name = { uploader, op };
 	prep_t p;
+	int replayed = 0;
 	int status;
 
 	*id_r = 0;
@@ -187,8 +155,8 @@ int store_upload_commit_append_to(store_t *st, const char *uploader, uint64_t up
 		goto out;
 	c.p = &p;
 	c.now = st_now();
-	status = st_write(st, append_txn, &c);
-	if (status == STORE_OK)
+	status = st_write_named(st, &name, STORE_OP_APPEND, append_txn, &c, &c.id, id_r, &replayed);
+	if (status == STORE_OK && !replayed)
 		*id_r = c.id;
 out:
 	st_summary_clear(&p.sum);
@@ -210,14 +178,10 @@ static int submit_txn(store_t *st, MDB_txn *txn, void *vctx)
 	st_folder_t f;
 	size_t np = 1, i, j;
 	uint64_t id;
-	int done, status;
+	int status = STORE_INTERNAL;
 
 	c->id = 0;
 	c->bad = SIZE_MAX;
-	status = replayed(st, txn, c, STORE_OP_SUBMIT, &done);
-	if (status != STORE_OK || done)
-		goto out;
-	status = STORE_INTERNAL;
 	pt = calloc(c->n + 1, sizeof(*pt));
 	m = calloc(1, sizeof(*m));
 	if (pt == NULL || m == NULL)
@@ -276,8 +240,6 @@ static int submit_txn(store_t *st, MDB_txn *txn, void *vctx)
 		status = st_mbox_save(st, txn, pt[i].name, &pt[i].mb);
 	if (status == STORE_OK)
 		status = st_upload_del(st, txn, c->uid);
-	if (status == STORE_OK)
-		status = remember(st, txn, c, STORE_OP_SUBMIT);
 out:
 	free(pt);
 	free(m);
@@ -299,10 +261,11 @@ int store_upload_commit_submit_as(store_t *st, const char *uploader, uint64_t up
                                   size_t *bad_index_r)
 {
 	struct commit_ctx c = { .uploader = uploader, .mbox = sender, .uid = upload_id,
-	                        .rcpts = rcpts, .n = n, .op = op };
+	                        .rcpts = rcpts, .n = n };
+	store_opname_t name = { uploader, op };
 	prep_t p;
 	size_t i;
-	int status = STORE_INVALID;
+	int replayed = 0, status = STORE_INVALID;
 
 	*sent_id_r = 0;
 	*bad_index_r = SIZE_MAX;
@@ -322,8 +285,9 @@ int store_upload_commit_submit_as(store_t *st, const char *uploader, uint64_t up
 		goto out;
 	c.p = &p;
 	c.now = st_now();
-	status = st_write(st, submit_txn, &c);
-	if (status == STORE_OK)
+	status = st_write_named(st, &name, STORE_OP_SUBMIT, submit_txn, &c, &c.id, sent_id_r,
+	                        &replayed);
+	if (status == STORE_OK && !replayed)
 		*sent_id_r = c.id;
 	else
 		*bad_index_r = c.bad;
