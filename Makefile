@@ -130,15 +130,20 @@ check: deps
 	$(MAKE) -s BUILD=build-san SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" all
 	tests/run --bin build --bin-san build-san
 
-bench: deps all bench-tools
+bench: deps
+	$(MAKE) -s all bench-tools
 	bench/run
 
 -include bench/bench.mk
 
-check-fast: all
+check-fast: deps
+	$(MAKE) -s all
 	tests/run --bin $(BUILD)
 
-demo: deps all
+# deps first, then a new make: this one read pkg-config's flags when it
+# parsed the Makefile, before the packages that provide them were there.
+demo: deps
+	$(MAKE) -s all
 	scripts/demo start
 
 demo-stop:
