@@ -52,7 +52,9 @@ LIBSO    := $(BUILD)/lib/libmailrpc.so.$(VERSION)
 TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 # Unit tests of libmailrpc's pure parts, each linked with just what it tests.
 STUB_UNIT_BINS := $(BUILD)/tests/test_link
-UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS)) $(STUB_UNIT_BINS)
+-include tests/unit/unit.mk
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS)) $(STUB_UNIT_BINS) \
+	$(PART_UNIT_BINS)
 
 .PHONY: all deps check check-fast check-san demo demo-stop install clean bench
 PRODUCT := $(MAILRPCD) $(MAILRPC) $(LIBSO) $(ADMIN) $(DELIVER)

@@ -92,17 +92,27 @@ static int import_mbox(struct import_sink *s, const char *path, int mboxo)
 }
 
 /* One Maildir file: a file that cannot be read counts as malformed. */
-static int import_file(struct import_sink *s, const struct maildir_entry *e)
+static int import_file(struct import_sink *s, const struct maildir_list *list,
+		       const struct maildir_entry *e)
 {
 	char *body = NULL;
 	size_t len = 0;
-	int rc = maildir_read(e, STORE_DEFAULT_MAX_MSG, &body, &len);
-	if (rc != 0) {
-		import_malformed(s, e->path,
-				 rc > 0 ? "larger than the message size limit" : strerror(errno));
+	switch (maildir_read(list, e, STORE_DEFAULT_MAX_MSG, &body, &len)) {
+	case MAILDIR_READ_OK:
+		break;
+	case MAILDIR_READ_TOOBIG:
+		import_malformed(s, e->path, "larger than the message size limit");
+		return 0;
+	case MAILDIR_READ_NOTFILE:
+		import_malformed(
+		    s, e->path,
+		    "not a regular file (a symbolic link, pipe or device is never read)");
+		return 0;
+	default:
+		import_malformed(s, e->path, strerror(errno));
 		return 0;
 	}
-	rc = import_message(s, e->path, body, len, e->flags, e->mtime);
+	int rc = import_message(s, e->path, body, len, e->flags, e->mtime);
 	free(body);
 	return rc == STORE_OK ? 0 : stop(e->path, rc);
 }
@@ -114,28 +124,35 @@ static int import_maildir(struct import_sink *s, const char *dir)
 	if (maildir_scan(dir, &list) != 0)
 		return cannot_read(dir);
 	for (size_t i = 0; status == 0 && i < list.count; i++) {
-		status = import_file(s, &list.items[i]);
+		status = import_file(s, &list, &list.items[i]);
 		import_progress(s, i + 1, list.count);
 	}
 	maildir_list_clear(&list);
 	return status;
 }
 
-/* A directory must be a Maildir; anything else is read as mbox. */
+/* A directory must be a Maildir; a file or a pipe is read as mbox.  The
+ * path itself must not be a link either: its owner could point it at
+ * someone else's mail. */
 static int check_source(const char *path, int *is_maildir_r)
 {
 	struct stat sb;
+	const char *why = NULL;
 	*is_maildir_r = 0;
-	if (stat(path, &sb) != 0) {
-		fprintf(stderr, "mailrpc-admin: import: %s: %s\n", path, strerror(errno));
+	if (lstat(path, &sb) != 0)
+		why = strerror(errno);
+	else if (S_ISLNK(sb.st_mode))
+		why = "a symbolic link; name the file or directory itself";
+	else if (S_ISDIR(sb.st_mode) && !maildir_detect(path))
+		why = "a directory but not a Maildir (no cur/ and new/ directories; links to them "
+		      "do not count)";
+	else if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode))
+		why = "neither a file, a pipe nor a Maildir";
+	if (why != NULL) {
+		fprintf(stderr, "mailrpc-admin: import: %s: %s\n", path, why);
 		return 1;
 	}
 	*is_maildir_r = S_ISDIR(sb.st_mode);
-	if (*is_maildir_r && !maildir_detect(path)) {
-		fprintf(stderr, "mailrpc-admin: import: %s: a directory but not a Maildir "
-				"(no cur/ and new/)\n", path);
-		return 1;
-	}
 	return 0;
 }
 
@@ -173,7 +190,11 @@ int admin_import(struct admin *a, int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return admin_usage(SYNOPSIS);
-	const char *user = argv[optind], *path = argv[optind + 1];
+	const char *user = argv[optind];
+	char *path = argv[optind + 1];
+	/* "link/" would resolve the link before lstat and O_NOFOLLOW see it. */
+	for (size_t n = strlen(path); n > 1 && path[n - 1] == '/'; n--)
+		path[n - 1] = '\0';
 	if (check_source(path, &is_maildir) != 0)
 		return 1;
 	if (open_sink(a, user, folder, &sink) != 0)

@@ -95,7 +95,10 @@ static int is_field(const unsigned char *p, size_t n)
 
 /* Why the bytes are no message, or NULL.  A message begins with a header
  * of fields (folded lines allowed), ended by an empty line or by the end
- * of the message; binary junk and files cut inside the header fail. */
+ * of the message; binary junk and files cut inside the header fail.  The
+ * header may be empty (the message starts with the empty line): RFC 5322
+ * allows it, Python's mailbox writes a headerless text so, and the store
+ * takes it from any client. */
 static const char *header_problem(const char *p, size_t len)
 {
 	if (len == 0)
@@ -105,7 +108,7 @@ static const char *header_problem(const char *p, size_t len)
 		size_t end = nl != NULL ? (size_t)(nl - p) : len;
 		size_t n = end - i - (end > i && p[end - 1] == '\r');
 		if (n == 0)
-			return line == 0 ? "no header" : NULL;
+			return NULL;
 		if (memchr(p + i, '\0', n) != NULL)
 			return "NUL byte in the header";
 		int folded = p[i] == ' ' || p[i] == '\t';

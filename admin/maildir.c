@@ -15,19 +15,31 @@
 #include "maildir.h"
 #include "store.h"
 
-static int is_dir(const char *dir, const char *sub)
+static const char *const subdirs[2] = {"new", "cur"};
+
+/* sub of the directory open as fd (AT_FDCWD: the current one), as a
+ * directory that is no link: a descriptor, or -1 with errno. */
+static int open_subdir(int fd, const char *sub)
 {
-	char path[PATH_MAX];
-	struct stat sb;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, sub) >= sizeof(path))
-		return 0;
-	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+	return openat(fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-int maildir_detect(const char *dir) { return is_dir(dir, "new") && is_dir(dir, "cur"); }
+static int is_real_dir(const char *dir, const char *sub)
+{
+	struct stat sb;
+	int fd = open_subdir(AT_FDCWD, dir);
+	int ok = fd >= 0 && fstatat(fd, sub, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
 
-/* The store flags in a name's ":2," info suffix. */
-static uint32_t name_flags(const char *name)
+int maildir_detect(const char *dir)
+{
+	return is_real_dir(dir, "new") && is_real_dir(dir, "cur");
+}
+
+uint32_t maildir_name_flags(const char *name)
 {
 	static const struct {
 		char letter;
@@ -49,7 +61,7 @@ static uint32_t name_flags(const char *name)
 	return flags;
 }
 
-static int add_entry(struct maildir_list *list, size_t *cap, const char *path,
+static int add_entry(struct maildir_list *list, size_t *cap, const char *dir, int sub,
 		     const struct stat *sb, const char *name)
 {
 	if (list->count == *cap) {
@@ -61,36 +73,37 @@ static int add_entry(struct maildir_list *list, size_t *cap, const char *path,
 		*cap = cap2;
 	}
 	struct maildir_entry *e = &list->items[list->count];
-	e->path = strdup(path);
-	if (e->path == NULL)
+	if (asprintf(&e->path, "%s/%s/%s", dir, subdirs[sub], name) < 0)
 		return -1;
+	e->name = e->path + strlen(e->path) - strlen(name);
+	e->sub = sub;
 	e->mtime = (int64_t)sb->st_mtime;
-	e->flags = name_flags(name);
+	e->flags = maildir_name_flags(name);
 	list->count++;
 	return 0;
 }
 
-/* Adds the regular files of dir/sub that are not hidden. */
-static int scan_sub(const char *dir, const char *sub, struct maildir_list *list, size_t *cap)
+/* Adds the entries of subdirectory sub (open in list) that are neither
+ * hidden nor directories.  Links are listed (their own mtime) so that
+ * the import names them when it refuses to read them. */
+static int scan_sub(const char *dir, int sub, struct maildir_list *list, size_t *cap)
 {
-	char path[PATH_MAX];
 	struct dirent *de;
 	struct stat sb;
-	int rc = 0;
-	snprintf(path, sizeof(path), "%s/%s", dir, sub);
-	DIR *d = opendir(path);
-	if (d == NULL)
+	int rc = 0, fd = dup(list->dirfd[sub]);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
 		return -1;
+	}
 	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, de->d_name) >=
-		    sizeof(path)) {
-			errno = ENAMETOOLONG;
-			rc = -1;
-		} else if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
-			rc = add_entry(list, cap, path, &sb, de->d_name);
-		}
+		if (fstatat(list->dirfd[sub], de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+			rc = errno == ENOENT ? 0 : -1; /* gone meanwhile (a MUA moved it) */
+		else if (!S_ISDIR(sb.st_mode))
+			rc = add_entry(list, cap, dir, sub, &sb, de->d_name);
 	}
 	if (rc == 0 && errno != 0)
 		rc = -1;
@@ -112,8 +125,16 @@ int maildir_scan(const char *dir, struct maildir_list *list_r)
 {
 	size_t cap = 0;
 	memset(list_r, 0, sizeof(*list_r));
-	if (scan_sub(dir, "new", list_r, &cap) != 0 || scan_sub(dir, "cur", list_r, &cap) != 0) {
-		int saved = errno;
+	list_r->dirfd[0] = list_r->dirfd[1] = -1;
+	int top = open_subdir(AT_FDCWD, dir), rc = top >= 0 ? 0 : -1;
+	for (int sub = 0; rc == 0 && sub < 2; sub++)
+		if ((list_r->dirfd[sub] = open_subdir(top, subdirs[sub])) < 0 ||
+		    scan_sub(dir, sub, list_r, &cap) != 0)
+			rc = -1;
+	int saved = errno;
+	if (top >= 0)
+		close(top);
+	if (rc != 0) {
 		maildir_list_clear(list_r);
 		errno = saved;
 		return -1;
@@ -128,7 +149,11 @@ void maildir_list_clear(struct maildir_list *list)
 	for (size_t i = 0; i < list->count; i++)
 		free(list->items[i].path);
 	free(list->items);
+	for (int sub = 0; sub < 2; sub++)
+		if (list->dirfd[sub] >= 0)
+			close(list->dirfd[sub]);
 	memset(list, 0, sizeof(*list));
+	list->dirfd[0] = list->dirfd[1] = -1;
 }
 
 /* Reads fd to its end into buf of cap bytes; a file that fills it grew
@@ -154,25 +179,34 @@ static int read_all(int fd, char *buf, size_t cap, size_t *len_r)
 	return 0;
 }
 
-int maildir_read(const struct maildir_entry *e, size_t max, char **buf_r, size_t *len_r)
+int maildir_read(const struct maildir_list *list, const struct maildir_entry *e, size_t max,
+		 char **buf_r, size_t *len_r)
 {
 	struct stat sb;
-	int rc = -1;
+	int rc = MAILDIR_READ_ERROR;
 	char *buf = NULL;
 	*buf_r = NULL;
 	*len_r = 0;
-	int fd = open(e->path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not hang the import (it is refused below). */
+	int fd = openat(list->dirfd[e->sub], e->name,
+			O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 && errno == ELOOP)
+		rc = MAILDIR_READ_NOTFILE;
 	if (fd < 0 || fstat(fd, &sb) != 0)
 		goto cleanup;
+	if (!S_ISREG(sb.st_mode)) {
+		rc = MAILDIR_READ_NOTFILE;
+		goto cleanup;
+	}
 	if ((uint64_t)sb.st_size > max) {
-		rc = 1;
+		rc = MAILDIR_READ_TOOBIG;
 		goto cleanup;
 	}
 	buf = malloc((size_t)sb.st_size + 1);
 	if (buf == NULL)
 		goto cleanup;
-	rc = read_all(fd, buf, (size_t)sb.st_size + 1, len_r);
-	if (rc == 0) {
+	if (read_all(fd, buf, (size_t)sb.st_size + 1, len_r) == 0) {
+		rc = MAILDIR_READ_OK;
 		*buf_r = buf;
 		buf = NULL;
 	}

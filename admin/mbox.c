@@ -47,8 +47,14 @@ int mbox_open(const char *path, int mboxo, size_t max, struct mbox_reader **r_r)
 	*r_r = NULL;
 	if (r == NULL)
 		return -1;
-	r->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (r->fd < 0 || fstat(r->fd, &sb) != 0) {
+	/* Never through a link (see maildir.h); a file or a pipe only. */
+	r->fd = open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	int ok = r->fd >= 0 && fstat(r->fd, &sb) == 0;
+	if (ok && !S_ISREG(sb.st_mode) && !S_ISFIFO(sb.st_mode)) {
+		errno = EINVAL;
+		ok = 0;
+	}
+	if (!ok) {
 		mbox_close(&r);
 		return -1;
 	}

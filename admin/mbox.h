@@ -37,7 +37,9 @@ struct mbox_msg {
 };
 
 /* Opens path for reading; messages over max bytes are reported as a
- * problem, not kept in memory.  0, or -1 with errno. */
+ * problem, not kept in memory.  Only a regular file or a pipe, never
+ * through a symbolic link (see maildir.h).  0, or -1 with errno (ELOOP:
+ * a link; EINVAL: neither file nor pipe). */
 int mbox_open(const char *path, int mboxo, size_t max, struct mbox_reader **r_r);
 /* 1: *msg_r is the next message; 0: end of file; -1: read error (errno). */
 int mbox_next(struct mbox_reader *r, struct mbox_msg *msg_r);

@@ -7,9 +7,13 @@
 int bytes_parse(const char *text, unsigned long long *v_r)
 {
 	char *end;
+	/* Digits first: strtoull would also take spaces and a sign (" -1"
+	 * is ULLONG_MAX to it). */
+	if (text[0] < '0' || text[0] > '9')
+		return -1;
 	errno = 0;
 	unsigned long long v = strtoull(text, &end, 10);
-	if (end == text || errno != 0 || text[0] == '-')
+	if (errno != 0)
 		return -1;
 	int shift = 0;
 	switch (*end) {

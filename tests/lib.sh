@@ -1,8 +1,11 @@
 # lib.sh -- shared set-up for mailrpc's test scripts (sourced, bash).
 #
 # Each test script gets its own throwaway realm and its own mailrpcd on
-# loopback, reports one line per case ("PASS name" / "FAIL name: why"),
-# and stops only the processes it started, by PID.
+# loopback, reports one line per case ("PASS name" / "FAIL name: why";
+# "SKIP name: why" for a case that cannot run here), and stops only the
+# processes it started, by PID.  A script that cannot run here at all
+# calls skip "why": it is then counted as skipped, never as passed (see
+# tests/run).
 set -u
 
 BIN=${MAILRPC_BIN:?run tests through tests/run}
@@ -23,6 +26,9 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; failures=$((failures + 1)); }
+# skip WHY: the whole script cannot run here (tests/run counts it as
+# skipped: exit status 77, the automake convention).
+skip() { echo "SKIP $(basename "$0" .sh): $1"; exit 77; }
 
 # check NAME COMMAND...: passes when COMMAND succeeds.
 check() {

@@ -11,10 +11,7 @@
 # loopback.  Byte counts and times are printed as "# " lines.
 # tests/run: beside the others (it mostly waits for the slow link).
 . "$(dirname "$0")/lib.sh"
-if [ "$(id -u)" -ne 0 ]; then
-	echo "# skipped: t_dialup needs root for network namespaces"
-	exit 0
-fi
+[ "$(id -u)" -eq 0 ] || skip "needs root for network namespaces"
 TEST_START=$(date +%s)
 
 # ---- two namespaces and a 56 kbit/s link, removed again on exit ---------

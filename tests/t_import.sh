@@ -16,7 +16,7 @@ mkdir -p "$D"
 # The Python side: writes the test mailboxes, and reads mailboxes back
 # to compare them (each mbox unquoted by its writer's rule).
 cat >"$T/boxes.py" <<'EOF'
-import calendar, collections, hashlib, json, mailbox, os, re, sys, time
+import calendar, collections, email.message, hashlib, json, mailbox, os, re, sys, time
 
 T1 = (b"From: Alice <alice@example.org>\nTo: bob@example.org\nSubject: From lines\n\n"
       b"From the start of a line.\n>From once quoted.\n>>From twice quoted.\nend\n")
@@ -78,6 +78,15 @@ def write(d):
     write_mbox(d + "/bare-from-good.mbox",
                [b"From: a@example.org\nSubject: memo\n\nHello,\n\n"
                 b"From the desk of the CEO: hi.\nFrom here on, all is well.\n", T5])
+    # Headerless texts, as Python writes them: an empty header section.
+    hl = mailbox.Maildir(d + "/headerless.maildir", create=True)
+    hlbox = mailbox.mbox(d + "/headerless.mbox")
+    for text in ("just text, no header\n", "two\nlines\n"):
+        m = email.message.Message()
+        m.set_payload(text)
+        hl.add(m)
+        hlbox.add(mailbox.mboxMessage(m))
+    hlbox.close()
 
 def unquote(data, rule):
     pattern = rb"(?m)^>(>*From )" if rule == "rd" else rb"(?m)^>(From )"
@@ -270,6 +279,65 @@ check "bad Maildir: exit 1" test "$rc" -eq 1
 expect_contains "bad Maildir: counts" "$out" "imported 1, skipped 0 as duplicates, 2 malformed"
 expect_contains "bad Maildir: the junk file is named" "$(cat "$T/err")" "1700000000.junk:2,S: NUL byte in the header"
 expect_contains "bad Maildir: the empty file is named" "$(cat "$T/err")" "1700000001.empty: empty"
+
+# ---- a headerless text (an empty header section) is stored like put stores it ----
+out=$(admin import alice "$D/headerless.maildir" --folder Headerless 2>"$T/err"); rc=$?
+check "headerless Maildir: exit 0 (stderr: $(head -c 200 "$T/err"))" test "$rc" -eq 0
+expect_contains "headerless Maildir: both imported" "$out" "imported 2, skipped 0 as duplicates, 0 malformed"
+mailrpc --json ls Headerless >"$T/hl.json"
+check "headerless Maildir: byte-exact (SHA-256), with dates, as Python wrote them" \
+	py maildir-vs-listing "$D/headerless.maildir" "$T/hl.json"
+first_file=$(ls "$D/headerless.maildir/new" | head -1)
+put_id=$(mailrpc put Drafts "$D/headerless.maildir/new/$first_file")
+check "headerless: mailrpc put of the same bytes stores the same SHA-256" \
+	jq -e --arg s "$(mailrpc --json ls Drafts | jq -r ".[] | select(.id == $put_id) | .sha256")" \
+	'any(.[]; .sha256 == $s)' "$T/hl.json"
+out=$(admin import alice "$D/headerless.mbox" --folder HeaderlessMbox --mboxo 2>"$T/err"); rc=$?
+check "headerless mbox: exit 0 (stderr: $(head -c 200 "$T/err"))" test "$rc" -eq 0
+expect_contains "headerless mbox: both imported" "$out" "imported 2, skipped 0 as duplicates, 0 malformed"
+mailrpc --json ls HeaderlessMbox >"$T/hlm.json"
+check "headerless mbox: byte-exact (SHA-256) as Python reads them" \
+	py mbox-vs-listing "$D/headerless.mbox" o "$T/hlm.json"
+
+# ---- links are never followed (the import may run as root) ----
+mkdir -p "$D/linky/new" "$D/linky/cur" "$D/linky/tmp"
+secret="root:SECRET-$RANDOM"
+echo "$secret" >"$T/secret"
+ln -s "$T/secret" "$D/linky/new/1700000000.x"
+mkfifo "$D/linky/cur/1700000001.fifo:2,S"
+cp "$TESTS_DIR/corpus/01-plain-lf.eml" "$D/linky/new/1700000002.good"
+out=$(admin import alice "$D/linky" --folder Linky 2>"$T/err"); rc=$?
+check "Maildir with a link and a pipe: exit 1" test "$rc" -eq 1
+expect_contains "Maildir with a link and a pipe: only the file imported" "$out" \
+	"imported 1, skipped 0 as duplicates, 2 malformed"
+expect_contains "the link is named and not followed" "$(cat "$T/err")" \
+	"linky/new/1700000000.x: not a regular file (a symbolic link, pipe or device is never read); not imported"
+expect_contains "the pipe is named and not read" "$(cat "$T/err")" \
+	"linky/cur/1700000001.fifo:2,S: not a regular file"
+same "the link's target is not in the folder (body search)" \
+	"$(mailrpc --json search Linky --body "${secret#root:}" | jq length)" 0
+same "the folder holds the one real file (body search)" \
+	"$(mailrpc --json search Linky --body 'lunch at noon' | jq length)" 1
+ln -s "$D/src.maildir" "$D/link.maildir"
+out=$(admin import alice "$D/link.maildir" --folder LinkTop 2>&1); rc=$?
+check "a Maildir path that is a link: refused" test "$rc" -eq 1
+expect_contains "a Maildir path that is a link: says so" "$out" "link.maildir: a symbolic link"
+out=$(admin import alice "$D/link.maildir/" --folder LinkTop 2>&1); rc=$?
+check "a Maildir path that is a link, given with a slash: refused" test "$rc" -eq 1
+ln -s "$D/src.mbox" "$D/link.mbox"
+out=$(admin import alice "$D/link.mbox" --folder LinkTop 2>&1); rc=$?
+check "an mbox path that is a link: refused" test "$rc" -eq 1
+expect_contains "an mbox path that is a link: says so" "$out" "link.mbox: a symbolic link"
+mkdir -p "$D/linkcur/new" "$D/linkcur/tmp"
+ln -s "$D/src.maildir/cur" "$D/linkcur/cur"
+out=$(admin import alice "$D/linkcur" --folder LinkTop 2>&1); rc=$?
+check "a Maildir whose cur/ is a link: refused" test "$rc" -eq 1
+expect_contains "a Maildir whose cur/ is a link: says so" "$out" "links to them do not count"
+out=$(admin import alice /dev/null --folder LinkTop 2>&1); rc=$?
+check "a device: refused" test "$rc" -eq 1
+expect_contains "a device: says so" "$out" "/dev/null: neither a file, a pipe nor a Maildir"
+out=$(mailrpc folders)
+expect_not_contains "no folder was made for a refused source" "$out" "LinkTop"
 
 # ---- usage and errors ----
 out=$(admin import alice "$T/no-such-file" 2>&1); rc=$?

@@ -1,5 +1,7 @@
-# t_privacy.sh -- privacy really encrypts; weak flavors and dishonest level
-# claims are refused.
+# t_privacy.sh -- privacy really encrypts; weak flavors and contexts below
+# the minimum are refused as AUTH_TOOWEAK, dishonest level claims as
+# AUTH_FAILED (the context's level is locked); each refusal is matched
+# exactly.
 . "$(dirname "$0")/lib.sh"
 # The marker is a user name: WHOAMI carries it in its reply, and inside a
 # Kerberos ticket the client name is encrypted, so only the call's own
@@ -58,16 +60,23 @@ check "NULL procedure answers without credentials" test "$out" = accepted
 check "server logged the weak flavor" grep -q "refused proc=WHOAMI flavor=AUTH_SYS" "$SERVER_LOG"
 
 # A context made at one level whose calls claim another: the level is the
-# context's, and it is locked.
-out=$("$TOOLS/levelclaim" 127.0.0.1 "$PORT" none privacy)
-expect_contains "auth context claiming privacy is refused" "$out" "rejected"
-out=$("$TOOLS/levelclaim" 127.0.0.1 "$PORT" privacy none)
-expect_contains "privacy context claiming none is refused" "$out" "rejected"
-out=$("$TOOLS/levelclaim" 127.0.0.1 "$PORT" privacy privacy)
-check "honest privacy context is accepted (control)" test "$out" = accepted
+# context's, and it is locked, so libtirpc refuses the changed claim.
+# claimed NAME CONTEXT_LEVEL CLAIMED_LEVEL WANT: levelclaim's exact answer.
+claimed() { same "$1" "$("$TOOLS/levelclaim" 127.0.0.1 "$PORT" "$2" "$3")" "$4"; }
+FAILED="rejected: RPC_AUTHERROR AUTH_FAILED" TOOWEAK="rejected: RPC_AUTHERROR AUTH_TOOWEAK"
+claimed "auth context claiming privacy is refused (locked context)" none privacy "$FAILED"
+claimed "privacy context claiming none is refused (locked context)" privacy none "$FAILED"
+claimed "honest privacy context is accepted (control)" privacy privacy accepted
+claimed "honest auth context is accepted at minimum auth (control)" none none accepted
 stop_server
 start_server
-out=$("$TOOLS/levelclaim" 127.0.0.1 "$PORT" none privacy)
-expect_contains "privacy server: auth context claiming privacy is refused" "$out" "rejected"
+claimed "privacy server: auth context claiming privacy is refused (locked context)" \
+	none privacy "$FAILED"
+# Honest contexts below the minimum: the server's own refusal.
+claimed "privacy server: an honest auth context is refused as too weak" none none "$TOOWEAK"
+claimed "privacy server: an honest integrity context is refused as too weak" \
+	integrity integrity "$TOOWEAK"
+check "privacy server: logged the level refusal" \
+	grep -q "refused proc=WHOAMI principal=$MARKER@MAILRPC.TEST level=integrity .*: below minimum level privacy" "$SERVER_LOG"
 out=$("$TOOLS/rawrpc" 127.0.0.1 "$PORT" authsys 1)
-check "privacy server: AUTH_SYS refused as too weak" test "$out" = "rejected: RPC_AUTHERROR AUTH_TOOWEAK"
+check "privacy server: AUTH_SYS refused as too weak" test "$out" = "$TOOWEAK"

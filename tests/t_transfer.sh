@@ -32,15 +32,42 @@ expect_contains "cat of an unknown id says so" "$out" "no such message"
 out=$(mailrpc cat abc 2>&1); rc=$?
 check "cat of a non-number is a usage error" test "$rc" -eq 64
 
-# 50 MiB both ways at privacy.
-head -c $((50 * 1024 * 1024)) /dev/urandom >"$T/big"
+# upload_chunks LINE: the UPLOAD_APPEND calls the server logged from LINE
+# on, as "CALLS SIZExCOUNT... contiguous|gaps END" (each offset where the
+# last chunk ended; END: where the last one ended).
+upload_chunks() {
+	tail -n +"$1" "$SERVER_LOG" | grep 'proc=UPLOAD_APPEND .*result=OK' |
+		sed 's/.* offset=\([0-9]*\) len=\([0-9]*\) .*/\1 \2/' |
+		awk 'BEGIN { end = 0; ok = 1 }
+		     { if ($1 != end) ok = 0; end = $1 + $2; size[$2]++; n++ }
+		     END { s = ""; for (k in size) s = s k "x" size[k] " ";
+		           print n, s (ok ? "contiguous" : "gaps"), end }'
+}
+# fetch_chunks LINE ID: the MSG_FETCH calls for message ID from LINE on,
+# by offset, as "CALLS FIRST LAST STEPxCOUNT..." (the steps between
+# successive offsets: the chunk size).
+fetch_chunks() {
+	tail -n +"$1" "$SERVER_LOG" | grep "proc=MSG_FETCH .* id=$2 offset=.*result=OK" |
+		sed 's/.* offset=\([0-9]*\) .*/\1/' | sort -n |
+		awk 'NR == 1 { first = $1 } NR > 1 { step[$1 - prev]++ } { prev = $1; n++ }
+		     END { s = ""; for (k in step) s = s " " k "x" step[k]; print n, first, prev s }'
+}
+
+# 50 MiB both ways at privacy, in chunks of 128 KiB (the most a chunk may
+# be; on loopback the link model asks for it).
+MiB=$((1024 * 1024)) CHUNK=131072
+head -c $((50 * MiB)) /dev/urandom >"$T/big"
 want=$(sha256sum <"$T/big" | cut -d' ' -f1)
+mark=$(( $(wc -l <"$SERVER_LOG") + 1 ))
 big=$(mailrpc put Inbox "$T/big")
 check "50 MiB put at privacy" test -n "$big"
+same "the 50 MiB went up in 400 chunks of exactly 128 KiB, back to back" \
+	"$(upload_chunks "$mark")" "400 ${CHUNK}x400 contiguous $((50 * MiB))"
+mark=$(( $(wc -l <"$SERVER_LOG") + 1 ))
 mailrpc get "$big" -o "$T/big.back"
 check "50 MiB get at privacy is byte-exact" test "$(sha256sum <"$T/big.back" | cut -d' ' -f1)" = "$want"
-check "the 50 MiB went in 128 KiB chunks" \
-	test "$(grep -c "proc=UPLOAD_APPEND .* upload=" "$SERVER_LOG")" -ge 400
+same "the 50 MiB came down in 400 fetches 128 KiB apart" \
+	"$(fetch_chunks "$mark" "$big")" "400 0 $((50 * MiB - CHUNK)) ${CHUNK}x399"
 
 # A link that drops midway (a relay that cuts each connection after
 # 12 MiB), with reconnection off (--retries 0; t_retry covers it on):

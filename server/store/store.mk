@@ -31,7 +31,8 @@ STORE_SRCS := \
 	$(STORE_DIR)/store_op.c \
 	$(STORE_DIR)/store_tomb.c \
 	$(STORE_DIR)/store_sync.c \
-	$(STORE_DIR)/store_folder_sync.c
+	$(STORE_DIR)/store_folder_sync.c \
+	$(STORE_DIR)/store_dump.c
 
 STORE_LIBS := -llmdb -lcrypto
 STORE_CFLAGS := -I$(STORE_DIR)

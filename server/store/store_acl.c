@@ -94,10 +94,12 @@ int store_acl_set_op(store_t *st, const char *mbox, const char *path, const char
 		     uint32_t rights, const store_opname_t *name, int *replayed_r)
 {
 	struct acl_ctx c = { mbox, path, principal, rights };
-	size_t n = principal ? strlen(principal) : 0;
 	if (replayed_r != NULL)
 		*replayed_r = 0;
-	if (path == NULL || n == 0 || n > STORE_PRINCIPAL_MAX || !st_utf8_valid(principal, n) ||
+	/* A principal is what krb5_unparse_name displays (it escapes control
+	 * characters) or "anyone": the text rules of a mailbox name, so no tab
+	 * or newline can reach a dump or a log line. */
+	if (path == NULL || st_valid_mailbox_name(principal) != STORE_OK ||
 	    (rights & ~STORE_RIGHTS_ALL) || (path[0] != '\0' && st_valid_path(path) != STORE_OK))
 		return STORE_INVALID;
 	return st_write_named(st, name, STORE_OP_ACL_SET, set_txn, &c, NULL, NULL, replayed_r);
@@ -125,7 +127,7 @@ static int acl_push(store_acl_t *acl, size_t *cap, const char *path, const MDB_v
 	return STORE_OK;
 }
 
-static int collect(store_t *st, MDB_txn *txn, uint64_t mbid, store_acl_t *acl)
+int st_acl_collect(store_t *st, MDB_txn *txn, uint64_t mbid, store_acl_t *acl)
 {
 	unsigned char prefix[8];
 	MDB_cursor *cur = NULL;
@@ -168,7 +170,7 @@ int store_acl_list(store_t *st, const char *mbox, store_acl_t **acl_r)
 	if (status == STORE_OK)
 		status = st_mbox_load(st, txn, mbox, 1, &mb);
 	if (status == STORE_OK)
-		status = collect(st, txn, mb.mbid, acl);
+		status = st_acl_collect(st, txn, mb.mbid, acl);
 	if (txn != NULL)
 		mdb_txn_abort(txn);
 	if (status == STORE_OK)

@@ -202,6 +202,9 @@ size_t st_key3(unsigned char out[24], uint64_t a, uint64_t b, uint64_t c);
 int st_acl_drop_folder(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid);
 /* Removes every ACL entry of a mailbox. */
 int st_acl_drop_mailbox(store_t *st, MDB_txn *txn, uint64_t mbid);
+/* Appends every ACL entry of mailbox mbid to acl (by folder id, then
+ * principal). */
+int st_acl_collect(store_t *st, MDB_txn *txn, uint64_t mbid, store_acl_t *acl);
 
 /* ---- store_validate.c ---- */
 /* Length (1..4) of the valid UTF-8 character at s, 0 if invalid. */

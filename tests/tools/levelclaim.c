@@ -7,7 +7,8 @@
  *   levelclaim HOST PORT CONTEXT_LEVEL CLAIMED_LEVEL [PAD_BYTES]
  * Levels: none|integrity|privacy.  PAD_BYTES appends that many bytes of
  * arguments WHOAMI does not take, to probe the server's record limit.
- * Prints "accepted" or "rejected: STATUS"; exit 0 when a reply came.
+ * Prints "accepted" or "rejected: RPC_<STATUS>[ AUTH_<WHY>]" (as rawrpc
+ * does); exit 0 when a reply came.
  * Hard-codes the program number of idl/mailrpc.x (0x2005A11C, v1, WHOAMI=1).
  */
 #include <netdb.h>
@@ -18,6 +19,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "rpc_names.h"
 
 #define PROG 0x2005A11C
 #define WHOAMI 1
@@ -91,7 +94,10 @@ int main(int argc, char **argv)
 	} else {
 		struct rpc_err e;
 		clnt_geterr(clnt, &e);
-		printf("rejected: %s (auth status %d)\n", clnt_sperrno(stat), (int)e.re_why);
+		if (stat == RPC_AUTHERROR)
+			printf("rejected: %s %s\n", clnt_stat_name(stat), auth_stat_name(e.re_why));
+		else
+			printf("rejected: %s\n", clnt_stat_name(stat));
 	}
 	auth_destroy(auth);
 	clnt->cl_auth = NULL;
