@@ -50,8 +50,9 @@ ADMIN    := $(BUILD)/bin/mailrpc-admin
 DELIVER  := $(BUILD)/bin/mailrpc-deliver
 LIBSO    := $(BUILD)/lib/libmailrpc.so.$(VERSION)
 TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
-# Unit tests of libmailrpc's pure parts, each linked with just what it tests.
-STUB_UNIT_BINS := $(BUILD)/tests/test_link
+# Unit tests of libmailrpc's parts that need no server, each linked with
+# just what it tests.
+STUB_UNIT_BINS := $(BUILD)/tests/test_link_model
 -include tests/unit/unit.mk
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS)) $(STUB_UNIT_BINS) \
 	$(PART_UNIT_BINS)
@@ -122,7 +123,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(call obj,$(STORE_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(UNIT_TEST_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/tests/test_link: tests/unit/test_link.c $(BUILD)/obj/stub/link.o
+$(BUILD)/tests/test_link_model: tests/unit/test_link_model.c $(BUILD)/obj/stub/link_model.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 

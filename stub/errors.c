@@ -75,16 +75,16 @@ int mr_fail_gss(struct mailrpc_error *err, const char *principal, unsigned major
 		       text);
 }
 
-static int fail_auth(struct mailrpc_error *err, struct mailrpc *conn, enum auth_stat why)
+static int fail_auth(struct mailrpc_error *err, const struct mr_link *l, enum auth_stat why)
 {
 	switch ((int)why) {
 	case AUTH_TOOWEAK:
-		if (conn->level == LEVEL_INTEGRITY)
+		if (l->p.level == LEVEL_INTEGRITY)
 			return mr_fail(err, MAILRPC_E_TOOWEAK,
 				       "server requires privacy; this connection uses integrity (use -l privacy)");
 		return mr_fail(err, MAILRPC_E_TOOWEAK,
 			       "server requires a higher protection level than %s (use -l privacy)",
-			       level_name(conn->level));
+			       level_name(l->p.level));
 	case RPCSEC_GSS_CREDPROBLEM:
 	case RPCSEC_GSS_CTXPROBLEM:
 		return mr_fail(err, MAILRPC_E_AUTH,
@@ -93,24 +93,27 @@ static int fail_auth(struct mailrpc_error *err, struct mailrpc *conn, enum auth_
 	case AUTH_BADCRED:
 		return mr_fail(err, MAILRPC_E_AUTH,
 			       "server rejected the Kerberos credential for %s (wrong service principal, or the server's keytab is out of date)",
-			       conn->principal);
+			       l->p.principal);
 	default:
 		return mr_fail(err, MAILRPC_E_AUTH, "server refused authentication (RPC auth status %d)",
 			       (int)why);
 	}
 }
 
-int mr_fail_rpc(struct mailrpc_error *err, struct mailrpc *conn, enum clnt_stat stat)
+int mr_fail_rpc(struct mailrpc_error *err, const struct mr_link *l, rpcproc_t proc,
+		enum clnt_stat stat)
 {
 	struct rpc_err e;
 	memset(&e, 0, sizeof(e));
-	clnt_geterr(conn->clnt, &e);
+	if (l->clnt != NULL)
+		clnt_geterr(l->clnt, &e);
+	(void)proc;
 	switch (stat) {
 	case RPC_AUTHERROR:
-		return fail_auth(err, conn, e.re_why);
+		return fail_auth(err, l, e.re_why);
 	case RPC_TIMEDOUT:
 		return mr_fail(err, MAILRPC_E_RPC, "server did not answer within %d seconds",
-			       conn->last_timeout);
+			       l->last_timeout);
 	case RPC_CANTSEND:
 	case RPC_CANTRECV:
 		if (e.re_errno != 0)

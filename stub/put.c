@@ -119,13 +119,14 @@ static void state_path(struct mailrpc *conn, struct source *src)
 {
 	if (conn->state_dir[0] == '\0')
 		return;
+	const char *server = conn->link.p.server;
 	unsigned char key[32];
 	char hex[65];
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	if (md == NULL)
 		return;
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	EVP_DigestUpdate(md, conn->server, strlen(conn->server));
+	EVP_DigestUpdate(md, server, strlen(server));
 	EVP_DigestUpdate(md, src->sha256, sizeof(src->sha256));
 	EVP_DigestFinal_ex(md, key, NULL);
 	EVP_MD_CTX_free(md);
