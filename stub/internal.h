@@ -86,12 +86,16 @@ size_t mr_chunk_size(const struct mailrpc *conn);
 int mr_call_once(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, xdrproc_t xres,
 		 void *res, struct mailrpc_error *err);
 
-/* Error texts for GSS set-up failures and RPC call failures (errors.c);
- * proc is the call's (NULLPROC: setting up the context). */
+/* Error texts for GSS set-up failures and RPC call failures (errors.c).
+ * proc names the operation a refusal of an older server is about
+ * (NULLPROC: setting up the context). */
 int mr_fail_gss(struct mailrpc_error *err, const char *principal, unsigned major,
 		unsigned minor);
 int mr_fail_rpc(struct mailrpc_error *err, const struct mr_link *l, rpcproc_t proc,
 		enum clnt_stat stat);
+/* Whether stat is a refusal that means the server is older than this
+ * client (no such procedure, version or program). */
+int mr_rpc_too_old(enum clnt_stat stat);
 
 /* ---- connections (connect.c) ------------------------------------------ */
 

@@ -31,9 +31,9 @@ static int fail_seccreate(struct mr_link *l, const rpc_gss_options_ret_t *ret,
 	clnt_geterr(l->clnt, &e);
 	/* The link went during the exchange (a proxy that accepted and then
 	 * lost its way to the server, say): worth another attempt, unlike a
-	 * refusal. */
+	 * refusal.  An older server's refusals are named as such. */
 	if (e.re_status == RPC_CANTSEND || e.re_status == RPC_CANTRECV ||
-	    e.re_status == RPC_TIMEDOUT)
+	    e.re_status == RPC_TIMEDOUT || mr_rpc_too_old(e.re_status))
 		return mr_fail_rpc(err, l, NULLPROC, e.re_status);
 	if (ret->major_status != 0 || ret->minor_status != 0)
 		return mr_fail_gss(err, l->p.principal, (unsigned)ret->major_status,

@@ -66,7 +66,12 @@ enum mailrpc_status {
 	MAILRPC_E_NOMEM = 107,
 	MAILRPC_E_IO = 108,       /* reading or writing a local file failed */
 	MAILRPC_E_CORRUPT = 109,  /* downloaded bytes do not match the server's SHA-256 */
-	MAILRPC_E_NOTCACHED = 110 /* not in the offline cache (mailrpc_cache_*) */
+	MAILRPC_E_NOTCACHED = 110, /* not in the offline cache (mailrpc_cache_*) */
+	/* The server does not know the operation (a procedure or protocol
+	 * version newer than it): upgrade mailrpcd.  The message names the
+	 * operation, "server too old for X" (or, for a server that dropped
+	 * this client's version, says the client is too old). */
+	MAILRPC_E_TOOOLD = 111
 };
 
 struct mailrpc_error {
