@@ -52,7 +52,7 @@ LIBSO    := $(BUILD)/lib/libmailrpc.so.$(VERSION)
 TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 # Unit tests of libmailrpc's parts that need no server, each linked with
 # just what it tests.
-STUB_UNIT_BINS := $(BUILD)/tests/test_link_model
+STUB_UNIT_BINS := $(BUILD)/tests/test_link_model $(BUILD)/tests/test_state_dir
 -include tests/unit/unit.mk
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS)) $(STUB_UNIT_BINS) \
 	$(PART_UNIT_BINS)
@@ -132,6 +132,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(call obj,$(STORE_SRCS))
 $(BUILD)/tests/test_link_model: tests/unit/test_link_model.c $(BUILD)/obj/stub/link_model.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
+$(BUILD)/tests/test_state_dir: tests/unit/test_state_dir.c $(call obj,stub/state_dir.c stub/errors.c \
+		$(COMMON_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # A test tool that needs libmailrpc's insides (a link of another protocol
 # version): linked with its objects, not the shared library.

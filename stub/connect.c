@@ -73,13 +73,16 @@ int mr_connect(const struct mr_link_params *p, const char *state_dir, const char
 	if (state_dir != NULL && strlen(state_dir) >= sizeof((*conn_r)->state_dir))
 		return mr_fail(err, MAILRPC_E_USAGE, "state directory name too long: %s",
 			       state_dir);
+	int status = state_dir != NULL ? mr_state_dir_check(state_dir, err) : MAILRPC_OK;
+	if (status != MAILRPC_OK)
+		return status;
 	struct mailrpc *conn = calloc(1, sizeof(*conn));
 	if (conn == NULL)
 		return mr_fail(err, MAILRPC_E_NOMEM, "out of memory");
 	mr_link_init(&conn->link, p, mr_mailbox_ready, conn);
 	if (state_dir != NULL)
 		snprintf(conn->state_dir, sizeof(conn->state_dir), "%s", state_dir);
-	int status = mr_link_up(&conn->link, err);
+	status = mr_link_up(&conn->link, err);
 	if (status == MAILRPC_OK && mailbox != NULL && mailbox[0] != '\0')
 		status = mailrpc_open_mailbox(conn, mailbox, err);
 	if (status != MAILRPC_OK) {

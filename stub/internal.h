@@ -13,7 +13,8 @@
  *   link.c                  the link (link.h): up, down, backoff, one
  *     |                     exchange; link_socket.c, link_context.c,
  *     v                     link_body.c below it
- *   link_model.c, errors.c  pure estimates; error texts
+ *   link_model.c, errors.c, state_dir.c     pure estimates; error texts;
+ *                                           the client state directory
  *
  * A new link asks its owner for the steps it needs (reopening a mailbox)
  * through a hook (mr_link_ready_fn); the hook uses mr_call_once, which
@@ -105,7 +106,7 @@ int mr_link_params_from(const struct mailrpc_options *opts, struct mr_link_param
 			struct mailrpc_error *err);
 
 /* The one way a connection is made: a link from p, the state directory
- * (NULL: none), then mailbox opened (NULL or "": your own). */
+ * (NULL: none) checked, then mailbox opened (NULL or "": your own). */
 int mr_connect(const struct mr_link_params *p, const char *state_dir, const char *mailbox,
 	       struct mailrpc **conn_r, struct mailrpc_error *err);
 
@@ -118,6 +119,24 @@ int mr_connect_like(const struct mailrpc *model, struct mailrpc **conn_r,
 /* The ready hook of every connection's link (sharing.c): a mailbox opened
  * before is opened again first on a new link.  owner is the connection. */
 int mr_mailbox_ready(struct mr_link *link, void *owner, struct mailrpc_error *err);
+
+/* ---- the client state directory (state_dir.c) -------------------------- */
+
+/* MAILRPC_OK if dir is a directory of this user's that group and others
+ * cannot write to; else MAILRPC_E_IO naming it and the fix. */
+int mr_state_dir_check(const char *dir, struct mailrpc_error *err);
+
+/* Opens path, a file in a checked state directory, without following a
+ * symbolic link (flags: O_RDONLY, or O_RDWR | O_CREAT to make it 0600 if
+ * missing); it must be a regular file of this user's with one name.
+ * MAILRPC_E_NOTFOUND when it is missing and not created, MAILRPC_E_IO
+ * otherwise. */
+int mr_state_open(const char *path, int flags, int *fd_r, struct mailrpc_error *err);
+
+/* Puts len bytes at path as a new file (0600) written under a fresh
+ * name and renamed over it, so whatever was at path, a symbolic link
+ * included, is replaced, never written through. */
+int mr_state_replace(const char *path, const void *data, size_t len, struct mailrpc_error *err);
 
 /*
  * Where mailrpc_download puts a message (fetch.c): bytes arrive strictly in

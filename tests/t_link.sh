@@ -1,9 +1,12 @@
-# t_link.sh -- libmailrpc's link layer: a client newer than the server is
-# told "server too old for X", never a raw RPC error (tests/tools/newclient:
-# a procedure the server lacks, a protocol version it does not serve); a
-# delegate's connection cut again and again reopens the other mailbox on
-# every new link; each call's transaction id and RPCSEC_GSS sequence number
-# are read back from its header.
+# t_link.sh -- libmailrpc's link layer and client state directory:
+# a client newer than the server is told "server too old for X", never a
+# raw RPC error (tests/tools/newclient: a procedure the server lacks, a
+# protocol version it does not serve); a delegate's connection cut again
+# and again reopens the other mailbox on every new link; each call's
+# transaction id and RPCSEC_GSS sequence number are read back from its
+# header; the state directory is made private, refused when others could
+# write to it or own it, and nothing planted in it (a symbolic link where
+# put's resume file or the offline cache goes) is ever written through.
 . "$(dirname "$0")/lib.sh"
 setup_realm alice bob
 export XDG_CACHE_HOME=$T/cache
@@ -68,4 +71,67 @@ xids=$(grep -o ' xid=[0-9a-f]*' "$T/ids.err")
 check "and distinct transaction ids" \
 	test "$(sort -u <<<"$xids" | wc -l)" -eq "$(wc -l <<<"$xids")" -a -z "$(grep 'xid=00000000' <<<"$xids")"
 
+# ---- the state directory -------------------------------------------------
+S=$XDG_CACHE_HOME/mailrpc
+check "the state directory is made private (mode $(stat -c %a "$S"))" test "$(stat -c %a "$S")" = 700
+chmod 775 "$S"
+out=$(as alice whoami 2>&1); rc=$?
+check "a group-writable state directory is refused (rc $rc)" test "$rc" -ne 0
+expect_contains "naming it and the fix" "$out" "state directory $S is writable by others than you: run chmod go-w $S"
+chmod 700 "$S"
+if [ "$(id -u)" -eq 0 ]; then  # only root can give it away
+	chown nobody "$S"
+	out=$(as alice whoami 2>&1); rc=$?
+	check "a state directory owned by someone else is refused (rc $rc)" test "$rc" -ne 0
+	expect_contains "naming it and its owner" "$out" \
+		"state directory $S belongs to uid $(id -u nobody), not to you"
+	chown "$(id -u)" "$S"
+else
+	echo "SKIP a state directory owned by someone else: needs root to chown"
+fi
+expect_contains "once fixed it is used again" "$(as alice whoami 2>&1)" "mailbox:    alice"
+
+# ---- a symbolic link planted where put's resume file goes ----------------
+# The resume file is upload-<SHA-256 of the server name and the message's
+# SHA-256>; a symbolic link is planted there and at the name the old code
+# wrote through (.tmp).  Every run goes through one relay cutting each
+# connection after 200 KiB, so each rerun must resume the last.
+{ printf 'From: alice\r\nSubject: planted\r\n\r\n'; head -c 400000 /dev/urandom | base64; } >"$T/m"
+relay_start 0 $((200 * 1024))
+key=$({ printf '%s' "localhost:$RP"; sha <"$T/m" | xxd -r -p; } | sha)
+echo "precious" >"$T/victim"
+ln -s "$T/victim" "$S/upload-$key"
+ln -s "$T/victim" "$S/upload-$key.tmp"
+m=$(mark)
+out=$(as alice --retries 0 -s "localhost:$RP" put Inbox "$T/m" 2>&1); rc=$?
+check "a put cut midway fails (rc $rc)" test "$rc" -ne 0
+same "the planted links' target is untouched" "$(cat "$T/victim")" "precious"
+check "the resume file is a file of its own now" test -f "$S/upload-$key" -a ! -L "$S/upload-$key"
+check "with mode 0600" test "$(stat -c %a "$S/upload-$key")" = 600
+id=""
+for attempt in 1 2 3 4 5; do
+	id=$(as alice --retries 0 -s "localhost:$RP" put Inbox "$T/m" 2>/dev/null) && break
+done
+relay_stop
+begins=$(tail -n +"$m" "$SERVER_LOG" | grep -c "proc=UPLOAD_BEGIN")
+check "runs again resume it to the end (id ${id:-none}, $begins upload begun)" \
+	test -n "$id" -a "$begins" -eq 1
+check "and the message is byte-exact" test "$(as alice cat "$id" | sha)" = "$(sha <"$T/m")"
+same "the planted links' target is still untouched" "$(cat "$T/victim")" "precious"
+
+# ---- a symbolic link planted where the offline cache goes ----------------
+# An empty target: LMDB would take it for a new cache and write to it.
+cache=$S/cache-$({ printf '%s\0~%s' "$MAILRPC_SERVER" "alice@$MAILRPC_REALM"; } | sha).mdb
+: >"$T/empty-victim"
+ln -s "$T/empty-victim" "$cache"
+out=$(as alice sync 2>&1); rc=$?
+check "a sync into a planted link fails (rc $rc)" test "$rc" -ne 0
+expect_contains "saying so" "$out" "$cache is a symbolic link, which is never followed: remove it"
+check "and leaves its target untouched ($(stat -c %s "$T/empty-victim") bytes)" \
+	test "$(stat -c %s "$T/empty-victim")" -eq 0
+rm "$cache"
+out=$(as alice sync 2>&1); rc=$?
+check "with the link gone the sync works (rc $rc)" test "$rc" -eq 0
+check "and its files are private" \
+	test "$(stat -c %a "$cache")" = 600 -a "$(stat -c %a "$cache-lock")" = 600
 exit $((failures > 0))
