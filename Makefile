@@ -50,8 +50,9 @@ ADMIN    := $(BUILD)/bin/mailrpc-admin
 DELIVER  := $(BUILD)/bin/mailrpc-deliver
 LIBSO    := $(BUILD)/lib/libmailrpc.so.$(VERSION)
 TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
-# Unit tests of libmailrpc's pure parts, each linked with just what it tests.
-STUB_UNIT_BINS := $(BUILD)/tests/test_link
+# Unit tests of libmailrpc's parts that need no server, each linked with
+# just what it tests.
+STUB_UNIT_BINS := $(BUILD)/tests/test_link_model $(BUILD)/tests/test_state_dir
 -include tests/unit/unit.mk
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS)) $(STUB_UNIT_BINS) \
 	$(PART_UNIT_BINS)
@@ -72,6 +73,12 @@ $(BUILD)/gen/mailrpc_prot_xdr.c: $(GEN_X) $(GEN_H)
 	cd $(@D) && rm -f mailrpc_prot_xdr.c && rpcgen -N -M -c -o mailrpc_prot_xdr.c mailrpc_prot.x
 $(BUILD)/gen/mailrpc_prot_clnt.c: $(GEN_X) $(GEN_H)
 	cd $(@D) && rm -f mailrpc_prot_clnt.c && rpcgen -N -M -l -o mailrpc_prot_clnt.c mailrpc_prot.x
+# Procedure names by number, for libmailrpc's messages.
+GEN_PROCS := $(BUILD)/gen/mailrpc_procs.h
+$(GEN_PROCS): idl/mailrpc.x scripts/proc-names
+	@mkdir -p $(@D)
+	scripts/proc-names $< >$@.tmp && mv $@.tmp $@
+$(call obj,$(LIB_SRCS)): $(GEN_PROCS)
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(GEN_H)
 	@mkdir -p $(@D)
@@ -122,9 +129,19 @@ $(BUILD)/tests/%: tests/unit/%.c $(call obj,$(STORE_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(UNIT_TEST_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/tests/test_link: tests/unit/test_link.c $(BUILD)/obj/stub/link.o
+$(BUILD)/tests/test_link_model: tests/unit/test_link_model.c $(BUILD)/obj/stub/link_model.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
+$(BUILD)/tests/test_state_dir: tests/unit/test_state_dir.c $(call obj,stub/state_dir.c stub/errors.c \
+		$(COMMON_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# A test tool that needs libmailrpc's insides (a link of another protocol
+# version): linked with its objects, not the shared library.
+$(BUILD)/tests/newclient: tests/tools/newclient.c $(call obj,$(LIB_SRCS) $(COMMON_SRCS)) $(GEN_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Tests: the plain build, then the same suite under ASan+UBSan.
 check: deps

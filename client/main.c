@@ -63,24 +63,22 @@ static void usage(FILE *out)
 }
 
 /*
- * Where unfinished uploads are remembered so that repeating a put or send
- * resumes it: $XDG_CACHE_HOME/mailrpc or ~/.cache/mailrpc.  NULL (no
- * resuming) if it cannot be made.
+ * Where unfinished uploads and the offline cache are kept: the library's
+ * state directory ($XDG_CACHE_HOME/mailrpc or ~/.cache/mailrpc), made when
+ * missing.  *dir_r is NULL (no resuming) when neither variable is set;
+ * 1 after reporting a directory that is not safe to use.
  */
-static const char *upload_state_dir(char *buf, size_t len)
+static int state_dir(char *buf, size_t len, const char **dir_r)
 {
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	char base[1024];
-	if (xdg && xdg[0])
-		snprintf(base, sizeof(base), "%s", xdg);
-	else if (home && home[0])
-		snprintf(base, sizeof(base), "%s/.cache", home);
-	else
-		return NULL;
-	snprintf(buf, len, "%s/mailrpc", base);
-	if ((mkdir(base, 0700) != 0 && errno != EEXIST) || (mkdir(buf, 0700) != 0 && errno != EEXIST))
-		return NULL;
-	return buf;
+	struct mailrpc_error err;
+	*dir_r = NULL;
+	int status = mailrpc_state_dir(buf, len, &err);
+	if (status == MAILRPC_E_USAGE)
+		return 0;
+	if (status != MAILRPC_OK)
+		return cli_report(&err);
+	*dir_r = buf;
+	return 0;
 }
 
 /* The server is the key of the offline cache too, so even --offline needs it. */
@@ -99,10 +97,11 @@ int cli_connect(struct cli *cli)
 		return cli_open_cache(cli, cli->offline_write ? MAILRPC_CACHE_WRITE : 0);
 	if (need_server(cli) != 0)
 		return EX_USAGE;
-	char state_dir[1100];
-	cli->opts.state_dir = upload_state_dir(state_dir, sizeof(state_dir));
-	int status = mailrpc_connect(&cli->opts, &cli->conn, &err);
-	cli->opts.state_dir = NULL; /* state_dir goes out of scope */
+	char dir[1100];
+	struct mailrpc_options opts = cli->opts;
+	if (state_dir(dir, sizeof(dir), &opts.state_dir) != 0)
+		return 1;
+	int status = mailrpc_connect(&opts, &cli->conn, &err);
 	return status == MAILRPC_OK ? 0 : cli_report(&err);
 }
 
@@ -111,9 +110,10 @@ int cli_open_cache(struct cli *cli, int create)
 	struct mailrpc_error err;
 	if (need_server(cli) != 0)
 		return EX_USAGE;
-	char state_dir[1100];
+	char dir[1100];
 	struct mailrpc_options opts = cli->opts;
-	opts.state_dir = upload_state_dir(state_dir, sizeof(state_dir));
+	if (state_dir(dir, sizeof(dir), &opts.state_dir) != 0)
+		return 1;
 	if (opts.state_dir == NULL) {
 		fprintf(stderr, "mailrpc: no cache directory: set XDG_CACHE_HOME or HOME\n");
 		return 1;

@@ -5,12 +5,14 @@
  * and mailrpc_cache_folders, which is just that list.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <krb5.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cache_int.h"
 
@@ -109,6 +111,25 @@ static int cache_path(const struct mailrpc_options *opts, char *path, size_t len
 	return MAILRPC_OK;
 }
 
+/* LMDB opens its data and lock files following symbolic links, so they
+ * are made (0600) or checked here first, without following any: a link
+ * planted in their place is refused, not written through.  The data file
+ * is made only when create; MAILRPC_E_NOTFOUND when missing otherwise. */
+static int prepare_files(const char *path, int create, struct mailrpc_error *err)
+{
+	char lock[1450];
+	int fd;
+	int status = mr_state_open(path, create ? O_RDWR | O_CREAT : O_RDONLY, &fd, err);
+	if (status != MAILRPC_OK)
+		return status;
+	close(fd);
+	snprintf(lock, sizeof(lock), "%s-lock", path);
+	status = mr_state_open(lock, O_RDWR | O_CREAT, &fd, err);
+	if (status == MAILRPC_OK)
+		close(fd);
+	return status;
+}
+
 static int open_dbs(struct mailrpc_cache *c, int create, struct mailrpc_error *err)
 {
 	MDB_txn *txn;
@@ -139,17 +160,21 @@ int mailrpc_cache_open(const struct mailrpc_options *opts, int create,
 		return mr_fail(err, MAILRPC_E_USAGE,
 			       "the offline cache needs a server name and a cache directory");
 	char path[1400];
-	int status = cache_path(opts, path, sizeof(path), err);
+	int status = mr_state_dir_check(opts->state_dir, err);
+	if (status == MAILRPC_OK)
+		status = cache_path(opts, path, sizeof(path), err);
 	if (status != MAILRPC_OK)
 		return status;
-	struct stat st;
 	int must_exist = create != 1;
 	create = create != 0; /* MAILRPC_CACHE_WRITE: an existing one, for writing */
-	if (must_exist && stat(path, &st) != 0)
+	status = prepare_files(path, !must_exist, err);
+	if (status == MAILRPC_E_NOTFOUND)
 		return mr_fail(err, MAILRPC_E_NOTCACHED,
 			       "nothing is cached for %s%s%s: run mailrpc sync first", opts->server,
 			       opts->mailbox ? " mailbox " : "",
 			       opts->mailbox ? opts->mailbox : "");
+	if (status != MAILRPC_OK)
+		return status;
 	struct mailrpc_cache *c = calloc(1, sizeof(*c));
 	if (c == NULL)
 		return mr_fail(err, MAILRPC_E_NOMEM, "out of memory opening the offline cache");

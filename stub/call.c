@@ -1,12 +1,10 @@
-/* call.c -- one RPC call with one context re-establishment, and, when the
- * link is lost, reconnection with backoff and a retry of calls safe to
- * repeat (see internal.h).  Each call's reply timeout follows the link's
- * measured speed, and each completed call refines it (link.h). */
-#include <errno.h>
-#include <openssl/rand.h>
+/* call.c -- what a call means: which are safe to repeat after a lost
+ * link, how long each may take, what each teaches of the link's speed,
+ * and the server's refusal in its result; the retry loop that repeats a
+ * call over a new link with backoff (see internal.h).  Links themselves
+ * are link.c's. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "internal.h"
 #include "status.h"
@@ -15,14 +13,6 @@
 _Static_assert(MAILRPC_E_NOTFOUND == (int)MR_ERR_NOTFOUND, "status numbers match the IDL");
 _Static_assert(MAILRPC_E_DISABLED == (int)MR_ERR_DISABLED, "status numbers match the IDL");
 _Static_assert(MAILRPC_LEVEL_PRIVACY == (int)MR_LEVEL_PRIVACY, "level numbers match the IDL");
-
-static int context_trouble(CLIENT *clnt)
-{
-	struct rpc_err e;
-	clnt_geterr(clnt, &e);
-	return e.re_why == RPCSEC_GSS_CTXPROBLEM || e.re_why == RPCSEC_GSS_CREDPROBLEM ||
-	       e.re_why == AUTH_REJECTEDCRED;
-}
 
 /* Whether a call may be sent again when it is not known whether the
  * server did it: it only reads, or writes at an explicit offset (a repeat
@@ -107,13 +97,6 @@ static int bulk(rpcproc_t proc)
 	return proc == MR_MSG_FETCH || proc == MR_UPLOAD_APPEND || proc == MR_MSG_APPEND_OP;
 }
 
-double mr_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Seconds a call may spend in the server besides the link's time: a
  * search reads every message body, a recursive folder delete removes
  * every message in one transaction; the rest take milliseconds. */
@@ -123,97 +106,53 @@ static int server_work(rpcproc_t proc)
 	return proc == MR_MSG_SEARCH || proc == MR_FOLDER_DELETE ? HEAVY_SERVER_SECONDS : 0;
 }
 
-int mr_reply_timeout(const struct mailrpc *conn, size_t bytes)
-{
-	return conn->timeout > 0 ? conn->timeout
-				 : mr_link_timeout(&conn->link, bytes, MR_LINK_TIMEOUT_FLOOR);
-}
-
 size_t mr_chunk_size(const struct mailrpc *conn)
 {
-	return mr_link_chunk(&conn->link, MAILRPC_CHUNK_MAX);
-}
-
-/* libtirpc ignores the timeout passed to clnt_call once CLSET_TIMEOUT
- * was used, so each call sets its own. */
-static void set_timeout(struct mailrpc *conn, int seconds)
-{
-	struct timeval tv = {.tv_sec = seconds};
-	conn->last_timeout = seconds;
-	clnt_control(conn->clnt, CLSET_TIMEOUT, (char *)&tv);
+	return mr_model_chunk(&conn->link.model, MAILRPC_CHUNK_MAX);
 }
 
 /* Learns from a completed call; a WAIT's time is the server's holding it. */
-static void observe(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args,
-		    xdrproc_t xres, void *res, double seconds)
+static void observe(struct mailrpc *conn, const struct mr_exchange *x)
 {
-	if (proc == MR_WAIT)
+	struct mr_link *l = &conn->link;
+	if (x->proc == MR_WAIT)
 		return;
 	/* A call other than a transfer that came back at once only tells the
 	 * round trip (it counts as small); sizing its result would walk it. */
 	size_t bytes = 2 * CALL_OVERHEAD;
-	if (bulk(proc) || seconds >= FAST_REPLY)
-		bytes += xdr_sizeof(xargs, args) + xdr_sizeof(xres, res);
-	mr_link_observe(&conn->link, bytes, seconds);
-	if (conn->debug)
+	if (bulk(x->proc) || x->seconds >= FAST_REPLY)
+		bytes += xdr_sizeof(x->xargs, x->args) + xdr_sizeof(x->xres, x->res);
+	mr_model_observe(&l->model, bytes, x->seconds);
+	if (l->debug)
 		fprintf(stderr,
 			"mailrpc: link proc=%u bytes=%zu took=%.3fs rtt=%.3fs rate=%.0fB/s "
-			"timeout=%ds chunk=%zu\n",
-			(unsigned)proc, bytes, seconds, conn->link.rtt, conn->link.rate,
-			conn->last_timeout, mr_chunk_size(conn));
+			"timeout=%ds chunk=%zu xid=%08x seq=%u\n",
+			(unsigned)x->proc, bytes, x->seconds, l->model.rtt, l->model.rate,
+			l->last_timeout, mr_chunk_size(conn), l->session.xid, l->session.seq);
 }
 
-/* One call over conn's link, remade first if it was lost, its context
- * rebuilt if the server forgot it.  Returns a status when the link or
- * context could not be made; the RPC outcome is *stat_r. */
-static int call_once(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args,
-		     xdrproc_t xres, void *res, int extra, enum clnt_stat *stat_r,
+/* One exchange over conn's link, which is up, given the time the call
+ * may take; learns from it when it is answered. */
+static int exchange(struct mailrpc *conn, struct mr_exchange *x, int extra, enum clnt_stat *stat_r,
+		    struct mailrpc_error *err)
+{
+	/* A configured timeout is taken as it is. */
+	int work = conn->link.p.timeout > 0 ? 0 : server_work(x->proc);
+	size_t bytes = expected_bytes(x->proc, x->xargs, x->args);
+	x->timeout = mr_link_reply_timeout(&conn->link, bytes) + work + extra;
+	int status = mr_link_exchange(&conn->link, x, stat_r, err);
+	if (status == MAILRPC_OK && *stat_r == RPC_SUCCESS)
+		observe(conn, x);
+	return status;
+}
+
+/* The link made usable, then one exchange. */
+static int call_once(struct mailrpc *conn, struct mr_exchange *x, int extra, enum clnt_stat *stat_r,
 		     struct mailrpc_error *err)
 {
-	int status = MAILRPC_OK;
 	*stat_r = RPC_SUCCESS;
-	if (conn->clnt == NULL)
-		status = mr_reconnect(conn, err);
-	/* A context lost earlier (say, to an expired ticket) is rebuilt first:
-	 * the user may have run kinit since. */
-	else if (conn->auth == NULL)
-		status = mr_context_establish(conn, err);
-	if (status != MAILRPC_OK)
-		return status;
-	/* Unused by clnt_call (see set_timeout), but it must be valid. */
-	struct timeval tv = {.tv_sec = 1};
-	/* A configured timeout is taken as it is. */
-	int work = conn->timeout > 0 ? 0 : server_work(proc);
-	set_timeout(conn, mr_reply_timeout(conn, expected_bytes(proc, xargs, args)) + work + extra);
-	double start = mr_now();
-	enum clnt_stat stat = clnt_call(conn->clnt, proc, xargs, args, xres, res, tv);
-	if (stat == RPC_AUTHERROR && context_trouble(conn->clnt)) {
-		/* Expired or forgotten context: one new context, one more try. */
-		status = mr_context_establish(conn, err);
-		if (status != MAILRPC_OK)
-			return status;
-		clear_res(xres, res);
-		start = mr_now();
-		stat = clnt_call(conn->clnt, proc, xargs, args, xres, res, tv);
-	}
-	if (stat == RPC_SUCCESS)
-		observe(conn, proc, xargs, args, xres, res, mr_now() - start);
-	*stat_r = stat;
-	return MAILRPC_OK;
-}
-
-/* Waits before reconnection attempt n: doubling, capped, jittered. */
-static void backoff(int delay_ms, int n)
-{
-	unsigned char b[4] = {0};
-	double r = 0.5;
-	if (RAND_bytes(b, sizeof(b)) == 1)
-		r = ((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]) /
-		    4294967296.0;
-	long ms = mr_link_backoff_ms(delay_ms, n, r);
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
+	int status = mr_link_up(&conn->link, err);
+	return status == MAILRPC_OK ? exchange(conn, x, extra, stat_r, err) : status;
 }
 
 /* The error of a call given up on after attempts reconnections. */
@@ -229,6 +168,29 @@ static int give_up(struct mailrpc_error *err, int status, int attempts)
 	return mr_fail(err, status, "%s: %s (gave up after %d attempts)", lost, why, attempts);
 }
 
+/* The outcome of x's last exchange as a status: the link's failure, the
+ * RPC's, or the server's refusal in the result's leading mr_status. */
+static int outcome(struct mailrpc *conn, const struct mr_exchange *x, int status,
+		   enum clnt_stat stat, int attempts, struct mailrpc_error *err)
+{
+	int lost = status == MAILRPC_OK ? link_lost(stat) : link_failure(status);
+	if (status == MAILRPC_OK && stat != RPC_SUCCESS) {
+		status = mr_fail_rpc(err, &conn->link, x->proc, stat);
+		/* Remade before the next call: a late reply must not be taken
+		 * for the next call's. */
+		if (lost)
+			mr_link_drop(&conn->link, 0);
+	}
+	if (lost && attempts > 0)
+		return give_up(err, status, attempts);
+	if (status != MAILRPC_OK)
+		return status;
+	mr_status wire = *(mr_status *)x->res;
+	if (wire != MR_OK)
+		return mr_fail(err, (int)wire, "%s", status_text(wire));
+	return MAILRPC_OK;
+}
+
 int mr_call(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, xdrproc_t xres,
 	    void *res, struct mailrpc_error *err)
 {
@@ -238,32 +200,29 @@ int mr_call(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, x
 int mr_call_ex(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, xdrproc_t xres,
 	       void *res, int extra, struct mailrpc_error *err)
 {
+	struct mr_exchange x = {
+	    .proc = proc, .xargs = xargs, .args = args, .xres = xres, .res = res};
 	enum clnt_stat stat;
-	int status = call_once(conn, proc, xargs, args, xres, res, extra, &stat, err);
+	int status = call_once(conn, &x, extra, &stat, err);
 	int attempts = 0;
 	/* The same arguments again (an op id makes the server answer from
 	 * its record if the first call did the work). */
 	while (((status == MAILRPC_OK && link_lost(stat)) || link_failure(status)) &&
-	       repeatable(proc) && !conn->reconnecting && attempts < conn->attempts) {
-		backoff(conn->delay_ms, attempts++);
-		mr_drop_link(conn, 0);
+	       repeatable(proc) && attempts < conn->link.p.attempts) {
+		mr_link_backoff(&conn->link, attempts++);
+		mr_link_drop(&conn->link, 0);
 		clear_res(xres, res);
-		status = call_once(conn, proc, xargs, args, xres, res, extra, &stat, err);
+		status = call_once(conn, &x, extra, &stat, err);
 	}
-	int lost = status == MAILRPC_OK ? link_lost(stat) : link_failure(status);
-	if (status == MAILRPC_OK && stat != RPC_SUCCESS) {
-		status = mr_fail_rpc(err, conn, stat);
-		/* Remade before the next call: a late reply must not be taken
-		 * for the next call's. */
-		if (lost && !conn->reconnecting)
-			mr_drop_link(conn, 0);
-	}
-	if (lost && attempts > 0)
-		return give_up(err, status, attempts);
-	if (status != MAILRPC_OK)
-		return status;
-	mr_status wire = *(mr_status *)res;
-	if (wire != MR_OK)
-		return mr_fail(err, (int)wire, "%s", status_text(wire));
-	return MAILRPC_OK;
+	return outcome(conn, &x, status, stat, attempts, err);
+}
+
+int mr_call_once(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, xdrproc_t xres,
+		 void *res, struct mailrpc_error *err)
+{
+	struct mr_exchange x = {
+	    .proc = proc, .xargs = xargs, .args = args, .xres = xres, .res = res};
+	enum clnt_stat stat;
+	int status = exchange(conn, &x, 0, &stat, err);
+	return outcome(conn, &x, status, stat, 0, err);
 }

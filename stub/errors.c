@@ -11,6 +11,7 @@
 
 #include "internal.h"
 #include "level.h"
+#include "mailrpc_procs.h"
 
 int mr_fail(struct mailrpc_error *err, int status, const char *fmt, ...)
 {
@@ -75,16 +76,16 @@ int mr_fail_gss(struct mailrpc_error *err, const char *principal, unsigned major
 		       text);
 }
 
-static int fail_auth(struct mailrpc_error *err, struct mailrpc *conn, enum auth_stat why)
+static int fail_auth(struct mailrpc_error *err, const struct mr_link *l, enum auth_stat why)
 {
 	switch ((int)why) {
 	case AUTH_TOOWEAK:
-		if (conn->level == LEVEL_INTEGRITY)
+		if (l->p.level == LEVEL_INTEGRITY)
 			return mr_fail(err, MAILRPC_E_TOOWEAK,
 				       "server requires privacy; this connection uses integrity (use -l privacy)");
 		return mr_fail(err, MAILRPC_E_TOOWEAK,
 			       "server requires a higher protection level than %s (use -l privacy)",
-			       level_name(conn->level));
+			       level_name(l->p.level));
 	case RPCSEC_GSS_CREDPROBLEM:
 	case RPCSEC_GSS_CTXPROBLEM:
 		return mr_fail(err, MAILRPC_E_AUTH,
@@ -93,24 +94,84 @@ static int fail_auth(struct mailrpc_error *err, struct mailrpc *conn, enum auth_
 	case AUTH_BADCRED:
 		return mr_fail(err, MAILRPC_E_AUTH,
 			       "server rejected the Kerberos credential for %s (wrong service principal, or the server's keytab is out of date)",
-			       conn->principal);
+			       l->p.principal);
 	default:
 		return mr_fail(err, MAILRPC_E_AUTH, "server refused authentication (RPC auth status %d)",
 			       (int)why);
 	}
 }
 
-int mr_fail_rpc(struct mailrpc_error *err, struct mailrpc *conn, enum clnt_stat stat)
+int mr_rpc_too_old(enum clnt_stat stat)
+{
+	return stat == RPC_PROCUNAVAIL || stat == RPC_PROGVERSMISMATCH || stat == RPC_PROGUNAVAIL;
+}
+
+/* The operation a call is, as the IDL names it. */
+static const char *operation(rpcproc_t proc, char *buf, size_t len)
+{
+	if (proc == NULLPROC)
+		return "setting up a security context";
+	if (proc < sizeof(mr_proc_names) / sizeof(mr_proc_names[0]) && mr_proc_names[proc] != NULL)
+		return mr_proc_names[proc];
+	snprintf(buf, len, "procedure %u", (unsigned)proc);
+	return buf;
+}
+
+/* Versions low..high as words. */
+static const char *versions(const struct rpc_err *e, char *buf, size_t len)
+{
+	if (e->re_vers.low == e->re_vers.high)
+		snprintf(buf, len, "version %lu", (unsigned long)e->re_vers.low);
+	else
+		snprintf(buf, len, "versions %lu to %lu", (unsigned long)e->re_vers.low,
+			 (unsigned long)e->re_vers.high);
+	return buf;
+}
+
+/* A server that does not know what this client asks for: never a raw
+ * "procedure unavailable", but what is missing and what to do. */
+static int fail_too_old(struct mailrpc_error *err, const struct mr_link *l, rpcproc_t proc,
+			enum clnt_stat stat, const struct rpc_err *e)
+{
+	char opbuf[32], vbuf[64];
+	const char *op = operation(proc, opbuf, sizeof(opbuf));
+	unsigned mine = (unsigned)l->p.vers;
+	switch (stat) {
+	case RPC_PROCUNAVAIL:
+		return mr_fail(err, MAILRPC_E_TOOOLD,
+			       "server too old for %s: its mailrpc protocol version %u lacks it (upgrade mailrpcd)",
+			       op, mine);
+	case RPC_PROGVERSMISMATCH:
+		/* A server past this version (it dropped it): the client is the old one. */
+		if (e->re_vers.low > mine)
+			return mr_fail(err, MAILRPC_E_TOOOLD,
+				       "client too old for this server: it speaks mailrpc protocol %s, this client version %u (upgrade libmailrpc)",
+				       versions(e, vbuf, sizeof(vbuf)), mine);
+		return mr_fail(err, MAILRPC_E_TOOOLD,
+			       "server too old for %s: it speaks mailrpc protocol %s, this client needs version %u (upgrade mailrpcd)",
+			       op, versions(e, vbuf, sizeof(vbuf)), mine);
+	default:
+		return mr_fail(err, MAILRPC_E_TOOOLD,
+			       "server too old for %s: it does not serve the mailrpc program (is %s a mailrpcd?)",
+			       op, l->p.server);
+	}
+}
+
+int mr_fail_rpc(struct mailrpc_error *err, const struct mr_link *l, rpcproc_t proc,
+		enum clnt_stat stat)
 {
 	struct rpc_err e;
 	memset(&e, 0, sizeof(e));
-	clnt_geterr(conn->clnt, &e);
+	if (l->clnt != NULL)
+		clnt_geterr(l->clnt, &e);
+	if (mr_rpc_too_old(stat))
+		return fail_too_old(err, l, proc, stat, &e);
 	switch (stat) {
 	case RPC_AUTHERROR:
-		return fail_auth(err, conn, e.re_why);
+		return fail_auth(err, l, e.re_why);
 	case RPC_TIMEDOUT:
 		return mr_fail(err, MAILRPC_E_RPC, "server did not answer within %d seconds",
-			       conn->last_timeout);
+			       l->last_timeout);
 	case RPC_CANTSEND:
 	case RPC_CANTRECV:
 		if (e.re_errno != 0)
@@ -120,11 +181,6 @@ int mr_fail_rpc(struct mailrpc_error *err, struct mailrpc *conn, enum clnt_stat 
 	case RPC_CANTDECODERES:
 		return mr_fail(err, MAILRPC_E_RPC,
 			       "could not decode or verify the server's reply (connection lost or tampered with)");
-	case RPC_PROCUNAVAIL:
-	case RPC_PROGVERSMISMATCH:
-	case RPC_PROGUNAVAIL:
-		return mr_fail(err, MAILRPC_E_RPC,
-			       "the server does not offer this operation (older mailrpcd?)");
 	case RPC_CANTDECODEARGS:
 		return mr_fail(err, MAILRPC_E_INVALID,
 			       "server could not decode the request (a field is malformed or over its limit)");

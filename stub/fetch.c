@@ -160,7 +160,7 @@ static int fetch_rest(struct mailrpc *conn, uint64_t id, struct mr_sink *sink, u
 	int streams = download_streams();
 	uint64_t chunks = (sink->size - sink->offset + MAILRPC_CHUNK_MAX - 1) / MAILRPC_CHUNK_MAX;
 	int fast = mr_chunk_size(conn) == MAILRPC_CHUNK_MAX &&
-		   (conn->link.rate == 0 || conn->link.rate >= PARALLEL_MIN_RATE);
+		   (conn->link.model.rate == 0 || conn->link.model.rate >= PARALLEL_MIN_RATE);
 	if (streams > 1 && fast && chunks >= PARALLEL_MIN_CHUNKS)
 		return mr_fetch_parallel(conn, id, sink, streams, err);
 	int status = MAILRPC_OK;

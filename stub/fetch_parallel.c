@@ -5,7 +5,8 @@
  * One RPCSEC_GSS context allows one call in flight, and a privacy call's
  * unwrap on this side and wrap on the server's each keep about one core
  * busy, so one stream leaves cores idle.  Here the caller's connection and
- * up to streams - 1 extra ones (opened like it, each in its own thread)
+ * up to streams - 1 extra ones (made like it by mr_connect_like, each in
+ * its own thread, their context set-ups one at a time)
  * fetch disjoint chunks; the calling thread writes them in order through a
  * small reorder window.  Writing in order, also to regular files, keeps the
  * file a prefix of the message at every moment: an interrupted download
@@ -57,27 +58,6 @@ struct worker {
 	int extra;                 /* opens (and closes) its own connection */
 	pthread_t thread;
 };
-
-static int open_like(const struct mailrpc *model, struct mailrpc **conn_r)
-{
-	struct mailrpc_options opts = {
-		.server = model->server,
-		.level = model->level,
-		.principal = model->principal,
-		.ccache = model->ccache[0] ? model->ccache : NULL,
-		.timeout = model->timeout,
-		/* A delegate reading another mailbox reads the same one here. */
-		.mailbox = model->mailbox[0] ? model->mailbox : NULL,
-		.reconnect_attempts = model->attempts > 0 ? model->attempts : -1,
-		.reconnect_delay_ms = model->delay_ms,
-	};
-	/* Context set-ups are serialised in mr_context_establish. */
-	int status = mailrpc_connect(&opts, conn_r, NULL);
-	/* The same link: what the model measured holds here too. */
-	if (status == MAILRPC_OK)
-		(*conn_r)->link = model->link;
-	return status;
-}
 
 static uint64_t chunk_offset(const struct job *job, uint64_t chunk)
 {
@@ -169,7 +149,7 @@ static void *work(void *arg)
 	struct mailrpc *conn = job->conn;
 	struct mailrpc_error err = {0};
 	/* An extra connection that cannot be made just leaves the work to the others. */
-	if (w->extra && open_like(job->conn, &conn) != MAILRPC_OK)
+	if (w->extra && mr_connect_like(job->conn, &conn, NULL) != MAILRPC_OK)
 		conn = NULL;
 	pthread_mutex_lock(&job->mu);
 	int64_t chunk = conn ? take_chunk(job) : -1;

@@ -1,5 +1,24 @@
 /*
  * internal.h -- what libmailrpc's files share and never export.
+ *
+ * Layers, each calling only those below it (never back up):
+ *
+ *   mailrpc.h's functions   folders.c, fetch.c, put.c, sharing.c, ... and
+ *     |                     the offline cache (cache_*.c)
+ *     |   connect.c         a connection: options, its link, its mailbox
+ *     v                     (sharing.c's ready hook), close
+ *   call.c                  a call's meaning: repeat or not, timeouts,
+ *     |                     result status; the retry loop with backoff
+ *     v
+ *   link.c                  the link (link.h): up, down, backoff, one
+ *     |                     exchange; link_socket.c, link_context.c,
+ *     v                     link_body.c below it
+ *   link_model.c, errors.c, state_dir.c     pure estimates; error texts;
+ *                                           the client state directory
+ *
+ * A new link asks its owner for the steps it needs (reopening a mailbox)
+ * through a hook (mr_link_ready_fn); the hook uses mr_call_once, which
+ * never reconnects, so making a link never re-enters mr_call.
  */
 #ifndef MAILRPC_INTERNAL_H
 #define MAILRPC_INTERNAL_H
@@ -12,20 +31,7 @@
 #include "mailrpc_prot.h"
 
 struct mailrpc {
-	CLIENT *clnt;
-	AUTH *auth;            /* RPCSEC_GSS context; NULL until established */
-	int level;
-	int timeout;           /* seconds per reply as configured; 0: adaptive */
-	int last_timeout;      /* the one the last call waited, for messages */
-	struct mr_link link;   /* measured speed, kept across reconnections */
-	int debug;             /* $MAILRPC_DEBUG_LINK: a line per call on stderr */
-	char principal[512];   /* service principal, SERVICE@HOST */
-	char ccache[1024];     /* "" for the default cache */
-	char server[300];      /* HOST:PORT as given */
-	char host[256], port[16]; /* split from server, for reconnecting */
-	int attempts;          /* reconnections per call at most; 0: never */
-	int delay_ms;          /* before the first; doubled before each next */
-	int reconnecting;      /* calls made while reconnecting are not retried */
+	struct mr_link link;   /* the connection to the server (link.h) */
 	char state_dir[1024];  /* "" when uploads are not remembered */
 	char mailbox[256];     /* opened with MAILBOX_OPEN; "" your own */
 };
@@ -53,17 +59,6 @@ int mr_write_all(int fd, const void *p, size_t n);
 void mr_annotate(struct mailrpc_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Builds a fresh security context on conn, replacing any old one. */
-int mr_context_establish(struct mailrpc *conn, struct mailrpc_error *err);
-
-/* Closes conn's link (TCP, RPC client, context), leaving conn->clnt NULL;
- * tell_server: destroy the context on the server first (a clean close). */
-void mr_drop_link(struct mailrpc *conn, int tell_server);
-
-/* A new link for conn: TCP, RPC client, context, and MAILBOX_OPEN again if
- * a mailbox was opened.  On failure conn has no link (conn->clnt NULL). */
-int mr_reconnect(struct mailrpc *conn, struct mailrpc_error *err);
-
 /*
  * Calls proc once; on a context the server no longer accepts, builds a
  * new context and calls once more.  When the link is lost (cannot send,
@@ -83,20 +78,65 @@ int mr_call(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, x
 int mr_call_ex(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, xdrproc_t xres,
 	       void *res, int extra_seconds, struct mailrpc_error *err);
 
-/* Seconds to wait for a reply to a call moving bytes over conn: the
- * configured timeout, or one adapted to the measured link (link.h). */
-int mr_reply_timeout(const struct mailrpc *conn, size_t bytes);
-
-/* Seconds on a monotonic clock. */
-double mr_now(void);
-
-/* Bytes per chunk for fetches and uploads over conn (link.h). */
+/* Bytes per chunk for fetches and uploads over conn (link_model.h). */
 size_t mr_chunk_size(const struct mailrpc *conn);
 
-/* Error texts for GSS set-up failures and RPC call failures. */
+/* mr_call without its retries: one exchange over conn's link, which must
+ * be up, and the result's status.  Never reconnects: for a link's ready
+ * hook. */
+int mr_call_once(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, xdrproc_t xres,
+		 void *res, struct mailrpc_error *err);
+
+/* Error texts for GSS set-up failures and RPC call failures (errors.c).
+ * proc names the operation a refusal of an older server is about
+ * (NULLPROC: setting up the context). */
 int mr_fail_gss(struct mailrpc_error *err, const char *principal, unsigned major,
 		unsigned minor);
-int mr_fail_rpc(struct mailrpc_error *err, struct mailrpc *conn, enum clnt_stat stat);
+int mr_fail_rpc(struct mailrpc_error *err, const struct mr_link *l, rpcproc_t proc,
+		enum clnt_stat stat);
+/* Whether stat is a refusal that means the server is older than this
+ * client (no such procedure, version or program). */
+int mr_rpc_too_old(enum clnt_stat stat);
+
+/* ---- connections (connect.c) ------------------------------------------ */
+
+/* Link parameters from a user's options: HOST:PORT split, level checked,
+ * defaults filled in, this library's program and version. */
+int mr_link_params_from(const struct mailrpc_options *opts, struct mr_link_params *p,
+			struct mailrpc_error *err);
+
+/* The one way a connection is made: a link from p, the state directory
+ * (NULL: none) checked, then mailbox opened (NULL or "": your own). */
+int mr_connect(const struct mr_link_params *p, const char *state_dir, const char *mailbox,
+	       struct mailrpc **conn_r, struct mailrpc_error *err);
+
+/* A connection made like model: same server, credentials, level,
+ * timeouts, state directory and mailbox, and what model measured of the
+ * link. */
+int mr_connect_like(const struct mailrpc *model, struct mailrpc **conn_r,
+		    struct mailrpc_error *err);
+
+/* The ready hook of every connection's link (sharing.c): a mailbox opened
+ * before is opened again first on a new link.  owner is the connection. */
+int mr_mailbox_ready(struct mr_link *link, void *owner, struct mailrpc_error *err);
+
+/* ---- the client state directory (state_dir.c) -------------------------- */
+
+/* MAILRPC_OK if dir is a directory of this user's that group and others
+ * cannot write to; else MAILRPC_E_IO naming it and the fix. */
+int mr_state_dir_check(const char *dir, struct mailrpc_error *err);
+
+/* Opens path, a file in a checked state directory, without following a
+ * symbolic link (flags: O_RDONLY, or O_RDWR | O_CREAT to make it 0600 if
+ * missing); it must be a regular file of this user's with one name.
+ * MAILRPC_E_NOTFOUND when it is missing and not created, MAILRPC_E_IO
+ * otherwise. */
+int mr_state_open(const char *path, int flags, int *fd_r, struct mailrpc_error *err);
+
+/* Puts len bytes at path as a new file (0600) written under a fresh
+ * name and renamed over it, so whatever was at path, a symbolic link
+ * included, is replaced, never written through. */
+int mr_state_replace(const char *path, const void *data, size_t len, struct mailrpc_error *err);
 
 /*
  * Where mailrpc_download puts a message (fetch.c): bytes arrive strictly in

@@ -1,80 +1,172 @@
-/* link.c -- link speed estimates and what follows from them (see link.h). */
-#include "link.h"
+/*
+ * link.c -- a link up and down, the wait before remaking one, and one
+ * exchange over it (see link.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
-/* Weight of a new sample: a few calls follow a change of link. */
-#define EWMA_NEW 0.3
-/* A transfer is credited with at least this share of its call's time, so
- * a round trip measured high cannot make a rate look infinite. */
-#define MIN_TRANSFER_SHARE 0.25
+#include "internal.h"
 
-static double ewma(double old, double sample)
+double mr_now(void)
 {
-	return old > 0 ? old + EWMA_NEW * (sample - old) : sample;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-void mr_link_observe_rtt(struct mr_link *l, double seconds)
+void mr_link_init(struct mr_link *l, const struct mr_link_params *p, mr_link_ready_fn ready,
+		  void *owner)
 {
-	if (seconds > 0)
-		l->rtt = ewma(l->rtt, seconds);
+	memset(l, 0, sizeof(*l));
+	l->p = *p;
+	l->debug = getenv("MAILRPC_DEBUG_LINK") != NULL;
+	l->ready = ready;
+	l->owner = owner;
 }
 
-void mr_link_observe(struct mr_link *l, size_t bytes, double seconds)
+int mr_link_reply_timeout(const struct mr_link *l, size_t bytes)
 {
-	if (seconds <= 0)
-		return;
-	l->calls++;
-	if (bytes < MR_LINK_SMALL_CALL) {
-		mr_link_observe_rtt(l, seconds);
-		return;
+	return l->p.timeout > 0 ? l->p.timeout
+				: mr_model_timeout(&l->model, bytes, MR_LINK_TIMEOUT_FLOOR);
+}
+
+/* libtirpc ignores the timeout passed to clnt_call once CLSET_TIMEOUT
+ * was used, so each call sets its own. */
+static void set_timeout(struct mr_link *l, int seconds)
+{
+	struct timeval tv = {.tv_sec = seconds};
+	l->last_timeout = seconds;
+	clnt_control(l->clnt, CLSET_TIMEOUT, (char *)&tv);
+}
+
+/* TCP, RPC client and security context to p.host:p.port, then the
+ * owner's steps. */
+static int open_link(struct mr_link *l, struct mailrpc_error *err)
+{
+	struct sockaddr_storage ss;
+	socklen_t ss_len = 0;
+	int fd = -1;
+	/* A connection is set up in a few small round trips. */
+	int timeout = mr_link_reply_timeout(l, MR_LINK_SMALL_CALL);
+	int status = mr_link_socket(l->p.host, l->p.port, timeout, &fd, &ss, &ss_len, err);
+	if (status != MAILRPC_OK)
+		return status;
+	struct netbuf raddr = {.maxlen = ss_len, .len = ss_len, .buf = &ss};
+	/* Both buffers as large as the server's: a wrapped message must fit whole. */
+	l->clnt = clnt_vc_create(fd, &raddr, l->p.prog, l->p.vers, MAILRPC_RECORD_BUFFER,
+				 MAILRPC_RECORD_BUFFER);
+	if (l->clnt == NULL) {
+		close(fd);
+		return mr_fail(err, MAILRPC_E_RPC, "cannot set up RPC on the connection to %s",
+			       l->p.server);
 	}
-	double transfer = seconds - l->rtt;
-	if (transfer < seconds * MIN_TRANSFER_SHARE)
-		transfer = seconds * MIN_TRANSFER_SHARE;
-	/* Averaged as time per byte: one slow sample slows the estimate at
-	 * once, a fast one speeds it up only a little, which is the safe way
-	 * round for timeouts. */
-	double per_byte = l->rate > 0 ? 1 / l->rate : 0;
-	l->rate = 1 / ewma(per_byte, transfer / (double)bytes);
+	clnt_control(l->clnt, CLSET_FD_CLOSE, NULL);
+	set_timeout(l, timeout);
+	double start = mr_now();
+	status = mr_link_context(l, err);
+	/* The context's exchange is at least one round trip: the first guess
+	 * of the link's (only until calls measure it). */
+	if (status == MAILRPC_OK && l->model.calls == 0)
+		mr_model_observe_rtt(&l->model, mr_now() - start);
+	if (status == MAILRPC_OK && l->ready != NULL)
+		status = l->ready(l, l->owner, err);
+	return status;
 }
 
-double mr_link_expect(const struct mr_link *l, size_t bytes)
+int mr_link_up(struct mr_link *l, struct mailrpc_error *err)
 {
-	double rate = l->rate > 0 ? l->rate : MR_LINK_ASSUMED_RATE;
-	return l->rtt + (double)bytes / rate;
+	if (l->clnt == NULL) {
+		int status = open_link(l, err);
+		if (status != MAILRPC_OK)
+			mr_link_drop(l, 0);
+		return status;
+	}
+	/* A context lost earlier (say, to an expired ticket) is rebuilt first:
+	 * the user may have run kinit since. */
+	if (l->auth == NULL)
+		return mr_link_context(l, err);
+	return MAILRPC_OK;
 }
 
-int mr_link_timeout(const struct mr_link *l, size_t bytes, int floor_s)
+static int context_trouble(CLIENT *clnt)
 {
-	double t = MR_LINK_TIMEOUT_FACTOR * mr_link_expect(l, bytes);
-	if (t < floor_s)
-		return floor_s;
-	if (t > MR_LINK_TIMEOUT_CAP)
-		return MR_LINK_TIMEOUT_CAP;
-	return (int)t + 1;
+	struct rpc_err e;
+	clnt_geterr(clnt, &e);
+	return e.re_why == RPCSEC_GSS_CTXPROBLEM || e.re_why == RPCSEC_GSS_CREDPROBLEM ||
+	       e.re_why == AUTH_REJECTEDCRED;
 }
 
-size_t mr_link_chunk(const struct mr_link *l, size_t max)
+static enum clnt_stat send_call(struct mr_link *l, struct mr_exchange *x)
 {
-	size_t min = MR_LINK_CHUNK_MIN < max ? MR_LINK_CHUNK_MIN : max;
-	if (l->rate <= 0)
-		return l->rtt > 0 && l->rtt < MR_LINK_LAN_RTT ? max : min;
-	/* The round trip is paid once per chunk whatever its size. */
-	double want = l->rate * (MR_LINK_CHUNK_SECONDS - l->rtt);
-	if (want <= (double)min)
-		return min;
-	if (want >= (double)max)
-		return max;
-	/* Whole KiB: tidier offsets, same transfer. */
-	return (size_t)want / 1024 * 1024;
+	/* Unused by clnt_call (see set_timeout), but it must be valid. */
+	struct timeval tv = {.tv_sec = 1};
+	double start = mr_now();
+	enum clnt_stat stat = clnt_call(l->clnt, x->proc, (xdrproc_t)mr_link_encode_args, x,
+					(xdrproc_t)mr_link_decode_res, x, tv);
+	x->seconds = mr_now() - start;
+	return stat;
 }
 
-long mr_link_backoff_ms(int base_ms, int n, double r)
+int mr_link_exchange(struct mr_link *l, struct mr_exchange *x, enum clnt_stat *stat_r,
+		     struct mailrpc_error *err)
 {
-	double ms = base_ms > 0 ? base_ms : 0;
-	for (int i = 0; i < n && ms < MR_LINK_BACKOFF_CAP_MS; i++)
-		ms *= 2;
-	if (r < 0 || r >= 1)
-		r = 0.5;
-	ms *= 0.75 + 0.5 * r;
-	return ms > MR_LINK_BACKOFF_CAP_MS ? MR_LINK_BACKOFF_CAP_MS : (long)ms;
+	x->link = l;
+	set_timeout(l, x->timeout);
+	*stat_r = send_call(l, x);
+	if (*stat_r == RPC_AUTHERROR && context_trouble(l->clnt)) {
+		/* Expired or forgotten context: one new context, one more try. */
+		int status = mr_link_context(l, err);
+		if (status != MAILRPC_OK)
+			return status;
+		xdr_free(x->xres, x->res);
+		*stat_r = send_call(l, x);
+	}
+	return MAILRPC_OK;
+}
+
+/* Over a lost link, the context's DESTROY could only wait for an answer
+ * or raise SIGPIPE: the socket is replaced by /dev/null, which swallows it
+ * and answers with end-of-file at once. */
+static void swap_for_null(int fd)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0 && dup3(null, fd, O_CLOEXEC) < 0)
+		shutdown(fd, SHUT_RDWR);
+	if (null >= 0)
+		close(null);
+}
+
+void mr_link_drop(struct mr_link *l, int tell_server)
+{
+	if (l->clnt == NULL)
+		return;
+	int fd = -1;
+	if (!tell_server && clnt_control(l->clnt, CLGET_FD, (char *)&fd) && fd >= 0)
+		swap_for_null(fd);
+	/* Destroying the RPCSEC_GSS handle sends DESTROY to the server. */
+	if (l->clnt->cl_auth != NULL)
+		auth_destroy(l->clnt->cl_auth);
+	l->clnt->cl_auth = NULL;
+	l->auth = NULL;
+	mr_link_session_end(l);
+	clnt_destroy(l->clnt);
+	l->clnt = NULL;
+}
+
+void mr_link_backoff(const struct mr_link *l, int n)
+{
+	unsigned char b[4] = {0};
+	double r = 0.5;
+	if (RAND_bytes(b, sizeof(b)) == 1)
+		r = ((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]) /
+		    4294967296.0;
+	long ms = mr_model_backoff_ms(l->p.delay_ms, n, r);
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
 }

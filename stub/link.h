@@ -1,68 +1,146 @@
 /*
- * link.h -- what libmailrpc learns of a connection's speed, and the reply
- * timeouts, chunk sizes and reconnection delays it chooses from that
- * (link.c).  Pure computation, no I/O: unit-tested in tests/unit/test_link.c.
+ * link.h -- libmailrpc's link layer: one connection to mailrpcd, that is a
+ * TCP socket (with keepalive), the ONC RPC client handle on it and one
+ * RPCSEC_GSS context, with reply timeouts from its measured speed
+ * (link_model.h), and remade after a loss with backoff.
  *
- * Model: a call moving n bytes (request and reply) takes rtt + n / rate.
- * Calls moving little measure rtt; calls moving more measure rate.  Both
- * are exponentially weighted moving averages (the rate's of seconds per
- * byte), so a link that slows down is followed within a call or two, and
- * one that speeds up within a few.
+ * It knows no procedure.  call.c decides which calls may be repeated, how
+ * long each may take and what its result means; the link's owner says
+ * through its ready hook what has to happen on every new link before any
+ * other call (reopening a mailbox).  The hook may use only calls that
+ * never reconnect (mr_link_exchange, or call.c's mr_call_once over it),
+ * so remaking a link never re-enters the retry loop that asked for it.
+ *
+ * Files: link.c (up, down, backoff, one exchange), link_socket.c (TCP),
+ * link_context.c (RPCSEC_GSS context), link_body.c (arguments out,
+ * results in: the one place a call's body is encoded and decoded).
  */
 #ifndef MAILRPC_LINK_H
 #define MAILRPC_LINK_H
 
-#include <stddef.h>
+#include <rpc/rpc.h>
+#include <stdint.h>
+#include <sys/socket.h>
 
-/* Chunks of bulk transfers take about this long at the measured rate... */
-#define MR_LINK_CHUNK_SECONDS 2.0
-/* ...but are never smaller than this (nor larger than the server allows). */
-#define MR_LINK_CHUNK_MIN 16384
-/* A call moving less than this measures the round trip, not the rate. */
-#define MR_LINK_SMALL_CALL 4096
-/* Until a rate is measured, timeouts assume a link this slow (bytes/s,
- * about 32 kbit/s): generous for a modem, and soon replaced by a measure. */
-#define MR_LINK_ASSUMED_RATE 4000.0
-/* A reply may take this many times its expected time... */
-#define MR_LINK_TIMEOUT_FACTOR 4.0
-/* ...and never less than this (server work, a busy host) or more than that. */
-#define MR_LINK_TIMEOUT_FLOOR 10
-#define MR_LINK_TIMEOUT_CAP 600
-/* A round trip under this, before any rate is measured, means a local
- * network: transfers start with full-size chunks instead of small ones. */
-#define MR_LINK_LAN_RTT 0.02
-/* Reconnection delays double from the configured one up to this cap, and
- * each is stretched or shrunk by up to a quarter at random, so clients cut
- * off together do not all come back in the same instant. */
-#define MR_LINK_BACKOFF_CAP_MS 10000
+#include "link_model.h"
+#include "mailrpc.h"
 
-struct mr_link {
-	double rtt;  /* seconds; 0: not measured yet */
-	double rate; /* bytes per second; 0: not measured yet */
-	int calls;   /* calls observed */
+/* How to make a link: everything a second link like it needs (a parallel
+ * download's extra connections are made from a copy). */
+struct mr_link_params {
+	char server[300];	  /* HOST:PORT as given, for messages and state */
+	char host[256], port[16]; /* split from server */
+	char principal[512];	  /* service principal, SERVICE@HOST */
+	char ccache[1024];	  /* "" for the default cache */
+	rpcprog_t prog;
+	rpcvers_t vers;
+	int level;    /* enum mailrpc_level */
+	int timeout;  /* seconds per reply as configured; 0: adaptive */
+	int attempts; /* reconnections per call at most; 0: never */
+	int delay_ms; /* before the first; doubled before each next */
 };
 
-/* Feeds one completed call: bytes it moved both ways, seconds it took. */
-void mr_link_observe(struct mr_link *l, size_t bytes, double seconds);
+/*
+ * What the link knows of its current security context's calls.  It begins
+ * with each new context and ends, wiped, when that context or the link
+ * goes, so anything secret kept here (the keys of sealed calls, issue 14)
+ * is never used on another context, connection or after a reconnect.
+ */
+struct mr_link_session {
+	uint32_t calls; /* calls sent on this context */
+	uint32_t xid;	/* the last call's transaction id... */
+	uint32_t seq;	/* ...and RPCSEC_GSS sequence number, read back from
+			   its encoded header (link_body.c) */
+};
 
-/* Feeds a round trip measured some other way (the context set-up). */
-void mr_link_observe_rtt(struct mr_link *l, double seconds);
+struct mr_link;
 
-/* Expected seconds for a call moving bytes. */
-double mr_link_expect(const struct mr_link *l, size_t bytes);
+/* Steps the owner needs on every new link before anything else; on
+ * failure the new link is dropped and the status returned. */
+typedef int (*mr_link_ready_fn)(struct mr_link *link, void *owner, struct mailrpc_error *err);
 
-/* Seconds to wait for the reply of a call moving bytes:
- * FACTOR x expected, at least floor_s, at most MR_LINK_TIMEOUT_CAP. */
-int mr_link_timeout(const struct mr_link *l, size_t bytes, int floor_s);
+struct mr_link {
+	struct mr_link_params p;
+	struct mr_link_model model; /* measured speed, kept across reconnections */
+	int debug;		    /* $MAILRPC_DEBUG_LINK: a line per call on stderr */
+	int last_timeout;	    /* seconds the last call waited, for messages */
+	CLIENT *clnt;		    /* NULL: no link */
+	AUTH *auth;		    /* NULL: no context (yet, or lost) */
+	struct mr_link_session session;
+	mr_link_ready_fn ready;
+	void *owner;
+};
 
-/* Bytes per chunk of a bulk transfer: MR_LINK_CHUNK_SECONDS worth at the
- * measured rate, between MR_LINK_CHUNK_MIN and max.  Unmeasured: max on a
- * link with a LAN round trip, else MR_LINK_CHUNK_MIN. */
-size_t mr_link_chunk(const struct mr_link *l, size_t max);
+/*
+ * One call as the link sends it.  Its arguments are encoded and its
+ * results decoded through link_body.c, with the link (and so its session)
+ * at hand: where a sealed call will seal its arguments and open its results.
+ */
+struct mr_exchange {
+	struct mr_link *link;
+	rpcproc_t proc;
+	xdrproc_t xargs;
+	void *args;
+	xdrproc_t xres;
+	void *res;
+	int timeout;	/* seconds to wait for the reply */
+	double seconds; /* set: how long the call that answered took */
+};
 
-/* Milliseconds to wait before reconnection attempt n (0 is the first):
- * base_ms doubled n times, jittered by r (uniform in [0, 1): x0.75..x1.25),
- * capped at MR_LINK_BACKOFF_CAP_MS. */
-long mr_link_backoff_ms(int base_ms, int n, double r);
+/* A link that is not up yet: params copied, ready hook set (may be NULL). */
+void mr_link_init(struct mr_link *l, const struct mr_link_params *p, mr_link_ready_fn ready,
+		  void *owner);
+
+/*
+ * Makes the link usable: with no link, a new one (TCP, RPC client,
+ * context, then the ready hook); with a link whose context was lost (an
+ * expired ticket, say), a new context, since the user may have run kinit.
+ * On a failure to make a new link, there is no link afterwards.
+ */
+int mr_link_up(struct mr_link *l, struct mailrpc_error *err);
+
+/*
+ * Sends one call over a link that is up and waits x->timeout seconds for
+ * its reply; a context the server no longer accepts is replaced once and
+ * the call sent once more.  Never reconnects.  *stat_r is the RPC outcome
+ * (on RPC_SUCCESS x->seconds is set); a status other than MAILRPC_OK means
+ * the new context could not be made.
+ */
+int mr_link_exchange(struct mr_link *l, struct mr_exchange *x, enum clnt_stat *stat_r,
+		     struct mailrpc_error *err);
+
+/* Closes the link: context, RPC client, TCP.  tell_server: destroy the
+ * context on the server first (a clean close); else the socket is
+ * treated as dead.  Harmless without a link. */
+void mr_link_drop(struct mr_link *l, int tell_server);
+
+/* Sleeps before reconnection attempt n (0 is the first): doubling from
+ * p.delay_ms, capped and jittered (link_model.h). */
+void mr_link_backoff(const struct mr_link *l, int n);
+
+/* Seconds to wait for a reply to a call moving bytes: the configured
+ * timeout, or one adapted to the measured link. */
+int mr_link_reply_timeout(const struct mr_link *l, size_t bytes);
+
+/* Seconds on a monotonic clock. */
+double mr_now(void);
+
+/* ---- inside the link layer ------------------------------------------- */
+
+/* TCP to host:port within timeout seconds, keepalive on (link_socket.c). */
+int mr_link_socket(const char *host, const char *port, int timeout, int *fd_r,
+		   struct sockaddr_storage *ss, socklen_t *ss_len, struct mailrpc_error *err);
+
+/* A new security context on l's RPC client, replacing any old one, with a
+ * new session (link_context.c). */
+int mr_link_context(struct mr_link *l, struct mailrpc_error *err);
+
+/* Ends l's session: its state wiped (link_context.c). */
+void mr_link_session_end(struct mr_link *l);
+
+/* The XDR routines clnt_call is given for x's arguments and results
+ * (link_body.c); their object is x. */
+bool_t mr_link_encode_args(XDR *xdrs, struct mr_exchange *x);
+bool_t mr_link_decode_res(XDR *xdrs, struct mr_exchange *x);
 
 #endif

@@ -66,7 +66,12 @@ enum mailrpc_status {
 	MAILRPC_E_NOMEM = 107,
 	MAILRPC_E_IO = 108,       /* reading or writing a local file failed */
 	MAILRPC_E_CORRUPT = 109,  /* downloaded bytes do not match the server's SHA-256 */
-	MAILRPC_E_NOTCACHED = 110 /* not in the offline cache (mailrpc_cache_*) */
+	MAILRPC_E_NOTCACHED = 110, /* not in the offline cache (mailrpc_cache_*) */
+	/* The server does not know the operation (a procedure or protocol
+	 * version newer than it): upgrade mailrpcd.  The message names the
+	 * operation, "server too old for X" (or, for a server that dropped
+	 * this client's version, says the client is too old). */
+	MAILRPC_E_TOOOLD = 111
 };
 
 struct mailrpc_error {
@@ -89,7 +94,10 @@ struct mailrpc_options {
 	 * per call on stderr with what was measured and chosen. */
 	int timeout;
 	const char *state_dir; /* where unfinished uploads are remembered so that
-	                          the same put/send resumes; NULL: not remembered */
+	                          the same put/send resumes; NULL: not remembered.
+	                          Refused (MAILRPC_E_IO) unless it is a directory
+	                          of yours that group and others cannot write to:
+	                          see mailrpc_state_dir */
 	const char *mailbox;   /* work in this mailbox ("public": the public
 	                          folders); NULL: your own */
 	/* When a call fails because the connection is lost (cannot send,
@@ -108,6 +116,17 @@ struct mailrpc_options {
 };
 
 struct mailrpc;
+
+/*
+ * The directory for options.state_dir: $XDG_CACHE_HOME/mailrpc, else
+ * $HOME/.cache/mailrpc, made (mode 0700) when missing.  Whoever can write
+ * there could make the library read or overwrite files as you, so an
+ * existing one is used only if it is a directory you own that group and
+ * others cannot write to; otherwise MAILRPC_E_IO, the message naming it
+ * and the fix.  Files in it are never opened through a symbolic link.
+ * MAILRPC_E_USAGE when neither variable is set.  The path goes to buf.
+ */
+int mailrpc_state_dir(char *buf, size_t len, struct mailrpc_error *err);
 
 /*
  * Connects and establishes the security context.  On success *conn_r owns

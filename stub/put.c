@@ -119,13 +119,14 @@ static void state_path(struct mailrpc *conn, struct source *src)
 {
 	if (conn->state_dir[0] == '\0')
 		return;
+	const char *server = conn->link.p.server;
 	unsigned char key[32];
 	char hex[65];
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	if (md == NULL)
 		return;
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	EVP_DigestUpdate(md, conn->server, strlen(conn->server));
+	EVP_DigestUpdate(md, server, strlen(server));
 	EVP_DigestUpdate(md, src->sha256, sizeof(src->sha256));
 	EVP_DigestFinal_ex(md, key, NULL);
 	EVP_MD_CTX_free(md);
@@ -134,14 +135,22 @@ static void state_path(struct mailrpc *conn, struct source *src)
 	snprintf(src->state_path, sizeof(src->state_path), "%s/upload-%s", conn->state_dir, hex);
 }
 
+/* The remembered upload id, 0 if none (or the file is not one to trust:
+ * a symbolic link, someone else's). */
 static uint64_t state_load(const struct source *src)
 {
+	char text[32];
+	int fd;
+	if (src->state_path[0] == '\0' ||
+	    mr_state_open(src->state_path, O_RDONLY, &fd, NULL) != MAILRPC_OK)
+		return 0;
+	ssize_t n = read(fd, text, sizeof(text) - 1);
+	close(fd);
 	unsigned long long upload = 0;
-	FILE *f = src->state_path[0] ? fopen(src->state_path, "r") : NULL;
-	if (f != NULL) {
-		if (fscanf(f, "%llu", &upload) != 1)
+	if (n > 0) {
+		text[n] = '\0';
+		if (sscanf(text, "%llu", &upload) != 1)
 			upload = 0;
-		fclose(f);
 	}
 	return upload;
 }
@@ -151,14 +160,9 @@ static void state_save(const struct source *src, uint64_t upload)
 {
 	if (src->state_path[0] == '\0')
 		return;
-	char tmp[1200];
-	snprintf(tmp, sizeof(tmp), "%s.tmp", src->state_path);
-	FILE *f = fopen(tmp, "w");
-	if (f == NULL)
-		return;
-	fprintf(f, "%llu\n", (unsigned long long)upload);
-	if (fclose(f) == 0)
-		rename(tmp, src->state_path);
+	char text[32];
+	int n = snprintf(text, sizeof(text), "%llu\n", (unsigned long long)upload);
+	mr_state_replace(src->state_path, text, (size_t)n, NULL);
 }
 
 static void state_forget(const struct source *src)

@@ -5,6 +5,21 @@
 
 #include "internal.h"
 
+typedef int call_fn(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args,
+		    xdrproc_t xres, void *res, struct mailrpc_error *err);
+
+/* MAILBOX_OPEN through call (mr_call, or mr_call_once on a new link). */
+static int open_mailbox(struct mailrpc *conn, const char *name, call_fn *call,
+			struct mailrpc_error *err)
+{
+	mr_res res = {0};
+	int status = call(conn, MR_MAILBOX_OPEN, (xdrproc_t)xdr_mr_name, &name,
+			  (xdrproc_t)xdr_mr_res, &res, err);
+	if (status == MAILRPC_E_BADNAME)
+		mr_fail(err, status, "invalid mailbox name: %s", name);
+	return status;
+}
+
 int mailrpc_open_mailbox(struct mailrpc *conn, const char *mailbox, struct mailrpc_error *err)
 {
 	if (conn == NULL)
@@ -12,14 +27,19 @@ int mailrpc_open_mailbox(struct mailrpc *conn, const char *mailbox, struct mailr
 	const char *name = mailbox ? mailbox : "";
 	if (strlen(name) > MAILRPC_NAME_MAX)
 		return mr_fail(err, MAILRPC_E_BADNAME, "mailbox name too long");
-	mr_res res = {0};
-	int status = mr_call(conn, MR_MAILBOX_OPEN, (xdrproc_t)xdr_mr_name, &name,
-			     (xdrproc_t)xdr_mr_res, &res, err);
-	if (status == MAILRPC_E_BADNAME)
-		mr_fail(err, status, "invalid mailbox name: %s", name);
-	else if (status == MAILRPC_OK)
+	int status = open_mailbox(conn, name, mr_call, err);
+	if (status == MAILRPC_OK)
 		snprintf(conn->mailbox, sizeof(conn->mailbox), "%s", name);
 	return status;
+}
+
+int mr_mailbox_ready(struct mr_link *link, void *owner, struct mailrpc_error *err)
+{
+	struct mailrpc *conn = owner;
+	(void)link;
+	if (conn->mailbox[0] == '\0')
+		return MAILRPC_OK;
+	return open_mailbox(conn, conn->mailbox, mr_call_once, err);
 }
 
 /* The root is "" on the wire; people write "/". */
