@@ -98,6 +98,8 @@ static void t_decode_message(void)
 			m.sum[i] = "";
 	size_t n = st_msg_encode(&m, rec);
 	OK(decode_copy(msg_decode, rec, n, &got));
+	MDB_val whole = {n, rec}; /* the summary points into the record: keep it */
+	OK(st_msg_decode(&whole, &got));
 	CHECK(got.size == 100 && got.sumlen[SUM_SUBJECT] == 5 &&
 	      memcmp(got.sum[SUM_SUBJECT], "hello", 5) == 0);
 	CHECK_RC(decode_copy(msg_decode, rec, ST_MSG_FIXED_LEN - 1, &got), STORE_CORRUPT);
