@@ -24,9 +24,14 @@ same "reading the corrupt message is an error" "$(grep '^bad:' <<<"$out")" \
 same "the same connection then reads another message" "$(grep '^good:' <<<"$out")" "good: ok"
 same "... lists the folders" "$(grep '^folders:' <<<"$out")" "folders: ok"
 same "... and answers WHOAMI" "$(grep '^whoami:' <<<"$out")" "whoami: ok"
-served=$(grep -E 'proc=(MSG_FETCH|FOLDER_LIST|WHOAMI) ' "$SERVER_LOG" | grep -o 'mailrpcd\[[0-9]*\]' | sort -u)
-check "one connection process served the failed call and the calls after it ($served)" \
-	test "$(wc -l <<<"$served")" -eq 1
+# The failed call was answered (logged with its result), by the process
+# that then served the rest: no reconnection hid a dead process.
+calls=$(grep -E 'proc=(MSG_FETCH|FOLDER_LIST|WHOAMI) ' "$SERVER_LOG")
+check "the fetch of the corrupt message $bad was answered, with an error" \
+	grep -q "proc=MSG_FETCH .* id=$bad offset=0 result=internal server error" "$SERVER_LOG"
+served=$(grep -o 'mailrpcd\[[0-9]*\]' <<<"$calls" | sort -u)
+check "one connection process served the 4 calls, the failed one first ($served)" \
+	test "$(wc -l <<<"$calls")" -eq 4 -a "$(wc -l <<<"$served")" -eq 1
 line=$(grep "store: corrupt record db=msg" "$SERVER_LOG" | head -1)
 mbid=$(sed -n 's|.*db=msg key=\([0-9]*\)/.*|\1|p' <<<"$line")
 expect_contains "the server's log names the database and the key (mailbox id/message id)" "$line" \

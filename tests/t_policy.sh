@@ -76,14 +76,16 @@ served=$(grep 'proc=MSG_APPEND' "$SERVER_LOG" | tail -2 | grep -o 'mailrpcd\[[0-
 check "one connection process served both appends ($served)" test "$(wc -l <<<"$served")" -eq 1
 
 # ---- the old flags are gone ----
-out=$(deliver -d bob --quota 1000 <"$T/40k" 2>&1); rc=$?
+out=$(deliver -d bob --quota 0 <"$T/40k" 2>&1); rc=$?
 check "mailrpc-deliver --quota: deferred, not bounced (exit $rc)" test "$rc" -eq 75
 expect_contains "mailrpc-deliver --quota: says where limits are now" "$out" \
 	"--quota is no longer an option: limits are the store's policy (mailrpc-admin policy)"
 out=$(deliver -d bob --max-message=5K <"$T/40k" 2>&1); rc=$?
 check "mailrpc-deliver --max-message=5K: deferred (exit $rc)" test "$rc" -eq 75
+# Bounded: a mailrpcd that took the flag would start serving.
 for flag in --quota --max-message --tombstone-days; do
-	"$BIN/bin/mailrpcd" --listen 127.0.0.1:1 --store "$T/store" --keytab "$KEYTAB" \
-		--principal mailrpc@localhost --foreground "$flag" 1 >"$T/old.out" 2>&1; rc=$?
+	timeout 10 "$BIN/bin/mailrpcd" --listen "127.0.0.1:$(free_port)" --store "$T/store" \
+		--keytab "$KEYTAB" --principal mailrpc@localhost --foreground "$flag" 1 \
+		>"$T/old.out" 2>&1; rc=$?
 	check "mailrpcd $flag: refused at start (exit $rc)" test "$rc" -eq 64
 done
