@@ -64,6 +64,7 @@ const char *store_strerror(int status);
  * to its log, mailrpc-deliver to syslog and stderr.  The sink is
  * process-wide (some problems arise before any handle exists): set it
  * once at start, before store_open.  fn NULL: back to stderr. */
+/* The values are syslog(3)'s priorities, so a sink may pass them on. */
 enum store_log_level { STORE_LOG_ERR = 3, STORE_LOG_WARNING = 4, STORE_LOG_INFO = 6 };
 typedef void (*store_log_fn)(void *ctx, int level, const char *line);
 void store_set_log(store_log_fn fn, void *ctx);
