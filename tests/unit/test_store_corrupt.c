@@ -295,6 +295,86 @@ static void t_policy(void)
 	rmtmp(&dir);
 }
 
+static int schema_1(store_t *st, MDB_txn *txn, void *ctx)
+{
+	unsigned char v[8];
+	MDB_val k = {strlen("schema_version"), "schema_version"}, d = {8, v};
+	(void)ctx;
+	st_put_u64(v, 1);
+	CHECK(mdb_drop(txn, st->db_cidx, 0) == 0);
+	return st_err(mdb_put(txn, st->db_meta, &k, &d, 0), "put");
+}
+
+/* Opening upgrades a schema-1 store even with a record it cannot read:
+ * the record is logged and left for verify, not allowed to lock the
+ * store. */
+static void t_upgrade_past_corrupt(void)
+{
+	char *dir;
+	store_t *st = open_new(&dir, NULL);
+	store_msginfo_t *info = NULL;
+	uint64_t good, bad, problems = 0, v = 0;
+	int found = 0;
+	size_t len;
+	char *msg = mkmsg("a@example.org", "hi", 100, &len);
+
+	OK(store_mailbox_ensure(st, "a"));
+	OK(store_message_append(st, "a", "Inbox", msg, len, 0, 0, &good));
+	OK(store_message_append(st, "a", "Inbox", msg, len, 0, 0, &bad));
+	struct cut c = {"a", bad};
+	OK(st_write(st, cut_message, &c));
+	OK(st_write(st, schema_1, NULL));
+	store_close(&st);
+	logged[0] = '\0';
+	store_set_log(capture, NULL);
+	OK(store_open(dir, NULL, &st));
+	CHECK(strstr(logged, "store: corrupt record db=msg key=1/") != NULL);
+	CHECK(strstr(logged, "store: schema 1 -> 2: change index built for 1 messages") != NULL);
+	MDB_txn *txn = NULL;
+	OK(st_read_begin(st, &txn));
+	OK(st_meta_get_u64(st, txn, "schema_version", &v, &found));
+	mdb_txn_abort(txn);
+	CHECK(found && v == ST_SCHEMA_VERSION);
+	OK(store_message_get(st, "a", good, &info));
+	store_msginfo_free(&info);
+	OK(store_verify(st, NULL, NULL, &problems));
+	CHECK(problems > 0);
+	store_set_log(NULL, NULL);
+	free(msg);
+	store_close(&st);
+	rmtmp(&dir);
+}
+
+static int policy_zero(store_t *st, MDB_txn *txn, void *ctx)
+{
+	unsigned char v[8] = {0};
+	MDB_val k = {strlen("policy:max-message"), "policy:max-message"}, d = {8, v};
+	(void)ctx;
+	return st_err(mdb_put(txn, st->db_meta, &k, &d, 0), "put");
+}
+
+/* A stored value outside this build's bounds (another build's, or a bad
+ * write) is used clamped and reported by verify. */
+static void t_policy_out_of_bounds(void)
+{
+	char *dir;
+	store_t *st = open_new(&dir, NULL);
+	uint64_t v = 0, problems = 0, id;
+
+	OK(store_mailbox_ensure(st, "a"));
+	OK(st_write(st, policy_zero, NULL));
+	OK(store_policy_get(st, STORE_POLICY_MAX_MESSAGE, &v, NULL));
+	CHECK(v == 1);
+	CHECK_RC(store_message_append(st, "a", "Inbox", "ab", 2, 0, 0, &id), STORE_TOOBIG);
+	logged[0] = '\0';
+	OK(store_verify(st, count_problem, NULL, &problems));
+	CHECK(problems == 1);
+	CHECK(strcmp(logged, "corrupt record db=meta key=\"policy:max-message\": policy value "
+			     "outside its bounds\n") == 0);
+	store_close(&st);
+	rmtmp(&dir);
+}
+
 int main(void)
 {
 	RUN(t_decode_mailbox);
@@ -304,5 +384,7 @@ int main(void)
 	RUN(t_key_text);
 	RUN(t_corrupt_message);
 	RUN(t_policy);
+	RUN(t_upgrade_past_corrupt);
+	RUN(t_policy_out_of_bounds);
 	return 0;
 }
