@@ -263,7 +263,8 @@ static int check_blobs(struct verify *v)
 	int rc = mdb_cursor_open(v->txn, v->st->db_blobmeta, &cur);
 	if (rc != 0)
 		return st_err(rc, "verify cursor");
-	qsort(v->blobs, v->nblobs, sizeof(*v->blobs), cmp_u64);
+	if (v->nblobs > 1)   /* blobs is NULL when nothing names a body */
+		qsort(v->blobs, v->nblobs, sizeof(*v->blobs), cmp_u64);
 	for (rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT)) {
 		if (k.mv_size != 8 || d.mv_size != ST_BLOBMETA_LEN)
