@@ -175,6 +175,19 @@ static int cut_message(store_t *st, MDB_txn *txn, void *ctx)
 	return status == STORE_OK ? st_err(mdb_put(txn, st->db_msg, &k, &v, 0), "put") : status;
 }
 
+/* Mailbox "a" with two messages in its Inbox, the second one's record cut. */
+static void good_and_cut(store_t *st, uint64_t *good_r, uint64_t *bad_r)
+{
+	size_t len;
+	char *msg = mkmsg("a@example.org", "hi", 100, &len);
+	OK(store_mailbox_ensure(st, "a"));
+	OK(store_message_append(st, "a", "Inbox", msg, len, 0, 0, good_r));
+	OK(store_message_append(st, "a", "Inbox", msg, len, 0, 0, bad_r));
+	free(msg);
+	struct cut c = {"a", *bad_r};
+	OK(st_write(st, cut_message, &c));
+}
+
 static void count_problem(const char *text, void *ctx)
 {
 	capture(ctx, STORE_LOG_INFO, text);
@@ -190,14 +203,8 @@ static void t_corrupt_message(void)
 	store_list_query_t q = {.limit = 10};
 	store_mailbox_info_t mi;
 	uint64_t good, bad, problems = 0;
-	size_t len;
-	char *msg = mkmsg("a@example.org", "hi", 100, &len);
 
-	OK(store_mailbox_ensure(st, "a"));
-	OK(store_message_append(st, "a", "Inbox", msg, len, 0, 0, &good));
-	OK(store_message_append(st, "a", "Inbox", msg, len, 0, 0, &bad));
-	struct cut c = {"a", bad};
-	OK(st_write(st, cut_message, &c));
+	good_and_cut(st, &good, &bad);
 	logged[0] = '\0';
 	store_set_log(capture, NULL);
 	CHECK_RC(store_message_get(st, "a", bad, &info), STORE_CORRUPT);
@@ -230,7 +237,6 @@ static void t_corrupt_message(void)
 	OK(store_mailbox_delete(st, "a"));
 	CHECK_RC(store_mailbox_info(st, "a", &mi), STORE_NOTFOUND);
 	store_set_log(NULL, NULL);
-	free(msg);
 	store_close(&st);
 	rmtmp(&dir);
 }
@@ -315,14 +321,8 @@ static void t_upgrade_past_corrupt(void)
 	store_msginfo_t *info = NULL;
 	uint64_t good, bad, problems = 0, v = 0;
 	int found = 0;
-	size_t len;
-	char *msg = mkmsg("a@example.org", "hi", 100, &len);
 
-	OK(store_mailbox_ensure(st, "a"));
-	OK(store_message_append(st, "a", "Inbox", msg, len, 0, 0, &good));
-	OK(store_message_append(st, "a", "Inbox", msg, len, 0, 0, &bad));
-	struct cut c = {"a", bad};
-	OK(st_write(st, cut_message, &c));
+	good_and_cut(st, &good, &bad);
 	OK(st_write(st, schema_1, NULL));
 	store_close(&st);
 	logged[0] = '\0';
@@ -340,7 +340,6 @@ static void t_upgrade_past_corrupt(void)
 	OK(store_verify(st, NULL, NULL, &problems));
 	CHECK(problems > 0);
 	store_set_log(NULL, NULL);
-	free(msg);
 	store_close(&st);
 	rmtmp(&dir);
 }
