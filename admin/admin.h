@@ -33,6 +33,7 @@ int admin_usage_cmd(struct admin *a, int argc, char **argv);
 int admin_dump(struct admin *a, int argc, char **argv);
 int admin_restore(struct admin *a, int argc, char **argv);
 int admin_verify(struct admin *a, int argc, char **argv);
+int admin_policy(struct admin *a, int argc, char **argv);
 int admin_import(struct admin *a, int argc, char **argv);
 int admin_export(struct admin *a, int argc, char **argv);
 

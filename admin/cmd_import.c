@@ -61,13 +61,23 @@ static int cannot_read(const char *path)
 	return 1;
 }
 
+/* The store policy's message size limit: a larger message is reported
+ * as malformed, not read into memory. */
+static uint64_t max_message(store_t *st)
+{
+	uint64_t max = 0;
+	if (store_policy_get(st, STORE_POLICY_MAX_MESSAGE, &max, NULL) != STORE_OK)
+		max = store_policy_def(STORE_POLICY_MAX_MESSAGE)->def;
+	return max;
+}
+
 static int import_mbox(struct import_sink *s, const char *path, int mboxo)
 {
 	struct mbox_reader *r = NULL;
 	struct mbox_msg m;
 	char where[PATH_MAX + 32] = "";
 	int got = 0, rc = STORE_OK;
-	if (mbox_open(path, mboxo, STORE_DEFAULT_MAX_MSG, &r) != 0)
+	if (mbox_open(path, mboxo, max_message(s->st), &r) != 0)
 		return cannot_read(path);
 	while (rc == STORE_OK && (got = mbox_next(r, &m)) == 1) {
 		if (m.bare_from != 0) {
@@ -97,7 +107,7 @@ static int import_file(struct import_sink *s, const struct maildir_list *list,
 {
 	char *body = NULL;
 	size_t len = 0;
-	switch (maildir_read(list, e, STORE_DEFAULT_MAX_MSG, &body, &len)) {
+	switch (maildir_read(list, e, max_message(s->st), &body, &len)) {
 	case MAILDIR_READ_OK:
 		break;
 	case MAILDIR_READ_TOOBIG:

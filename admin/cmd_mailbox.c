@@ -2,11 +2,11 @@
  * cmd_mailbox.c -- mailbox life cycle: list, create, delete, disable,
  * enable, quota, usage.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../common/bytes.h"
 #include "admin.h"
 
 static void print_usage_line(const char *name, const store_mailbox_info_t *info)
@@ -81,13 +81,12 @@ int admin_enable(struct admin *a, int argc, char **argv)
 
 int admin_quota(struct admin *a, int argc, char **argv)
 {
-	char *end;
+	unsigned long long bytes;
 	if (argc != 3)
 		return admin_usage("quota USER BYTES");
-	errno = 0;
-	unsigned long long bytes = strtoull(argv[2], &end, 10);
-	if (*end != '\0' || errno != 0 || argv[2][0] == '-' || end == argv[2])
-		return admin_usage("quota USER BYTES   (BYTES: a whole number; 0 = server default)");
+	if (bytes_parse(argv[2], &bytes) != 0)
+		return admin_usage("quota USER BYTES   (BYTES: a number with K, M or G; "
+				   "0: the policy's default-quota)");
 	int st = store_mailbox_set_quota(admin_store(a), argv[1], bytes);
 	return st == STORE_OK ? 0 : admin_fail(argv[1], st);
 }

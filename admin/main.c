@@ -21,11 +21,12 @@ static const struct command commands[] = {
 	{"delete", admin_delete, "USER --yes: delete a mailbox and all its mail"},
 	{"disable", admin_disable, "USER: refuse every call to the mailbox"},
 	{"enable", admin_enable, "USER: serve the mailbox again"},
-	{"quota", admin_quota, "USER BYTES: set the mailbox quota (0: the server default)"},
+	{"quota", admin_quota, "USER BYTES: set the mailbox quota (0: the policy's default-quota)"},
 	{"usage", admin_usage_cmd, "USER: show messages, bytes used and quota"},
 	{"dump", admin_dump, "USER FILE: write a complete, restorable backup"},
 	{"restore", admin_restore, "USER FILE: recreate a mailbox from a dump"},
 	{"verify", admin_verify, "check the store's internal consistency"},
+	{"policy", admin_policy, "[set KEY VALUE | unset KEY]: show or change the store's limits"},
 	{"import", admin_import, "USER PATH [--folder FOLDER]: import an mbox file or a Maildir"},
 	{"export", admin_export, "USER FOLDER PATH.mbox: export a folder as mboxrd"},
 };

@@ -1,15 +1,19 @@
 /*
- * main.c -- mailrpc-deliver --store DIR -d USER [-f SENDER] [-m FOLDER]
- * [--max-message BYTES] [--quota BYTES]: the local delivery agent.
+ * main.c -- mailrpc-deliver --store DIR -d USER [-f SENDER] [-m FOLDER]:
+ * the local delivery agent.
  *
  * An MTA (Postfix's pipe(8), see docs/postfix.md) runs it once per
  * recipient with the message on standard input.  It reads all of it
  * first, then stores it with one durable store write, so a delivery
  * killed at any point stores either nothing or the whole message.  The
+ * size limit and quotas are the store's policy, the same for every route
+ * mail takes (mailrpc-admin policy).  The
  * exit status tells the MTA what to do (sysexits): 0 delivered, 67 no such
  * or disabled mailbox (bounce), 65 too big (bounce), 75 over quota or
  * store unavailable (keep it queued and retry), 64 bad usage; one line on
- * stderr says why, and MTAs quote it in the bounce or the log.
+ * stderr says why, and MTAs quote it in the bounce or the log.  The
+ * store's own diagnostics (a corrupt record, say) go to syslog (mail)
+ * and stderr.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,21 +24,18 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <syslog.h>
 #include <unistd.h>
 
-#include "../common/bytes.h"
 #include "deliver.h"
 #include "store.h"
 
-#define SYNOPSIS                                                                             \
-	"mailrpc-deliver --store DIR -d USER [-f SENDER] [-m FOLDER] [--max-message BYTES] "  \
-	"[--quota BYTES]"
+#define SYNOPSIS "mailrpc-deliver --store DIR -d USER [-f SENDER] [-m FOLDER]"
 
 struct deliver_args {
 	const char *store_dir, *user, *folder;
 	const char *sender;          /* NULL: no Return-Path; "": null sender <> */
-	unsigned long long max_message;
-	unsigned long long quota;    /* store-wide default, as mailrpcd --quota */
+	uint64_t max_message;        /* the store's policy, read at open */
 };
 
 /* One line: what was wrong, then the synopsis. */
@@ -61,8 +62,6 @@ static int check_args(struct deliver_args *a)
 		return usage_error("--store DIR is required", NULL);
 	if (a->user == NULL)
 		return usage_error("-d USER is required", NULL);
-	if (a->max_message == 0 || a->max_message > SIZE_MAX / 2)
-		return usage_error("--max-message takes a positive number of bytes", NULL);
 	if (has_control(a->user) || (a->sender && has_control(a->sender)))
 		return usage_error("control character in the user or sender", NULL);
 	/* Postfix passes the null sender as "", others as "<>". */
@@ -83,18 +82,33 @@ static const char *bad_option(char **argv)
 	return letter;
 }
 
+/* Options of older versions whose job is now the store's policy: left in
+ * an MTA's configuration they defer mail (75) with the fix, rather than
+ * bounce it as bad usage. */
+static int moved_to_policy(const char *arg)
+{
+	static const char *const moved[] = {"--quota", "--max-message"};
+	for (size_t i = 0; i < sizeof(moved) / sizeof(moved[0]); i++) {
+		size_t n = strlen(moved[i]);
+		if (strncmp(arg, moved[i], n) == 0 && (arg[n] == '\0' || arg[n] == '=')) {
+			fprintf(stderr, "mailrpc-deliver: %s is no longer an option: limits are the "
+					"store's policy (mailrpc-admin policy); remove it; try again "
+					"later\n", moved[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct deliver_args *a)
 {
 	static const struct option longopts[] = {
 		{"store", required_argument, NULL, 's'},
-		{"max-message", required_argument, NULL, 'M'},
-		{"quota", required_argument, NULL, 'Q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt;
 	memset(a, 0, sizeof(*a));
-	a->max_message = STORE_DEFAULT_MAX_MSG;
 	opterr = 0; /* our one line instead of getopt's */
 	while ((opt = getopt_long(argc, argv, ":d:f:m:h", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -102,19 +116,12 @@ static int parse_args(int argc, char **argv, struct deliver_args *a)
 		case 'd': a->user = optarg; break;
 		case 'f': a->sender = optarg; break;
 		case 'm': a->folder = optarg; break;
-		case 'M':
-			if (bytes_parse(optarg, &a->max_message) != 0)
-				return usage_error("--max-message takes a number of bytes, not",
-						   optarg);
-			break;
-		case 'Q':
-			if (bytes_parse(optarg, &a->quota) != 0)
-				return usage_error("--quota takes a number of bytes (0: none), not",
-						   optarg);
-			break;
 		case 'h': printf("usage: %s\n", SYNOPSIS); exit(EX_OK);
 		case ':': return usage_error("missing argument of", bad_option(argv));
-		default: return usage_error("unknown option", bad_option(argv));
+		default:
+			if (moved_to_policy(bad_option(argv)))
+				return EX_TEMPFAIL;
+			return usage_error("unknown option", bad_option(argv));
 		}
 	}
 	if (optind != argc)
@@ -162,7 +169,7 @@ static int report(const struct deliver_args *a, int rc)
 		return EX_NOUSER;
 	case STORE_TOOBIG:
 		fprintf(stderr, "mailrpc-deliver: message over the size limit of %llu bytes\n",
-			a->max_message);
+			(unsigned long long)a->max_message);
 		return EX_DATAERR;
 	case STORE_QUOTA:
 		fprintf(stderr, "mailrpc-deliver: %s: mailbox over quota; try again later\n",
@@ -185,33 +192,47 @@ static int store_exists(const char *dir)
 	       stat(path, &sb) == 0;
 }
 
-static int store_delivery(const struct deliver_args *a, const struct deliver_msg *m)
+/* The store's diagnostics: to the mail log, and to stderr, which the MTA
+ * quotes in its log. */
+static void log_store_line(void *ctx, int level, const char *line)
 {
-	store_options_t opt;
-	store_t *st = NULL;
-	const char *folder = NULL;
-	uint64_t id;
+	(void)ctx;
+	syslog(level, "%s", line);
+	fprintf(stderr, "mailrpc-deliver: %s\n", line);
+}
 
-	store_options_init(&opt);
-	opt.max_message_size = a->max_message;
-	opt.default_quota = a->quota;
-	int rc = store_exists(a->store_dir) ? store_open(a->store_dir, &opt, &st) : STORE_NOTFOUND;
+/* Opens the store and reads its size limit: 0 or EX_TEMPFAIL (said why). */
+static int open_store(struct deliver_args *a, store_t **st_r)
+{
+	int rc = store_exists(a->store_dir) ? store_open(a->store_dir, NULL, st_r) : STORE_NOTFOUND;
+	if (rc == STORE_OK)
+		rc = store_policy_get(*st_r, STORE_POLICY_MAX_MESSAGE, &a->max_message, NULL);
 	if (rc != STORE_OK) {
 		fprintf(stderr, "mailrpc-deliver: cannot open store %s: %s; try again later\n",
 			a->store_dir, store_strerror(rc));
+		store_close(st_r);
 		return EX_TEMPFAIL;
 	}
-	rc = check_mailbox(st, a->user);
+	/* The whole message is held in memory (one copy, see deliver.h). */
+	if (a->max_message > SIZE_MAX / 2)
+		a->max_message = SIZE_MAX / 2;
+	return EX_OK;
+}
+
+static int store_delivery(const struct deliver_args *a, store_t *st, const struct deliver_msg *m)
+{
+	const char *folder = NULL;
+	uint64_t id;
+	int rc = check_mailbox(st, a->user);
 	if (rc == STORE_OK)
 		rc = target_folder(st, a, &folder);
 	if (rc == STORE_OK)
 		rc = store_message_append(st, a->user, folder, m->data, m->len, 0, 0, &id);
-	store_close(&st);
 	return report(a, rc);
 }
 
-/* Everything is read before the store is touched: a delivery killed
- * while reading leaves no trace. */
+/* Everything is read before anything is stored: a delivery killed while
+ * reading leaves no trace. */
 static int read_message(const struct deliver_args *a, struct deliver_msg *m)
 {
 	int rc = deliver_read_message(STDIN_FILENO, (size_t)a->max_message, a->sender, a->user, m);
@@ -234,11 +255,17 @@ int main(int argc, char **argv)
 {
 	struct deliver_args args;
 	struct deliver_msg msg = {0};
+	store_t *st = NULL;
 	int status = parse_args(argc, argv, &args);
+	openlog("mailrpc-deliver", LOG_PID, LOG_MAIL);
+	store_set_log(log_store_line, NULL);
+	if (status == EX_OK)
+		status = open_store(&args, &st);
 	if (status == EX_OK)
 		status = read_message(&args, &msg);
 	if (status == EX_OK)
-		status = store_delivery(&args, &msg);
+		status = store_delivery(&args, st, &msg);
+	store_close(&st);
 	deliver_msg_clear(&msg);
 	return status;
 }

@@ -1,5 +1,4 @@
 /* config.c -- mailrpcd command line (see config.h). */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +6,6 @@
 #include <sysexits.h>
 
 #include "../common/level.h"
-#include "../common/bytes.h"
 #include "config.h"
 #include "mailrpc_prot.h"
 
@@ -19,8 +17,9 @@ static void usage(FILE *out, int status)
 		"usage: mailrpcd --listen ADDR:PORT --store DIR --keytab FILE --principal SERVICE@HOST\n"
 		"                [--min-level auth|integrity|privacy] [--foreground] [--pidfile FILE]\n"
 		"                [--register] [--idle-timeout SECONDS] [--wait-timeout SECONDS]\n"
-		"                [--max-message BYTES] [--tombstone-days DAYS]\n"
-		"                [--quota BYTES] [--public-admin PRINCIPAL]...\n");
+		"                [--public-admin PRINCIPAL]...\n"
+		"Limits (quota, message size, tombstone age) are the store's policy:\n"
+		"see mailrpc-admin policy.\n");
 	exit(status);
 }
 
@@ -41,19 +40,6 @@ static int seconds_arg(const char *arg, long max, const char *complaint)
 	return (int)v;
 }
 
-/* Days (fractions allowed, so tests can use seconds) in (0, 3650], as
- * whole seconds (at least 1), or bad usage. */
-static long long days_arg(const char *arg, const char *complaint)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(arg, &end);
-	if (*end != '\0' || end == arg || errno != 0 || !(v > 0 && v <= 3650))
-		bad_usage(complaint, arg);
-	long long secs = (long long)(v * 86400);
-	return secs < 1 ? 1 : secs;
-}
-
 void config_parse(int argc, char **argv, struct server_config *cfg)
 {
 	static const struct option longopts[] = {
@@ -67,10 +53,7 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 		{"register", no_argument, NULL, 'r'},
 		{"idle-timeout", required_argument, NULL, 'i'},
 		{"wait-timeout", required_argument, NULL, 'w'},
-		{"max-message", required_argument, NULL, 'M'},
-		{"quota", required_argument, NULL, 'Q'},
 		{"public-admin", required_argument, NULL, 'A'},
-		{"tombstone-days", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -78,8 +61,6 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 	cfg->min_level = LEVEL_PRIVACY;
 	cfg->idle_timeout = 900;
 	cfg->wait_timeout = 300;
-	cfg->max_message = 50ULL << 20;
-	cfg->tombstone_secs = 30LL * 86400;
 
 	int opt;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -104,22 +85,10 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 			cfg->wait_timeout = seconds_arg(optarg, MAILRPC_WAIT_MAX,
 							"--wait-timeout must be 1..3600 seconds, not");
 			break;
-		case 'M':
-			if (bytes_parse(optarg, &cfg->max_message) != 0 || cfg->max_message == 0)
-				bad_usage("--max-message takes a positive number of bytes, not", optarg);
-			break;
-		case 'Q':
-			if (bytes_parse(optarg, &cfg->quota) != 0)
-				bad_usage("--quota takes a number of bytes (0: unlimited), not", optarg);
-			break;
 		case 'A':
 			if (cfg->n_public_admins == (int)(sizeof(cfg->public_admins) / sizeof(cfg->public_admins[0])))
 				bad_usage("too many --public-admin principals", NULL);
 			cfg->public_admins[cfg->n_public_admins++] = optarg;
-			break;
-		case 'T':
-			cfg->tombstone_secs = days_arg(optarg,
-						       "--tombstone-days must be above 0 and at most 3650, not");
 			break;
 		case 'h': usage(stdout, 0); break;
 		default: usage(stderr, EX_USAGE);

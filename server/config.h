@@ -16,10 +16,6 @@ struct server_config {
 	int register_rpcbind;
 	int idle_timeout;       /* seconds a connection may sit idle */
 	int wait_timeout;       /* longest WAIT, seconds (--wait-timeout) */
-	unsigned long long max_message; /* bytes; --max-message, default 50 MiB */
-	unsigned long long quota;       /* bytes per mailbox; 0: unlimited */
-	long long tombstone_secs;       /* how long removals are remembered for
-	                                   SYNC (--tombstone-days), seconds */
 	const char *public_admins[32];  /* --public-admin, repeatable */
 	int n_public_admins;
 };

@@ -8,17 +8,27 @@
 static store_t *store;
 static char ensured[STORE_NAME_MAX + 1];
 
+/* The store's diagnostics are lines of mailrpcd's log. */
+static void log_store_line(void *ctx, int level, const char *line)
+{
+	(void)ctx;
+	if (level <= STORE_LOG_WARNING)
+		log_warn("%s", line);
+	else
+		log_info("%s", line);
+}
+
+void mailstore_log_init(void)
+{
+	store_set_log(log_store_line, NULL);
+}
+
 store_t *mailstore(void)
 {
 	if (store != NULL)
 		return store;
 	const struct server_config *cfg = config_get();
-	store_options_t opt;
-	store_options_init(&opt);
-	opt.max_message_size = cfg->max_message;
-	opt.default_quota = cfg->quota;
-	opt.tomb_max_age = cfg->tombstone_secs;
-	int st = store_open(cfg->store_dir, &opt, &store);
+	int st = store_open(cfg->store_dir, NULL, &store);
 	if (st != STORE_OK) {
 		log_warn("cannot open store %s: %s", cfg->store_dir, store_strerror(st));
 		store = NULL;
@@ -29,11 +39,8 @@ store_t *mailstore(void)
 void mailstore_maintain(void)
 {
 	store_t *st = NULL;
-	store_options_t opt;
 	uint64_t expired = 0, tombs = 0;
-	store_options_init(&opt);
-	opt.tomb_max_age = config_get()->tombstone_secs;
-	int rc = store_open(config_get()->store_dir, &opt, &st);
+	int rc = store_open(config_get()->store_dir, NULL, &st);
 	if (rc == STORE_OK)
 		rc = store_mailbox_ensure_plain(st, "public");
 	if (rc == STORE_OK)
@@ -78,6 +85,7 @@ mr_status mailstore_status(int store_status, mr_status if_notfound, mr_status if
 	case STORE_DENIED: return MR_ERR_WELLKNOWN;
 	case STORE_BUSY: return MR_ERR_BUSY;
 	case STORE_DISABLED: return MR_ERR_DISABLED;
+	case STORE_CORRUPT: return MR_ERR_INTERNAL; /* logged with its key; the call changed nothing */
 	default: return MR_ERR_INTERNAL;
 	}
 }

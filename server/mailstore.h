@@ -11,7 +11,12 @@
 #include "mailrpc_prot.h"
 #include "store.h"
 
-/* The store, opened with mailrpcd's settings; NULL (logged) on failure. */
+/* Routes the store's diagnostics to mailrpcd's log (log.h); call once
+ * after log_init, before any store is opened. */
+void mailstore_log_init(void);
+
+/* The store (its policy is its own: docs/store-schema.md); NULL (logged)
+ * on failure. */
 store_t *mailstore(void);
 
 /*
@@ -23,7 +28,8 @@ mr_status mailstore_ensure_mailbox(const char *mailbox);
 
 /*
  * Housekeeping run by the parent process (hourly): forgets uploads left
- * unfinished for UPLOAD_MAX_AGE and tombstones past --tombstone-days.  Opens and closes its own handle, so no
+ * unfinished for UPLOAD_MAX_AGE and tombstones older than the store
+ * policy's tombstone-age.  Opens and closes its own handle, so no
  * LMDB state is ever inherited by a connection process.
  */
 #define UPLOAD_MAX_AGE (7 * 24 * 3600)

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "listener.h"
 #include "log.h"
+#include "mailstore.h"
 #include "mailrpc_prot.h"
 #include "session.h"
 
@@ -59,6 +60,7 @@ int main(int argc, char **argv)
 	config_parse(argc, argv, &cfg);
 	config_set(&cfg);
 	log_init(1);
+	mailstore_log_init();
 
 	if (acceptor_check(cfg.keytab, cfg.principal, why, sizeof(why)) != 0)
 		log_fatal("%s", why);

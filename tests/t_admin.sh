@@ -135,7 +135,7 @@ check "restore: refuses to overwrite an existing mailbox" test "$rc" -ne 0
 
 out=$(ADMIN verify); rc=$?
 check "verify: a healthy store has no problems ($out)" test "$rc" -eq 0
-"$TOOLS/breakstore" "$T/store" alice Projects
+"$TOOLS/breakstore" "$T/store" count alice Projects
 out=$(ADMIN verify); rc=$?
 check "verify: a broken count is reported" test "$rc" -ne 0
 expect_contains "verify: names the folder" "$out" 'folder "Projects" says 1/'

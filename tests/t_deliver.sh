@@ -71,10 +71,13 @@ expect_exit "disabled mailbox" 67 "carol: mailbox disabled" deliver -d carol -f 
 
 head -c 2000 /dev/urandom >"$T/2000"
 before=$(count)
-expect_exit "over --max-message" 65 "over the size limit of 1000 bytes" \
-	deliver -d bob --max-message 1000 <"$T/2000"
-check "over --max-message: nothing stored" test "$(count)" -eq "$before"
-check "under --max-message 4K: delivered" deliver -d bob --max-message 4K <"$T/2000"
+admin policy set max-message 1000
+expect_exit "over the policy's max-message" 65 "over the size limit of 1000 bytes" \
+	deliver -d bob <"$T/2000"
+check "over max-message: nothing stored" test "$(count)" -eq "$before"
+admin policy set max-message 4K
+check "under max-message 4K: delivered" deliver -d bob <"$T/2000"
+admin policy unset max-message
 head -c $((50 * 1024 * 1024 + 1)) /dev/zero | tr '\0' 'x' >"$T/50M+1"
 expect_exit "over the default limit (50 MiB, as mailrpcd)" 65 "over the size limit" \
 	deliver -d bob <"$T/50M+1"
@@ -90,8 +93,9 @@ admin quota dave 0 >/dev/null
 check "quota raised: the retry is delivered" deliver -d dave <"$T/2000"
 check "quota raised: dave has both" test "$(count)" -eq 2
 kinit_as bob
-expect_exit "over the store-wide --quota (as mailrpcd --quota)" 75 "bob: mailbox over quota" \
-	deliver -d bob --quota 1000 <"$MSG"
+admin policy set default-quota 1000
+expect_exit "over the policy's default-quota" 75 "bob: mailbox over quota" deliver -d bob <"$MSG"
+admin policy unset default-quota
 expect_exit "store unavailable" 75 "cannot open store" \
 	"$DELIVER" --store "$T/no-such-store" -d bob <"$MSG"
 mkdir "$T/empty"
@@ -104,7 +108,7 @@ expect_exit "usage: no --store" 64 "--store DIR is required" "$DELIVER" -d bob <
 expect_exit "usage: unknown option" 64 "unknown option: --bogus" deliver -d bob --bogus <"$MSG"
 expect_exit "usage: option without its argument" 64 "missing argument of: -d" deliver -d <"$MSG"
 expect_exit "usage: extra argument" 64 "unexpected argument: extra" deliver -d bob extra <"$MSG"
-expect_exit "usage: bad --max-message" 64 "--max-message takes a number" \
+expect_exit "an option now in the store's policy defers" 75 "--max-message is no longer an option" \
 	deliver -d bob --max-message lots <"$MSG"
 expect_exit "usage: newline in the sender" 64 "control character" \
 	deliver -d bob -f $'a@b\nX-Injected: 1' <"$MSG"

@@ -3,7 +3,10 @@
 . "$(dirname "$0")/lib.sh"
 setup_realm alice bob carol
 export XDG_CACHE_HOME=$T/cache
-start_server --max-message 1M --quota 3M
+start_server
+# The store's policy: no flag to mailrpcd (see t_policy.sh for delivery).
+"$BIN/bin/mailrpc-admin" --store "$T/store" policy set max-message 1M
+"$BIN/bin/mailrpc-admin" --store "$T/store" policy set default-quota 3M
 MSG=$TESTS_DIR/corpus/02-crlf-encoded-words.eml
 
 # inbox_count USER: messages in USER's Inbox (USER's ticket is used).
@@ -31,15 +34,15 @@ check "unknown recipient: bob got nothing more" test "$(inbox_count bob)" -eq 1
 kinit_as alice
 check "unknown recipient: no copy in Sent Items" test "$(mailrpc --json ls "Sent Items" | jq length)" -eq 1
 
-# --max-message 1M: a bigger message is refused and nothing is stored.
+# max-message 1M: a bigger message is refused and nothing is stored.
 head -c $((1024 * 1024 + 1)) /dev/urandom >"$T/toobig"
 before=$(mailrpc --json ls Inbox | jq length)
 out=$(mailrpc put Inbox "$T/toobig" 2>&1); rc=$?
-check "over --max-message: refused" test "$rc" -ne 0
-expect_contains "over --max-message: says too big" "$out" "message too big"
-check "over --max-message: nothing stored" test "$(mailrpc --json ls Inbox | jq length)" -eq "$before"
+check "over max-message: refused" test "$rc" -ne 0
+expect_contains "over max-message: says too big" "$out" "message too big"
+check "over max-message: nothing stored" test "$(mailrpc --json ls Inbox | jq length)" -eq "$before"
 
-# --quota 3M: fill to just under, then one more is refused, nothing stored.
+# default-quota 3M: fill to just under, then one more is refused, nothing stored.
 head -c $((900 * 1024)) /dev/urandom >"$T/900k"
 for i in 1 2 3; do mailrpc put Drafts "$T/900k" >/dev/null; done
 before=$(mailrpc --json folders | jq '[.[].total] | add')
@@ -53,6 +56,8 @@ check "over quota: bob got nothing" test "$(inbox_count bob)" -eq 1
 kinit_as alice
 
 # Four clients append to one folder at once: no lost or duplicated ids.
+"$BIN/bin/mailrpc-admin" --store "$T/store" policy unset max-message
+"$BIN/bin/mailrpc-admin" --store "$T/store" policy unset default-quota
 stop_server
 start_server
 mailrpc mkfolder Load

@@ -2,8 +2,8 @@
 # a put, a flag change, a move out, a move in and a hard delete, a sync from
 # the saved state returns exactly those; a second one returns nothing; a
 # few hundred changes span several pages and add up; a state older than
-# the tombstones kept (--tombstone-days, fractions allowed: 0.00003 is
-# about 2.6 s) gets "resync" and the whole folder; a delegate without
+# the tombstones kept (the store policy's tombstone-age, fractions of a day
+# allowed: 0.00003 is about 2.6 s) gets "resync" and the whole folder; a delegate without
 # rights gets "no such folder".  FOLDER_SYNC keeps the offline cache's
 # folders current: created, renamed (messages kept, bodies not fetched
 # again) and deleted (messages purged) folders show offline as on the
@@ -130,8 +130,8 @@ out=$(as alice --json sync)
 same "nothing changed: no folder news" "$(jq -c '.hierarchy | [.new, .renamed, .deleted]' <<<"$out")" "[0,0,0]"
 
 # ---- past the tombstone horizon -------------------------------------------
-stop_server
-start_server --tombstone-days 0.00003
+# The store's policy, read by the running server at its next call.
+"$BIN/bin/mailrpc-admin" --store "$T/store" policy set tombstone-age 0.00003
 # The cache is per server name: keep one across restarts through a relay.
 RPORT=$(free_port)
 relay_start "$RPORT" 0
@@ -149,7 +149,7 @@ same "recent state: the removal" "$(ids "$out" removed)" "$n"
 sleep 4
 # Housekeeping runs when mailrpcd starts, then hourly.
 stop_server
-start_server --tombstone-days 0.00003
+start_server
 # Housekeeping runs just after "listening": wait for it (bounded).
 check "housekeeping forgot the old tombstones" wait_for 100 grep -qE "forgot [0-9]+ tombstone" "$SERVER_LOG"
 relay_stop

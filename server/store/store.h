@@ -48,11 +48,26 @@ enum store_status {
 	STORE_DENIED,     /* operation not allowed on this object */
 	STORE_BUSY,       /* temporarily unavailable (e.g. reader table full) */
 	STORE_DISABLED,   /* mailbox disabled by the administrator */
-	STORE_INTERNAL    /* unexpected LMDB/system error, logged "store:" */
+	STORE_INTERNAL,   /* unexpected LMDB/system error, logged "store:" */
+	STORE_CORRUPT     /* a stored record does not decode or contradicts
+	                     another; its database and key are logged.  The
+	                     call changed nothing; others go on working. */
 };
 
 /* Returns a static string; never NULL. */
 const char *store_strerror(int status);
+
+/* ---- diagnostics (store_log.c) ------------------------------------------
+ * Every problem the store meets is one line starting "store: " that says
+ * what failed and where (for a corrupt record: its database and key).
+ * They go to stderr unless the process sets a sink: mailrpcd routes them
+ * to its log, mailrpc-deliver to syslog and stderr.  The sink is
+ * process-wide (some problems arise before any handle exists): set it
+ * once at start, before store_open.  fn NULL: back to stderr. */
+/* The values are syslog(3)'s priorities, so a sink may pass them on. */
+enum store_log_level { STORE_LOG_ERR = 3, STORE_LOG_WARNING = 4, STORE_LOG_INFO = 6 };
+typedef void (*store_log_fn)(void *ctx, int level, const char *line);
+void store_set_log(store_log_fn fn, void *ctx);
 
 /* ---- limits ---------------------------------------------------------- */
 #define STORE_NAME_MAX          255u  /* mailbox name, bytes */
@@ -64,10 +79,8 @@ const char *store_strerror(int status);
 #define STORE_RCPT_MAX          1000u /* recipients in one submit */
 #define STORE_SEARCH_TEXT_MAX   256u  /* each search substring, bytes */
 #define STORE_DEFAULT_MAP_SIZE  (1ull << 30)  /* 1 GiB, doubled on demand */
-#define STORE_DEFAULT_MAX_MSG   (50ull << 20) /* 50 MiB */
 #define STORE_DEFAULT_OP_MAX_AGE (24 * 3600)  /* seconds */
 #define STORE_DEFAULT_OP_MAX    100000u
-#define STORE_DEFAULT_TOMB_MAX_AGE (30 * 24 * 3600)  /* seconds */
 #define STORE_DEFAULT_TOMB_MAX  100000u /* tombstones kept per mailbox */
 
 /* Message flags (bitmask). */
@@ -98,19 +111,16 @@ typedef struct store_opname {
 typedef struct store_options {
 	uint64_t map_size;         /* initial map size; 0 -> 1 GiB.  An existing
 	                              environment's larger size is kept. */
-	uint64_t max_message_size; /* 0 -> STORE_DEFAULT_MAX_MSG */
-	uint64_t default_quota;    /* bytes per mailbox w/o own quota; 0 = none */
 	unsigned max_readers;      /* LMDB reader slots; 0 -> 1024.  Only the
 	                              process creating the lock file decides. */
 	int64_t  op_max_age;       /* seconds an operation's result is kept
 	                              (see store_op_find); 0 -> 1 day */
 	uint64_t op_max;           /* results kept store-wide; 0 -> 100000 */
-	int64_t  tomb_max_age;     /* seconds a tombstone is kept (see
-	                              store_sync); 0 -> 30 days */
 	uint64_t tomb_max;         /* tombstones kept per mailbox; 0 -> 100000 */
 } store_options_t;
 
-/* Fills defaults (all zero = defaults). */
+/* Fills defaults (all zero = defaults).  Limits on what users may store
+ * are not options of the opener but the store's policy (below). */
 void store_options_init(store_options_t *opt);
 
 /* Opens (creating if needed) the store in directory dir (must exist).
@@ -121,13 +131,50 @@ void store_close(store_t **st);
 /* Current LMDB map size of this handle, bytes. */
 int store_map_size(store_t *st, uint64_t *size_r);
 
+/* ---- policy (store_policy.c) -------------------------------------------
+ * Limits that belong to the store, not to the process that opens it: kept
+ * in the "meta" database and read by the transaction that applies them,
+ * so mailrpcd, mailrpc-deliver and mailrpc-admin all apply the same
+ * values, and a change applies to running processes from their next call.
+ * A key never set has its default.  One table describes every key (name,
+ * type, default, bounds, description): a new limit is a new row. */
+enum store_policy_key {
+	STORE_POLICY_DEFAULT_QUOTA,  /* bytes per mailbox without its own quota; 0: none */
+	STORE_POLICY_MAX_MESSAGE,    /* bytes in one message */
+	STORE_POLICY_TOMBSTONE_AGE,  /* seconds a removal is remembered for SYNC */
+	STORE_POLICY_KEYS            /* how many keys */
+};
+enum store_policy_type {
+	STORE_POLICY_BYTES,          /* written with K/M/G suffixes */
+	STORE_POLICY_SECONDS,        /* written as a duration (s/m/h/d) */
+	STORE_POLICY_COUNT           /* a plain number */
+};
+typedef struct store_policy_def {
+	const char *name;            /* e.g. "max-message" */
+	int type;                    /* enum store_policy_type */
+	uint64_t def, min, max;      /* default and inclusive bounds */
+	const char *description;
+} store_policy_def_t;
+
+/* The row of key, NULL if there is none; keys run 0..STORE_POLICY_KEYS-1. */
+const store_policy_def_t *store_policy_def(int key);
+/* The key named name: STORE_OK or STORE_NOTFOUND. */
+int store_policy_find(const char *name, int *key_r);
+/* The value in force (the default if never set); *is_set_r (may be NULL)
+ * says whether it was set. */
+int store_policy_get(store_t *st, int key, uint64_t *value_r, int *is_set_r);
+/* STORE_INVALID for an unknown key or a value outside its bounds. */
+int store_policy_set(store_t *st, int key, uint64_t value);
+/* Forgets the set value: the default applies again. */
+int store_policy_unset(store_t *st, int key);
+
 /* ---- mailboxes (store_mailbox.c) ------------------------------------- */
 typedef struct store_mailbox_info {
 	uint64_t next_id;     /* next message id to be assigned */
 	uint64_t bytes_used;  /* sum of sizes of all messages */
 	uint64_t messages;    /* number of messages */
 	uint64_t change;      /* change counter (every mutation +1) */
-	uint64_t quota;       /* own quota bytes, 0 = store default */
+	uint64_t quota;       /* own quota bytes, 0 = the policy's default-quota */
 	int      disabled;
 } store_mailbox_info_t;
 
@@ -143,7 +190,7 @@ int store_mailbox_set_quota(store_t *st, const char *name, uint64_t quota);
 /* All functions below that take a mailbox name return STORE_NOTFOUND if
  * it does not exist and STORE_DISABLED if it is disabled. */
 
-/* ---- waiting for changes (store_notify.c) -------------------------------
+/* ---- waiting for changes (store_wait.c) ---------------------------------
  * Every committed write that changes a mailbox record (every change to its
  * folders or messages does) also touches the file "notify" in the store
  * directory, whichever process made it (server, delivery agent, admin).
@@ -374,7 +421,7 @@ int store_change(store_t *st, const char *mbox, const store_change_t *ch,
  * it, which includes a delete to Deleted Items) leaves a tombstone
  * (folder, id, change number, time).  Creating or renaming a folder leaves
  * one with id 0 for it: its path now names other messages.  Tombstones
- * are kept tomb_max_age seconds and at most tomb_max per mailbox (oldest
+ * are kept for the policy's tombstone-age and at most tomb_max per mailbox (oldest
  * forgotten first); the newest change number forgotten is the mailbox's
  * horizon, and a state older than it can no longer be answered. */
 typedef struct store_sync_pos {
@@ -406,7 +453,7 @@ int store_sync(store_t *st, const char *mbox, const char *folder, uint64_t since
                const store_sync_pos_t *pos, uint32_t max_removed, uint32_t max_changed,
                store_sync_page_t **page_r);
 void store_sync_page_free(store_sync_page_t **page);
-/* Forgets tombstones older than tomb_max_age (every mailbox). */
+/* Forgets tombstones older than the policy's tombstone-age (every mailbox). */
 int store_tomb_expire(store_t *st, uint64_t *expired_r);
 
 /* ---- uploads (store_upload.c) -------------------------------------------
@@ -520,7 +567,11 @@ int store_mailbox_ensure_plain(store_t *st, const char *name);
 /* Deletes a mailbox with every folder, message, upload and ACL entry. */
 int store_mailbox_delete(store_t *st, const char *name);
 /* Checks every invariant of docs/store-schema.md in one read transaction
- * (nothing is changed), calling report once per problem found. */
+ * (nothing is changed), calling report once per problem found: first
+ * every record that does not decode, by database and key, then the
+ * invariants between records, skipping the ones that did not decode.
+ * STORE_OK however many problems it found; another status only if it
+ * could not read the store at all. */
 typedef void (*store_problem_fn)(const char *text, void *ctx);
 int store_verify(store_t *st, store_problem_fn report, void *ctx, uint64_t *problems_r);
 /* Raises the mailbox's next message id to at least next (restore). */

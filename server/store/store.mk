@@ -6,7 +6,11 @@
 STORE_DIR ?= server/store
 
 STORE_SRCS := \
+	$(STORE_DIR)/store_log.c \
 	$(STORE_DIR)/store_env.c \
+	$(STORE_DIR)/store_open.c \
+	$(STORE_DIR)/store_policy.c \
+	$(STORE_DIR)/store_wait.c \
 	$(STORE_DIR)/store_codec.c \
 	$(STORE_DIR)/store_validate.c \
 	$(STORE_DIR)/store_meta.c \
@@ -27,6 +31,7 @@ STORE_SRCS := \
 	$(STORE_DIR)/store_acl.c \
 	$(STORE_DIR)/store_admin.c \
 	$(STORE_DIR)/store_verify.c \
+	$(STORE_DIR)/store_verify_records.c \
 	$(STORE_DIR)/store_notify.c \
 	$(STORE_DIR)/store_op.c \
 	$(STORE_DIR)/store_tomb.c \
@@ -49,4 +54,5 @@ UNIT_TESTS := \
 	tests/unit/test_store_wait.c \
 	tests/unit/test_store_sync.c \
 	tests/unit/test_store_folder_sync.c \
-	tests/unit/test_store_change.c
+	tests/unit/test_store_change.c \
+	tests/unit/test_store_corrupt.c

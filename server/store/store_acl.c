@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#define ACL_VAL_LEN 8u
+#define ACL_VAL_LEN ST_ACL_VAL_LEN   /* store_int.h: verify checks it too */
 
 static size_t acl_key(unsigned char *kb, uint64_t mbid, uint64_t fid, const char *principal)
 {
@@ -118,7 +118,7 @@ static int acl_push(store_acl_t *acl, size_t *cap, const char *path, const MDB_v
 	store_acl_entry_t *e = &acl->items[acl->count];
 	size_t n = k->mv_size - 16;
 	if (n > STORE_PRINCIPAL_MAX || v->mv_size != ACL_VAL_LEN)
-		ST_FATAL("acl record of the wrong size");
+		return st_corrupt("acl", k, "principal of %zu bytes, value of %zu", n, v->mv_size);
 	snprintf(e->path, sizeof(e->path), "%s", path);
 	memcpy(e->principal, (const char *)k->mv_data + 16, n);
 	e->principal[n] = '\0';

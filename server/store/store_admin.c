@@ -83,7 +83,7 @@ int store_mailbox_ensure_plain(store_t *st, const char *name)
 }
 
 /* Calls fn on each record whose key starts with mbid, then deletes it. */
-typedef int (*purge_fn)(store_t *st, MDB_txn *txn, const MDB_val *v);
+typedef int (*purge_fn)(store_t *st, MDB_txn *txn, const MDB_val *k, const MDB_val *v);
 
 static int purge_prefix(store_t *st, MDB_txn *txn, MDB_dbi dbi, uint64_t mbid, purge_fn fn)
 {
@@ -101,7 +101,7 @@ static int purge_prefix(store_t *st, MDB_txn *txn, MDB_dbi dbi, uint64_t mbid, p
 		if (k.mv_size < 8 || memcmp(k.mv_data, prefix, 8) != 0)
 			break;
 		if (fn != NULL)
-			status = fn(st, txn, &v);
+			status = fn(st, txn, &k, &v);
 		if (status == STORE_OK && (rc = mdb_cursor_del(cur, 0)) != 0)
 			status = st_err(rc, "purge del");
 	}
@@ -111,14 +111,21 @@ static int purge_prefix(store_t *st, MDB_txn *txn, MDB_dbi dbi, uint64_t mbid, p
 	return status;
 }
 
-static int unref_message_body(store_t *st, MDB_txn *txn, const MDB_val *v)
+/* A record that does not decode is logged and deleted all the same:
+ * deleting the mailbox is how an administrator gets rid of it (its body,
+ * if any, stays behind for verify to report). */
+static int unref_message_body(store_t *st, MDB_txn *txn, const MDB_val *k, const MDB_val *v)
 {
 	st_msg_t *m = malloc(sizeof(*m));
 	if (m == NULL)
 		return STORE_INTERNAL;
-	int status = st_msg_decode(v, m);
-	if (status == STORE_OK)
+	int status = STORE_OK;
+	if (st_msg_decode(v, m) != STORE_OK)
+		st_corrupt("msg", k, "message record of %zu bytes does not decode", v->mv_size);
+	else
 		status = st_blob_ref(st, txn, m->blob_id, -1);
+	if (status == STORE_CORRUPT)   /* logged: the delete goes on */
+		status = STORE_OK;
 	free(m);
 	return status;
 }

@@ -10,13 +10,22 @@
 #include <openssl/evp.h>
 #include <string.h>
 
-#define BLOBMETA_LEN 16u
 
 static size_t chunk_key(unsigned char out[12], uint64_t blob, uint32_t idx)
 {
 	st_put_u64(out, blob);
 	st_put_u32(out + 8, idx);
 	return 12;
+}
+
+/* A body's metadata record disagrees with the count it was used with. */
+static int meta_corrupt(uint64_t blob, const char *what, long long have, long long want)
+{
+	unsigned char kb[8];
+	MDB_val k = { 8, kb };
+
+	st_put_u64(kb, blob);
+	return st_corrupt("blobmeta", &k, "%s %lld, want %lld", what, have, want);
 }
 
 static int meta_get(store_t *st, MDB_txn *txn, uint64_t blob,
@@ -30,12 +39,12 @@ static int meta_get(store_t *st, MDB_txn *txn, uint64_t blob,
 	*size_r = 0;
 	st_put_u64(kb, blob);
 	status = st_err(mdb_get(txn, st->db_blobmeta, &k, &v), "blobmeta get");
-	if (status == STORE_NOTFOUND)
-		ST_FATAL("blob %llu has no metadata", (unsigned long long)blob);
+	if (status == STORE_NOTFOUND)   /* a message or upload names it */
+		return st_corrupt("blobmeta", &k, "body is named but has no metadata");
 	if (status != STORE_OK)
 		return status;
-	if (v.mv_size != BLOBMETA_LEN)
-		ST_FATAL("corrupt blobmeta record");
+	if (v.mv_size != ST_BLOBMETA_LEN)
+		return st_corrupt("blobmeta", &k, "%zu bytes, not %u", v.mv_size, ST_BLOBMETA_LEN);
 	*refs_r = st_get_u32(v.mv_data);
 	*size_r = st_get_u64((const unsigned char *)v.mv_data + 8);
 	return STORE_OK;
@@ -44,8 +53,8 @@ static int meta_get(store_t *st, MDB_txn *txn, uint64_t blob,
 static int meta_put(store_t *st, MDB_txn *txn, uint64_t blob, uint32_t refs,
                     uint64_t size)
 {
-	unsigned char kb[8], vb[BLOBMETA_LEN];
-	MDB_val k = { 8, kb }, v = { BLOBMETA_LEN, vb };
+	unsigned char kb[8], vb[ST_BLOBMETA_LEN];
+	MDB_val k = { 8, kb }, v = { ST_BLOBMETA_LEN, vb };
 
 	st_put_u64(kb, blob);
 	st_put_u32(vb, refs);
@@ -96,14 +105,14 @@ static int chunk_get(store_t *st, MDB_txn *txn, uint64_t blob, uint64_t size,
 
 	status = st_err(mdb_get(txn, st->db_blob, &k, v_r), "blob get");
 	if (status == STORE_NOTFOUND)
-		ST_FATAL("blob %llu chunk %u missing", (unsigned long long)blob, idx);
+		return st_corrupt("blob", &k, "chunk of a body of %llu bytes is missing",
+		                  (unsigned long long)size);
 	if (status != STORE_OK)
 		return status;
 	want = size - start < STORE_CHUNK_SIZE ? size - start : STORE_CHUNK_SIZE;
 	if (v_r->mv_size != want)
-		ST_FATAL("blob %llu chunk %u has %zu bytes, want %llu",
-		         (unsigned long long)blob, idx, v_r->mv_size,
-		         (unsigned long long)want);
+		return st_corrupt("blob", &k, "chunk has %zu bytes, want %llu", v_r->mv_size,
+		                  (unsigned long long)want);
 	return STORE_OK;
 }
 
@@ -121,9 +130,10 @@ int st_blob_append(store_t *st, MDB_txn *txn, uint64_t blob_id,
 	status = meta_get(st, txn, blob_id, &refs, &size);
 	if (status != STORE_OK)
 		goto out;
-	if (size != cur_size)
-		ST_FATAL("blob size %llu, caller thinks %llu",
-		         (unsigned long long)size, (unsigned long long)cur_size);
+	if (size != cur_size) {   /* cur_size is the upload record's count */
+		status = meta_corrupt(blob_id, "size", (long long)size, (long long)cur_size);
+		goto out;
+	}
 	if (len == 0)
 		goto out;
 	idx = (uint32_t)(size / STORE_CHUNK_SIZE);
@@ -174,8 +184,8 @@ int st_blob_read(store_t *st, MDB_txn *txn, uint64_t blob_id, uint64_t size,
 	MDB_val v;
 	int status = STORE_OK;
 
-	if (offset > size || len > size - offset)
-		ST_FATAL("blob read past end");
+	if (offset > size || len > size - offset)   /* callers clamp to size */
+		ST_BUG("blob read past end");
 	while (len > 0) {
 		idx = (uint32_t)(offset / STORE_CHUNK_SIZE);
 		within = (size_t)(offset % STORE_CHUNK_SIZE);
@@ -224,14 +234,14 @@ int st_blob_sha256(store_t *st, MDB_txn *txn, uint64_t blob_id, uint64_t size,
 
 	memset(out, 0, 32);
 	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-		fprintf(stderr, "store: EVP sha256 init failed\n");
+		st_log(STORE_LOG_ERR, "EVP sha256 init failed");
 		goto out;
 	}
 	status = st_blob_each(st, txn, blob_id, size, sha_chunk, md);
 	if (status != STORE_OK)
 		goto out;
 	if (EVP_DigestFinal_ex(md, out, &n) != 1 || n != 32) {
-		fprintf(stderr, "store: EVP sha256 final failed\n");
+		st_log(STORE_LOG_ERR, "EVP sha256 final failed");
 		status = STORE_INTERNAL;
 	}
 out:
@@ -252,9 +262,10 @@ int st_blob_ref(store_t *st, MDB_txn *txn, uint64_t blob_id, int64_t delta)
 	if (status != STORE_OK)
 		goto out;
 	nrefs = (int64_t)refs + delta;
-	if (nrefs < 0 || nrefs > UINT32_MAX)
-		ST_FATAL("blob %llu refcount %lld", (unsigned long long)blob_id,
-		         (long long)nrefs);
+	if (nrefs < 0 || nrefs > UINT32_MAX) {
+		status = meta_corrupt(blob_id, "references", (long long)refs, (long long)refs - delta);
+		goto out;
+	}
 	if (nrefs > 0) {
 		status = meta_put(st, txn, blob_id, (uint32_t)nrefs, size);
 		goto out;

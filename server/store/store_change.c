@@ -67,7 +67,7 @@ static int change_one(store_t *st, MDB_txn *txn, struct run *r, st_mbox_t *mb,
 	*refused_r = 1;
 	status = st_msg_load(st, txn, mb->mbid, id, r->m);
 	if (status == STORE_OK && ch->kind == STORE_OP_COPY)
-		status = st_msg_admit(st, mb, r->m->size);
+		status = st_msg_admit(st, txn, mb, r->m->size);
 	if (status != STORE_OK)
 		return status;
 	*refused_r = 0;

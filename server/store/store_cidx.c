@@ -41,7 +41,7 @@ int st_cidx_del(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid, uint64_t
 	int status = st_err(mdb_del(txn, st->db_cidx, &k, NULL), "cidx del");
 
 	if (status == STORE_NOTFOUND)
-		ST_FATAL("message %llu missing from the change index", (unsigned long long)id);
+		return st_corrupt("cidx", &k, "message missing from the change index");
 	return status;
 }
 
@@ -57,13 +57,19 @@ int st_cidx_build(store_t *st, MDB_txn *txn, uint64_t *count_r)
 		status = st_err(mdb_cursor_open(txn, st->db_msg, &cur), "cursor open");
 	for (rc = status == STORE_OK ? mdb_cursor_get(cur, &k, &v, MDB_FIRST) : MDB_NOTFOUND;
 	     rc == 0 && status == STORE_OK; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != 16)
-			ST_FATAL("corrupt message key");
+		/* A corrupt record is logged and left out, not allowed to make
+		 * the store unopenable: verify reports it. */
+		if (k.mv_size != 16) {
+			st_corrupt("msg", &k, "key of %zu bytes, not 16", k.mv_size);
+			continue;
+		}
 		/* Decoded in place: only the fixed fields are used. */
-		status = st_msg_decode(&v, m);
-		if (status == STORE_OK)
-			status = st_cidx_put(st, txn, st_get_u64(k.mv_data), m->folder_id, m->change,
-			                     st_get_u64((unsigned char *)k.mv_data + 8));
+		if (st_msg_decode(&v, m) != STORE_OK) {
+			st_corrupt("msg", &k, "message record of %zu bytes does not decode", v.mv_size);
+			continue;
+		}
+		status = st_cidx_put(st, txn, st_get_u64(k.mv_data), m->folder_id, m->change,
+		                     st_get_u64((unsigned char *)k.mv_data + 8));
 		*count_r += status == STORE_OK;
 	}
 	if (status == STORE_OK && rc != MDB_NOTFOUND)

@@ -24,10 +24,10 @@ int st_folder_by_id(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid,
 
 	memset(f_r, 0, sizeof(*f_r));
 	status = st_err(mdb_get(txn, st->db_folder, &k, &v), "folder get");
-	if (status == STORE_OK) {
-		st_folder_decode(&v, f_r);
-		f_r->id = fid;
-	}
+	if (status == STORE_OK && st_folder_decode(&v, f_r) != STORE_OK)
+		status = st_corrupt("folder", &k, "folder record of %zu bytes does not decode",
+		                    v.mv_size);
+	f_r->id = status == STORE_OK ? fid : 0;
 	return status;
 }
 
@@ -47,11 +47,14 @@ int st_folder_by_path(store_t *st, MDB_txn *txn, uint64_t mbid,
 	status = st_err(mdb_get(txn, st->db_fpath, &k, &v), "fpath get");
 	if (status != STORE_OK)
 		goto out;
-	if (v.mv_size != 8)
-		ST_FATAL("corrupt fpath value");
+	if (v.mv_size != 8) {
+		status = st_corrupt("fpath", &k, "%zu bytes, not 8", v.mv_size);
+		goto out;
+	}
 	status = st_folder_by_id(st, txn, mbid, st_get_u64(v.mv_data), f_r);
 	if (status == STORE_NOTFOUND)
-		ST_FATAL("fpath entry without folder record");
+		status = st_corrupt("fpath", &k, "names folder %llu, which does not exist",
+		                    (unsigned long long)st_get_u64(v.mv_data));
 out:
 	return status;
 }
@@ -93,11 +96,17 @@ int st_folder_add(store_t *st, MDB_txn *txn, st_mbox_t *mb, const char *path,
 	return status;
 }
 
-static uint64_t add_delta(uint64_t v, int64_t d, const char *what)
+/* v + d, or corrupt: a folder cannot lose more than it counts. */
+static int add_delta(uint64_t *v, int64_t d, const char *what, uint64_t mbid, uint64_t fid)
 {
-	if (d < 0 && (uint64_t)(-d) > v)
-		ST_FATAL("folder counter %s would go negative", what);
-	return v + (uint64_t)d;
+	unsigned char kb[16];
+	MDB_val k = { st_key2(kb, mbid, fid), kb };
+
+	if (d < 0 && (uint64_t)(-d) > *v)
+		return st_corrupt("folder", &k, "%s is %llu, cannot lose %lld", what,
+		                  (unsigned long long)*v, (long long)-d);
+	*v += (uint64_t)d;
+	return STORE_OK;
 }
 
 int st_folder_adjust(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid,
@@ -110,9 +119,13 @@ int st_folder_adjust(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid,
 	status = st_folder_by_id(st, txn, mbid, fid, &f);
 	if (status != STORE_OK)
 		goto out;
-	f.total = add_delta(f.total, dtotal, "total");
-	f.unread = add_delta(f.unread, dunread, "unread");
-	f.bytes = add_delta(f.bytes, dbytes, "bytes");
+	status = add_delta(&f.total, dtotal, "total", mbid, fid);
+	if (status == STORE_OK)
+		status = add_delta(&f.unread, dunread, "unread", mbid, fid);
+	if (status == STORE_OK)
+		status = add_delta(&f.bytes, dbytes, "bytes", mbid, fid);
+	if (status != STORE_OK)
+		goto out;
 	f.change = change;
 	status = st_folder_save(st, txn, mbid, &f);
 out:

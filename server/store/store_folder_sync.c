@@ -79,7 +79,9 @@ static int collect_folders(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t si
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (k.mv_size != 16 || memcmp(k.mv_data, kb, 8) != 0)
 			break;
-		status = st_folder_decode(&v, &f);
+		if (st_folder_decode(&v, &f) != STORE_OK)
+			status = st_corrupt("folder", &k, "folder record of %zu bytes does not decode",
+			                    v.mv_size);
 		if (status != STORE_OK || f.change <= since)
 			continue;
 		if (page->n_folders == max) {

@@ -3,6 +3,22 @@
  *
  * Record layouts are described in docs/store-schema.md; all integers in
  * keys and values are big-endian.
+ *
+ * Layers.  A file calls only files of its own layer or below, never up,
+ * and files of one layer do not call each other in a circle, so there
+ * are no cycles between files (tests/t_store_layers.sh checks both from
+ * the symbols of the object files).  Each file is named without "store_":
+ *   layer 1: log codec validate
+ *   layer 2: notify env
+ *   layer 3: meta policy cidx
+ *   layer 4: mailbox folder_db blob message_db tomb op acl upload summary rfc2047
+ *   layer 5: folder message change list search sync folder_sync submit admin
+ *   layer 5: verify verify_records wait
+ *   layer 6: open
+ * 1: diagnostics and error helpers, record encoding, argument checks;
+ * 2: the notification file, transactions; 3: schema version and upgrades,
+ * store-wide counters, the policy; 4: records; 5: the public operations;
+ * 6: opening and closing a store.
  */
 #ifndef MAILRPC_STORE_INT_H
 #define MAILRPC_STORE_INT_H
@@ -33,21 +49,33 @@ struct store {
 	int notify_pending;    /* this write txn changed a mailbox record */
 };
 
-/* Broken invariant / corruption: log and abort the process. */
-#define ST_FATAL(...) do { \
-	fprintf(stderr, "store: FATAL %s:%d: ", __FILE__, __LINE__); \
-	fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); abort(); \
-} while (0)
-
-/* ---- store_env.c ---- */
+/* ---- store_log.c ---- */
+/* One line "store: ..." to the process's sink (store_set_log). */
+void st_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Maps an LMDB return code to a status; logs unexpected ones. */
 int st_err(int rc, const char *what);
+/* Logs "corrupt record db=DB key=KEY: why" and returns STORE_CORRUPT.
+ * key may be NULL when only the record's meaning is known. */
+int st_corrupt(const char *db, const MDB_val *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* A key as text: its leading u64 fields in decimal ("3/17"), then the
+ * rest as a quoted name, a chunk index or hex.  Returns buf. */
+const char *st_key_text(const char *db, const MDB_val *key, char *buf, size_t size);
+/* A broken promise between the store's own functions (never stored data:
+ * that is STORE_CORRUPT): logs and aborts. */
+void st_bug(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4), noreturn));
+#define ST_BUG(...) st_bug(__FILE__, __LINE__, __VA_ARGS__)
+
+/* ---- store_env.c ---- */
 typedef int (*st_write_fn)(store_t *st, MDB_txn *txn, void *ctx);
 /* Runs fn in one write txn; commits on STORE_OK; grows the map and
  * re-runs fn on ST_MAPFULL.  fn must only write ctx outputs. */
 int st_write(store_t *st, st_write_fn fn, void *ctx);
 int st_read_begin(store_t *st, MDB_txn **txn_r);
 int64_t st_now(void);
+/* Creates and opens the LMDB environment of st in dir (st->opt set). */
+int st_env_open(store_t *st, const char *dir);
 
 /* ---- store_notify.c ---- */
 #define ST_NOTIFY_FILE "notify"
@@ -125,13 +153,51 @@ typedef int (*st_tomb_fn)(void *ctx, uint64_t change, uint64_t fid, uint64_t id)
 int st_tomb_walk(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t change, uint64_t fid,
                  uint64_t id, st_tomb_fn fn, void *ctx);
 
+/* ---- big-endian integers (inline: every layer uses them) ---- */
+static inline void st_put_u16(unsigned char *p, uint16_t v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+static inline void st_put_u32(unsigned char *p, uint32_t v)
+{
+	st_put_u16(p, (uint16_t)(v >> 16));
+	st_put_u16(p + 2, (uint16_t)v);
+}
+
+static inline void st_put_u64(unsigned char *p, uint64_t v)
+{
+	st_put_u32(p, (uint32_t)(v >> 32));
+	st_put_u32(p + 4, (uint32_t)v);
+}
+
+static inline uint16_t st_get_u16(const unsigned char *p)
+{
+	return (uint16_t)((p[0] << 8) | p[1]);
+}
+
+static inline uint32_t st_get_u32(const unsigned char *p)
+{
+	return ((uint32_t)st_get_u16(p) << 16) | st_get_u16(p + 2);
+}
+
+static inline uint64_t st_get_u64(const unsigned char *p)
+{
+	return ((uint64_t)st_get_u32(p) << 32) | st_get_u32(p + 4);
+}
+
+/* ---- record sizes (layouts: docs/store-schema.md) ---- */
+#define ST_BLOBMETA_LEN 16u                        /* refs, 0, size */
+#define ST_ACL_VAL_LEN 8u                          /* version, 0, rights */
+#define ST_OP_KEY_LEN (8u + STORE_OPID_LEN)        /* mbid, op id */
+#define ST_OP_VAL_LEN 20u                          /* created, kind, id; then the result */
+#define ST_OPAGE_KEY_LEN (8u + ST_OP_KEY_LEN)      /* created, then an op key */
+#define ST_TOMB_VAL_LEN 8u                         /* time */
+#define ST_TOMB_HEAD_LEN 16u                       /* horizon, count */
+#define ST_META_TOMBSTONES "tombstones"            /* meta key: horizons set */
+
 /* ---- store_codec.c ---- */
-void st_put_u16(unsigned char *p, uint16_t v);
-void st_put_u32(unsigned char *p, uint32_t v);
-void st_put_u64(unsigned char *p, uint64_t v);
-uint16_t st_get_u16(const unsigned char *p);
-uint32_t st_get_u32(const unsigned char *p);
-uint64_t st_get_u64(const unsigned char *p);
 
 typedef struct st_mbox {
 	uint32_t flags;        /* ST_MBOX_DISABLED */
@@ -215,9 +281,21 @@ int st_valid_path(const char *path);   /* STORE_OK or STORE_INVALID */
 int st_valid_flags(uint32_t flags);
 
 /* ---- store_meta.c ---- */
+/* Checks the schema of a store being opened, upgrading an older one. */
 int st_meta_init(store_t *st, MDB_txn *txn);
 /* Increments the named store-wide counter and returns its old value. */
 int st_meta_next(store_t *st, MDB_txn *txn, const char *name, uint64_t *v_r);
+/* A u64 value of "meta": *found_r 0 if absent; CORRUPT if not 8 bytes. */
+int st_meta_get_u64(store_t *st, MDB_txn *txn, const char *name, uint64_t *v_r,
+                    int *found_r);
+int st_meta_put_u64(store_t *st, MDB_txn *txn, const char *name, uint64_t v);
+
+/* ---- store_policy.c ---- */
+/* Policy keys are kept in "meta" under this prefix and the key's name. */
+#define ST_POLICY_PREFIX "policy:"
+/* The value of key in force in txn (the default if never set, clamped
+ * to the bounds of this build). */
+int st_policy(store_t *st, MDB_txn *txn, int key, uint64_t *value_r);
 
 /* ---- store_mailbox.c ---- */
 /* Loads a mailbox: NOTFOUND, DISABLED (unless allow_disabled), INVALID. */
@@ -226,7 +304,7 @@ int st_mbox_load(store_t *st, MDB_txn *txn, const char *name,
 int st_mbox_save(store_t *st, MDB_txn *txn, const char *name,
                  const st_mbox_t *mb);
 /* Effective quota of a mailbox (0 = unlimited). */
-uint64_t st_mbox_quota(const store_t *st, const st_mbox_t *mb);
+int st_mbox_quota(store_t *st, MDB_txn *txn, const st_mbox_t *mb, uint64_t *quota_r);
 
 /* ---- store_folder_db.c ---- */
 int st_folder_by_path(store_t *st, MDB_txn *txn, uint64_t mbid,
@@ -289,7 +367,7 @@ int st_fidx_del(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid,
  * one reference: caller adjusts refcount).  Checks size limit and quota,
  * updates folder and mailbox counters in mb (caller saves mb). */
 /* Size limit and quota check for adding size bytes to mb. */
-int st_msg_admit(const store_t *st, const st_mbox_t *mb, uint64_t size);
+int st_msg_admit(store_t *st, MDB_txn *txn, const st_mbox_t *mb, uint64_t size);
 int st_msg_insert(store_t *st, MDB_txn *txn, st_mbox_t *mb, uint64_t fid,
                   st_msg_t *m, uint64_t *id_r);
 /* Removes message permanently, dropping its blob reference. */
@@ -315,6 +393,11 @@ int st_cidx_del(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid, uint64_t
                 uint64_t id);
 /* Fills the index from every message record (a store of schema 1). */
 int st_cidx_build(store_t *st, MDB_txn *txn, uint64_t *count_r);
+
+/* ---- store_verify_records.c ---- */
+/* Calls report for each record of every database that does not decode. */
+typedef void (*st_verify_report_fn)(void *ctx, const char *db, const char *key, const char *why);
+int st_verify_records(store_t *st, MDB_txn *txn, st_verify_report_fn report, void *ctx);
 
 /* ---- store_upload.c ---- */
 /* Loads mailbox and upload; NOTFOUND if the upload is another mailbox's. */

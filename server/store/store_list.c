@@ -83,8 +83,10 @@ static int collect(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid,
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (k.mv_size != 24 || memcmp(k.mv_data, kb, 16) != 0)
 			break;
-		if (v.mv_size != ST_FIDX_VAL_LEN)
-			ST_FATAL("corrupt fidx value");
+		if (v.mv_size != ST_FIDX_VAL_LEN) {
+			status = st_corrupt("fidx", &k, "%zu bytes, not %u", v.mv_size, ST_FIDX_VAL_LEN);
+			goto out;
+		}
 		p = v.mv_data;
 		if (unread_only && (st_get_u32(p) & STORE_FLAG_SEEN))
 			continue;
@@ -162,8 +164,10 @@ static int collect_id_page(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fi
 	     rc = mdb_cursor_get(cur, &k, &v, q->descending ? MDB_PREV : MDB_NEXT)) {
 		if (k.mv_size != 24 || memcmp(k.mv_data, kb, 16) != 0)
 			break;
-		if (v.mv_size != ST_FIDX_VAL_LEN)
-			ST_FATAL("corrupt fidx value");
+		if (v.mv_size != ST_FIDX_VAL_LEN) {
+			status = st_corrupt("fidx", &k, "%zu bytes, not %u", v.mv_size, ST_FIDX_VAL_LEN);
+			goto out;
+		}
 		if (q->unread_only && (st_get_u32(v.mv_data) & STORE_FLAG_SEEN))
 			continue;
 		if (skipped < q->offset) {
@@ -203,10 +207,13 @@ static int load_keys(store_t *st, MDB_txn *txn, uint64_t mbid, entry_t *e,
 		k.mv_size = st_key2(kb, mbid, e[i].id);
 		status = st_err(mdb_get(txn, st->db_msg, &k, &v), "msg get");
 		if (status == STORE_NOTFOUND)
-			ST_FATAL("fidx entry without message");
+			status = st_corrupt("msg", &k, "in a folder index, but missing");
+		/* Decoded in place (read txn: pointers stay valid). */
+		if (status == STORE_OK && st_msg_decode(&v, m) != STORE_OK)
+			status = st_corrupt("msg", &k, "message record of %zu bytes does not decode",
+			                    v.mv_size);
 		if (status != STORE_OK)
 			break;
-		st_msg_decode(&v, m);   /* read txn: pointers stay valid */
 		e[i].key = m->sum[field];
 		e[i].keylen = m->sumlen[field];
 	}

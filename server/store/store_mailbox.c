@@ -27,8 +27,10 @@ int st_mbox_load(store_t *st, MDB_txn *txn, const char *name,
 	status = st_err(rc, "mailbox get");
 	if (status != STORE_OK)
 		goto out;
-	st_mbox_decode(&v, mb_r);
-	if (!allow_disabled && (mb_r->flags & ST_MBOX_DISABLED))
+	if (st_mbox_decode(&v, mb_r) != STORE_OK)
+		status = st_corrupt("mailbox", &k, "mailbox record of %zu bytes does not decode",
+		                    v.mv_size);
+	else if (!allow_disabled && (mb_r->flags & ST_MBOX_DISABLED))
 		status = STORE_DISABLED;
 out:
 	return status;
@@ -47,9 +49,10 @@ int st_mbox_save(store_t *st, MDB_txn *txn, const char *name,
 	return st_err(mdb_put(txn, st->db_mailbox, &k, &v, 0), "mailbox put");
 }
 
-uint64_t st_mbox_quota(const store_t *st, const st_mbox_t *mb)
+int st_mbox_quota(store_t *st, MDB_txn *txn, const st_mbox_t *mb, uint64_t *quota_r)
 {
-	return mb->quota ? mb->quota : st->opt.default_quota;
+	*quota_r = mb->quota;
+	return mb->quota ? STORE_OK : st_policy(st, txn, STORE_POLICY_DEFAULT_QUOTA, quota_r);
 }
 
 static int ensure_txn(store_t *st, MDB_txn *txn, void *ctx)

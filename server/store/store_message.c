@@ -33,7 +33,7 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 	if (status == STORE_OK)
 		status = st_folder_by_path(st, txn, mb.mbid, c->folder, &f);
 	if (status == STORE_OK)
-		status = st_msg_admit(st, &mb, c->len);
+		status = st_msg_admit(st, txn, &mb, c->len);
 	if (status != STORE_OK)
 		goto out;
 	m = calloc(1, sizeof(*m));
@@ -80,17 +80,15 @@ int store_message_append(store_t *st, const char *mbox, const char *folder,
 
 /* Checks and summarises c's body outside the transaction (so that a
  * retried write does not do it again); sha and sum live as long as c. */
-static int append_prepare(store_t *st, struct append_ctx *c, unsigned char sha[32],
+static int append_prepare(struct append_ctx *c, unsigned char sha[32],
                           st_summary_t *sum)
 {
 	unsigned int shalen = 0;
 
 	if ((c->body == NULL && c->len > 0) || st_valid_flags(c->flags) != STORE_OK)
 		return STORE_INVALID;
-	if (c->len > st->opt.max_message_size)
-		return STORE_TOOBIG;
 	if (EVP_Digest(c->len ? c->body : "", c->len, sha, &shalen, EVP_sha256(), NULL) != 1) {
-		fprintf(stderr, "store: EVP_Digest failed\n");
+		st_log(STORE_LOG_ERR, "EVP_Digest failed");
 		return STORE_INTERNAL;
 	}
 	c->sha256 = sha;
@@ -112,7 +110,7 @@ int store_message_restore(store_t *st, const char *mbox, const char *folder,
 
 	*id_r = 0;
 	memset(&sum, 0, sizeof(sum));
-	status = append_prepare(st, &c, sha, &sum);
+	status = append_prepare(&c, sha, &sum);
 	if (status == STORE_OK)
 		status = st_write(st, append_txn, &c);
 	if (status == STORE_OK)
@@ -135,7 +133,7 @@ int store_message_append_op(store_t *st, const char *mbox, const char *folder,
 	if (replayed_r != NULL)
 		*replayed_r = 0;
 	memset(&sum, 0, sizeof(sum));
-	status = append_prepare(st, &c, sha, &sum);
+	status = append_prepare(&c, sha, &sum);
 	if (status == STORE_OK && memcmp(sha, sha256, sizeof(sha)) != 0)
 		status = STORE_INVALID;
 	if (status == STORE_OK)

@@ -20,10 +20,13 @@ int st_msg_load(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t id,
 	if (status != STORE_OK)
 		return status;
 	if (v.mv_size > sizeof(m_r->rec))
-		ST_FATAL("message record too long (%zu)", v.mv_size);
+		return st_corrupt("msg", &k, "%zu bytes, at most %zu", v.mv_size, sizeof(m_r->rec));
 	memcpy(m_r->rec, v.mv_data, v.mv_size);
 	v.mv_data = m_r->rec;
-	return st_msg_decode(&v, m_r);
+	if (st_msg_decode(&v, m_r) != STORE_OK)
+		return st_corrupt("msg", &k, "message record of %zu bytes does not decode",
+		                  v.mv_size);
+	return STORE_OK;
 }
 
 int st_msg_save(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t id,
@@ -65,8 +68,7 @@ int st_fidx_del(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid,
 
 	status = st_err(mdb_del(txn, st->db_fidx, &k, NULL), "fidx del");
 	if (status == STORE_NOTFOUND)
-		ST_FATAL("message %llu missing from its folder index",
-		         (unsigned long long)id);
+		return st_corrupt("fidx", &k, "message missing from its folder index");
 	if (status == STORE_OK)
 		status = st_cidx_del(st, txn, mbid, fid, change, id);
 	return status;
@@ -77,11 +79,16 @@ static int unread(uint32_t flags)
 	return (flags & STORE_FLAG_SEEN) ? 0 : 1;
 }
 
-int st_msg_admit(const store_t *st, const st_mbox_t *mb, uint64_t size)
+int st_msg_admit(store_t *st, MDB_txn *txn, const st_mbox_t *mb, uint64_t size)
 {
-	uint64_t quota = st_mbox_quota(st, mb);
+	uint64_t max, quota;
+	int status = st_policy(st, txn, STORE_POLICY_MAX_MESSAGE, &max);
 
-	if (size > st->opt.max_message_size)
+	if (status == STORE_OK)
+		status = st_mbox_quota(st, txn, mb, &quota);
+	if (status != STORE_OK)
+		return status;
+	if (size > max)
 		return STORE_TOOBIG;
 	if (quota != 0 && (size > quota || mb->bytes_used > quota - size))
 		return STORE_QUOTA;
@@ -95,7 +102,7 @@ int st_msg_insert(store_t *st, MDB_txn *txn, st_mbox_t *mb, uint64_t fid,
 	int status;
 
 	*id_r = 0;
-	status = st_msg_admit(st, mb, m->size);
+	status = st_msg_admit(st, txn, mb, m->size);
 	if (status != STORE_OK)
 		goto out;
 	id = mb->next_msg_id++;
@@ -145,8 +152,13 @@ int st_msg_remove(store_t *st, MDB_txn *txn, st_mbox_t *mb, uint64_t id,
 		                          -unread(flags), -(int64_t)size, mb->change);
 	if (status != STORE_OK)
 		goto out;
-	if (mb->bytes_used < size || mb->messages == 0)
-		ST_FATAL("mailbox counters would go negative");
+	if (mb->bytes_used < size || mb->messages == 0) {
+		status = st_corrupt("msg", &k, "mailbox %llu counts %llu messages, %llu bytes: "
+		                    "fewer than it holds", (unsigned long long)mb->mbid,
+		                    (unsigned long long)mb->messages,
+		                    (unsigned long long)mb->bytes_used);
+		goto out;
+	}
 	mb->bytes_used -= size;
 	mb->messages--;
 out:
@@ -192,8 +204,12 @@ int st_msg_to_info(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t id,
 
 	memset(info, 0, sizeof(*info));
 	status = st_folder_by_id(st, txn, mbid, m->folder_id, &f);
-	if (status == STORE_NOTFOUND)
-		ST_FATAL("message %llu in missing folder", (unsigned long long)id);
+	if (status == STORE_NOTFOUND) {
+		unsigned char kb[16];
+		MDB_val k = { st_key2(kb, mbid, id), kb };
+		status = st_corrupt("msg", &k, "in folder %llu, which does not exist",
+		                    (unsigned long long)m->folder_id);
+	}
 	if (status != STORE_OK)
 		goto out;
 	total = f.pathlen + 1;

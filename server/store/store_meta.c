@@ -1,13 +1,15 @@
 /*
- * store_meta.c -- the "meta" database: schema version, chunk size and
- * the store-wide id counters (mailbox, blob, upload ids).
+ * store_meta.c -- the "meta" database: schema version (checked, and an
+ * older store upgraded, when a store is opened), chunk size and the
+ * store-wide id counters (mailbox, blob, upload ids).  The policy's
+ * values live here too (store_policy.c).
  */
 #include "store_int.h"
 
 #include <string.h>
 
-static int meta_get_u64(store_t *st, MDB_txn *txn, const char *name,
-                        uint64_t *v_r, int *found_r)
+int st_meta_get_u64(store_t *st, MDB_txn *txn, const char *name, uint64_t *v_r,
+                    int *found_r)
 {
 	MDB_val k = { strlen(name), (void *)name }, v;
 	int rc;
@@ -20,14 +22,13 @@ static int meta_get_u64(store_t *st, MDB_txn *txn, const char *name,
 	if (rc != 0)
 		return st_err(rc, "meta get");
 	if (v.mv_size != 8)
-		ST_FATAL("corrupt meta value %s", name);
+		return st_corrupt("meta", &k, "%zu bytes, not 8", v.mv_size);
 	*v_r = st_get_u64(v.mv_data);
 	*found_r = 1;
 	return STORE_OK;
 }
 
-static int meta_put_u64(store_t *st, MDB_txn *txn, const char *name,
-                        uint64_t val)
+int st_meta_put_u64(store_t *st, MDB_txn *txn, const char *name, uint64_t val)
 {
 	unsigned char buf[8];
 	MDB_val k = { strlen(name), (void *)name }, v = { 8, buf };
@@ -43,14 +44,14 @@ static int meta_fixed(store_t *st, MDB_txn *txn, const char *name,
 	uint64_t v;
 	int found, status;
 
-	status = meta_get_u64(st, txn, name, &v, &found);
+	status = st_meta_get_u64(st, txn, name, &v, &found);
 	if (status != STORE_OK)
 		return status;
 	if (!found)
-		return meta_put_u64(st, txn, name, want);
+		return st_meta_put_u64(st, txn, name, want);
 	if (v != want) {
-		fprintf(stderr, "store: %s is %llu, this build needs %llu\n",
-		        name, (unsigned long long)v, (unsigned long long)want);
+		st_log(STORE_LOG_ERR, "%s is %llu, this build needs %llu", name,
+		       (unsigned long long)v, (unsigned long long)want);
 		return STORE_INTERNAL;
 	}
 	return STORE_OK;
@@ -64,15 +65,15 @@ static int meta_upgrade(store_t *st, MDB_txn *txn)
 	uint64_t v, indexed;
 	int found, status;
 
-	status = meta_get_u64(st, txn, "schema_version", &v, &found);
+	status = st_meta_get_u64(st, txn, "schema_version", &v, &found);
 	if (status != STORE_OK || !found || v != 1)
 		return status;
 	status = st_cidx_build(st, txn, &indexed);
 	if (status == STORE_OK)
-		status = meta_put_u64(st, txn, "schema_version", ST_SCHEMA_VERSION);
+		status = st_meta_put_u64(st, txn, "schema_version", ST_SCHEMA_VERSION);
 	if (status == STORE_OK)
-		fprintf(stderr, "store: schema 1 -> %u: change index built for %llu messages\n",
-		        ST_SCHEMA_VERSION, (unsigned long long)indexed);
+		st_log(STORE_LOG_INFO, "schema 1 -> %u: change index built for %llu messages",
+		       ST_SCHEMA_VERSION, (unsigned long long)indexed);
 	return status;
 }
 
@@ -94,12 +95,12 @@ int st_meta_next(store_t *st, MDB_txn *txn, const char *name, uint64_t *v_r)
 	int found, status;
 
 	*v_r = 0;
-	status = meta_get_u64(st, txn, name, &v, &found);
+	status = st_meta_get_u64(st, txn, name, &v, &found);
 	if (status != STORE_OK)
 		return status;
 	if (!found)
 		v = 1;
-	status = meta_put_u64(st, txn, name, v + 1);
+	status = st_meta_put_u64(st, txn, name, v + 1);
 	if (status == STORE_OK)
 		*v_r = v;
 	return status;

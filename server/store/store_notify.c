@@ -1,19 +1,14 @@
 /*
  * store_notify.c -- waking waiters in other processes when a mailbox
- * changes: committed writes touch the store's "notify" file, and
- * store_wait_change sleeps in poll(2) on an inotify watch of it,
- * re-reading the change counter on each wakeup.  A poll costs no CPU
- * while nothing is written, and the file carries no data: the counters
- * in LMDB are the truth, the file only says "look again".
+ * changes: committed writes touch the store's "notify" file, which
+ * store_wait_change (store_wait.c) watches.  The file carries no data:
+ * the counters in LMDB are the truth, the file only says "look again".
  */
 #include "store_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <string.h>
-#include <sys/inotify.h>
-#include <time.h>
 #include <unistd.h>
 
 void st_notify_open(store_t *st, const char *dir)
@@ -26,95 +21,13 @@ void st_notify_open(store_t *st, const char *dir)
 	snprintf(st->notify_path, len, "%s/%s", dir, ST_NOTIFY_FILE);
 	st->notify_fd = open(st->notify_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0660);
 	if (st->notify_fd < 0)
-		fprintf(stderr, "store: %s: %s (waiters will only wake at their timeout)\n",
-		        st->notify_path, strerror(errno));
+		st_log(STORE_LOG_WARNING, "%s: %s (waiters will only wake at their timeout)",
+		       st->notify_path, strerror(errno));
 }
 
 void st_notify(store_t *st)
 {
 	/* One byte rewritten in place: an IN_MODIFY event, a file that never grows. */
 	if (st->notify_fd >= 0 && pwrite(st->notify_fd, "", 1, 0) != 1)
-		fprintf(stderr, "store: %s: %s\n", st->notify_path, strerror(errno));
-}
-
-/* The change number of the mailbox, or of one of its folders. */
-static int current_change(store_t *st, const char *mbox, const char *folder,
-                          uint64_t *change_r)
-{
-	MDB_txn *txn = NULL;
-	st_mbox_t mb;
-	st_folder_t f;
-	int status;
-
-	*change_r = 0;
-	status = st_read_begin(st, &txn);
-	if (status == STORE_OK)
-		status = st_mbox_load(st, txn, mbox, 0, &mb);
-	if (status == STORE_OK && folder != NULL)
-		status = st_valid_path(folder);
-	if (status == STORE_OK && folder != NULL)
-		status = st_folder_by_path(st, txn, mb.mbid, folder, &f);
-	if (status == STORE_OK)
-		*change_r = folder != NULL ? f.change : mb.change;
-	if (txn != NULL)
-		mdb_txn_abort(txn);
-	return status;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Sleeps until the file is touched or ms pass; 0, or -1 on a signal. */
-static int sleep_on(int ifd, int ms)
-{
-	struct pollfd p = { .fd = ifd, .events = POLLIN };
-	char buf[4096];
-
-	if (poll(ifd >= 0 ? &p : NULL, ifd >= 0 ? 1 : 0, ms) < 0)
-		return errno == EINTR ? -1 : 0;
-	/* Drain: one check of the counter answers any number of events. */
-	while (ifd >= 0 && read(ifd, buf, sizeof(buf)) > 0)
-		;
-	return 0;
-}
-
-static int watch(const store_t *st)
-{
-	int ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-
-	if (ifd >= 0 && (st->notify_path == NULL ||
-	                 inotify_add_watch(ifd, st->notify_path, IN_MODIFY) < 0)) {
-		fprintf(stderr, "store: cannot watch %s: %s\n",
-		        st->notify_path ? st->notify_path : "notify file", strerror(errno));
-		close(ifd);
-		ifd = -1;
-	}
-	return ifd;
-}
-
-int store_wait_change(store_t *st, const char *mbox, const char *folder,
-                      uint64_t since, int timeout_ms, uint64_t *change_r)
-{
-	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0), left;
-	/* Watch before the first look, so no change falls in between. */
-	int ifd = watch(st);
-	int status;
-
-	*change_r = 0;
-	for (;;) {
-		status = current_change(st, mbox, folder, change_r);
-		if (status != STORE_OK || *change_r > since)
-			break;
-		left = deadline - now_ms();
-		if (left <= 0 || sleep_on(ifd, (int)left) != 0)
-			break;
-	}
-	if (ifd >= 0)
-		close(ifd);
-	return status;
+		st_log(STORE_LOG_WARNING, "%s: %s", st->notify_path, strerror(errno));
 }

@@ -14,9 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define OP_KEY_LEN (8u + STORE_OPID_LEN)
-#define OP_VAL_LEN 20u
-#define OPAGE_KEY_LEN (8u + OP_KEY_LEN)
+/* Record sizes: store_int.h (verify checks them too). */
+#define OP_KEY_LEN ST_OP_KEY_LEN
+#define OP_VAL_LEN ST_OP_VAL_LEN
+#define OPAGE_KEY_LEN ST_OPAGE_KEY_LEN
 /* Forgetting is spread over the writes that add results. */
 #define OP_PRUNE_PER_RECORD 8
 
@@ -40,7 +41,7 @@ static int op_get(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char 
 	if (status != STORE_OK)
 		return status;
 	if (v->mv_size < OP_VAL_LEN)
-		ST_FATAL("corrupt op record");
+		return st_corrupt("op", &k, "%zu bytes, at least %u", v->mv_size, OP_VAL_LEN);
 	/* A result older than the limit is as good as forgotten. */
 	if ((int64_t)st_get_u64(v->mv_data) < st_now() - st->opt.op_max_age)
 		return STORE_NOTFOUND;
@@ -77,8 +78,10 @@ static int forget_oldest(store_t *st, MDB_txn *txn, int64_t now, int *forgot_r)
 	status = rc == MDB_NOTFOUND ? STORE_OK : st_err(rc, "opage first");
 	if (rc != 0)
 		goto out;
-	if (k.mv_size != OPAGE_KEY_LEN)
-		ST_FATAL("corrupt opage key");
+	if (k.mv_size != OPAGE_KEY_LEN) {
+		status = st_corrupt("opage", &k, "key of %zu bytes, not %u", k.mv_size, OPAGE_KEY_LEN);
+		goto out;
+	}
 	if (ms.ms_entries < st->opt.op_max &&
 	    (int64_t)st_get_u64(k.mv_data) >= now - st->opt.op_max_age)
 		goto out;

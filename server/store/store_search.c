@@ -205,11 +205,16 @@ int store_message_search(store_t *st, const char *mbox,
 			mv.mv_size = st_key2(mk, mb.mbid, id);
 			status = st_err(mdb_get(txn, st->db_msg, &mv, &v), "msg get");
 			if (status == STORE_NOTFOUND)
-				ST_FATAL("fidx entry without message");
+				status = st_corrupt("msg", &mv, "in a folder index, but missing");
 			if (status != STORE_OK)
 				goto out;
 		}
-		st_msg_decode(&v, m);   /* read txn: map pointers stay valid */
+		/* Decoded in place (read txn: map pointers stay valid). */
+		if (st_msg_decode(&v, m) != STORE_OK) {
+			status = st_corrupt("msg", q->folder != NULL ? &mv : &k,
+			                    "message record of %zu bytes does not decode", v.mv_size);
+			goto out;
+		}
 		status = match(st, txn, m, &nd, &hit);
 		if (status != STORE_OK)
 			goto out;

@@ -175,7 +175,9 @@ static int collect_indexed(store_t *st, MDB_txn *txn, uint64_t mbid, const st_fo
 	for (size_t i = 0; status == STORE_OK && i < n && !page->more; i++) {
 		status = st_msg_load(st, txn, mbid, ids[i], m);
 		if (status == STORE_NOTFOUND)
-			ST_FATAL("change index entry without message");
+			status = st_corrupt("cidx", NULL, "mailbox %llu folder %llu: message %llu is "
+			                    "indexed but missing", (unsigned long long)mbid,
+			                    (unsigned long long)f->id, (unsigned long long)ids[i]);
 		if (status == STORE_OK)
 			status = add_changed(st, txn, mbid, ids[i], max, m, page);
 	}
@@ -202,7 +204,7 @@ static int collect_walked(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid
 		uint64_t id = st_get_u64((const unsigned char *)k.mv_data + 16);
 		status = st_msg_load(st, txn, mbid, id, m);
 		if (status == STORE_NOTFOUND)
-			ST_FATAL("fidx entry without message");
+			status = st_corrupt("fidx", &k, "in a folder index, but missing");
 		if (status != STORE_OK || m->change <= since)
 			continue;
 		status = add_changed(st, txn, mbid, id, max, m, page);

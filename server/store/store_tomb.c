@@ -11,13 +11,10 @@
 
 #include <string.h>
 
-#define TOMB_VAL_LEN 8u
-#define HEAD_VAL_LEN 16u
 /* Forgetting is spread over the writes that add tombstones. */
 #define TOMB_PRUNE_PER_ADD 8
 /* Tombstones forgotten per write transaction by store_tomb_expire. */
 #define TOMB_EXPIRE_PER_TXN 10000u
-#define META_TOMB_KEY "tombstones"
 
 typedef struct head {
 	uint64_t horizon, count;
@@ -68,8 +65,8 @@ static int head_load(store_t *st, MDB_txn *txn, uint64_t mbid, head_t *h)
 		return STORE_OK;   /* no tombstone forgotten yet */
 	if (status != STORE_OK)
 		return status;
-	if (v.mv_size != HEAD_VAL_LEN)
-		ST_FATAL("corrupt tombstone head");
+	if (v.mv_size != ST_TOMB_HEAD_LEN)
+		return st_corrupt("tomb", &k, "head of %zu bytes, not %u", v.mv_size, ST_TOMB_HEAD_LEN);
 	h->horizon = st_get_u64(v.mv_data);
 	h->count = st_get_u64((unsigned char *)v.mv_data + 8);
 	return STORE_OK;
@@ -77,7 +74,7 @@ static int head_load(store_t *st, MDB_txn *txn, uint64_t mbid, head_t *h)
 
 static int head_save(store_t *st, MDB_txn *txn, uint64_t mbid, const head_t *h)
 {
-	unsigned char kb[ST_TOMB_KEY_LEN], vb[HEAD_VAL_LEN];
+	unsigned char kb[ST_TOMB_KEY_LEN], vb[ST_TOMB_HEAD_LEN];
 	MDB_val k = { st_tomb_key(kb, mbid, 0, 0, 0), kb }, v = { sizeof(vb), vb };
 
 	st_put_u64(vb, h->horizon);
@@ -111,8 +108,11 @@ static int forget_oldest(store_t *st, MDB_txn *txn, uint64_t mbid, head_t *h,
 	status = rc == MDB_NOTFOUND ? STORE_OK : st_err(rc, "tomb first");
 	if (rc != 0 || memcmp(k.mv_data, kb, 8) != 0)
 		goto out;
-	if (k.mv_size != ST_TOMB_KEY_LEN || v.mv_size != TOMB_VAL_LEN)
-		ST_FATAL("corrupt tombstone");
+	if (k.mv_size != ST_TOMB_KEY_LEN || v.mv_size != ST_TOMB_VAL_LEN) {
+		status = st_corrupt("tomb", &k, "key of %zu bytes, value of %zu", k.mv_size,
+		                    v.mv_size);
+		goto out;
+	}
 	if (h->count < max && (int64_t)st_get_u64(v.mv_data) >= cutoff)
 		goto out;
 	h->horizon = st_get_u64((unsigned char *)k.mv_data + 8);
@@ -128,17 +128,20 @@ out:
 int st_tomb_add(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t change,
                 uint64_t fid, uint64_t id)
 {
-	unsigned char kb[ST_TOMB_KEY_LEN], vb[TOMB_VAL_LEN];
+	unsigned char kb[ST_TOMB_KEY_LEN], vb[ST_TOMB_VAL_LEN];
 	MDB_val k = { st_tomb_key(kb, mbid, change, fid, id), kb };
 	MDB_val v = { sizeof(vb), vb };
 	int64_t now = st_now();
+	uint64_t age = 0;
 	head_t h;
 	int i, forgot = 1, status;
 
 	status = head_load(st, txn, mbid, &h);
+	if (status == STORE_OK)
+		status = st_policy(st, txn, STORE_POLICY_TOMBSTONE_AGE, &age);
 	for (i = 0; i < TOMB_PRUNE_PER_ADD && forgot && status == STORE_OK; i++)
-		status = forget_oldest(st, txn, mbid, &h, now - st->opt.tomb_max_age,
-		                       st->opt.tomb_max, &forgot);
+		status = forget_oldest(st, txn, mbid, &h, now - (int64_t)age, st->opt.tomb_max,
+		                       &forgot);
 	st_put_u64(vb, (uint64_t)now);
 	if (status == STORE_OK)
 		status = st_err(mdb_put(txn, st->db_tomb, &k, &v, 0), "tomb put");
@@ -150,7 +153,7 @@ int st_tomb_add(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t change,
 
 int st_tomb_init(store_t *st, MDB_txn *txn)
 {
-	MDB_val mk = { strlen(META_TOMB_KEY), META_TOMB_KEY }, mv = { 0, "" }, k, v;
+	MDB_val mk = { strlen(ST_META_TOMBSTONES), ST_META_TOMBSTONES }, mv = { 0, "" }, k, v;
 	MDB_cursor *cur = NULL;
 	st_mbox_t mb;
 	head_t h = { 0, 0 };
@@ -164,10 +167,14 @@ int st_tomb_init(store_t *st, MDB_txn *txn)
 	status = st_err(rc, "cursor open");
 	for (rc = rc ? rc : mdb_cursor_get(cur, &k, &v, MDB_FIRST);
 	     rc == 0 && status == STORE_OK; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		status = st_mbox_decode(&v, &mb);
+		/* Logged and skipped: one bad record must not make the store
+		 * unopenable (verify reports it). */
+		if (st_mbox_decode(&v, &mb) != STORE_OK) {
+			st_corrupt("mailbox", &k, "mailbox record of %zu bytes does not decode", v.mv_size);
+			continue;
+		}
 		h.horizon = mb.change;
-		if (status == STORE_OK)
-			status = head_save(st, txn, mb.mbid, &h);
+		status = head_save(st, txn, mb.mbid, &h);
 	}
 	if (cur != NULL)
 		mdb_cursor_close(cur);
@@ -210,11 +217,11 @@ static int expire_txn(store_t *st, MDB_txn *txn, void *vctx)
 {
 	struct expire_ctx *c = vctx;
 	unsigned char kb[ST_TOMB_KEY_LEN];
-	uint64_t budget = TOMB_EXPIRE_PER_TXN, mbid = c->from_mbid;
-	int64_t cutoff = st_now() - st->opt.tomb_max_age;
+	uint64_t budget = TOMB_EXPIRE_PER_TXN, mbid = c->from_mbid, age = 0;
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
-	int rc, status = STORE_OK;
+	int rc, status = st_policy(st, txn, STORE_POLICY_TOMBSTONE_AGE, &age);
+	int64_t cutoff = st_now() - (int64_t)age;
 
 	c->expired = 0;
 	c->done = 0;

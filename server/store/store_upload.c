@@ -23,8 +23,10 @@ int st_upload_load(store_t *st, MDB_txn *txn, const char *mbox, uint64_t uid,
 	status = st_err(mdb_get(txn, st->db_upload, &k, &v), "upload get");
 	if (status != STORE_OK)
 		goto out;
-	st_upload_decode(&v, u);
-	if (u->mbid != mb->mbid)
+	if (st_upload_decode(&v, u) != STORE_OK)
+		status = st_corrupt("upload", &k, "upload record of %zu bytes does not decode",
+		                    v.mv_size);
+	else if (u->mbid != mb->mbid)
 		status = STORE_NOTFOUND;   /* someone else's upload */
 out:
 	return status;
@@ -71,7 +73,7 @@ static int begin_txn(store_t *st, MDB_txn *txn, void *vctx)
 	memset(&u, 0, sizeof(u));
 	status = st_mbox_load(st, txn, c->mbox, 0, &mb);
 	if (status == STORE_OK)   /* fail early on size and quota */
-		status = st_msg_admit(st, &mb, c->expected);
+		status = st_msg_admit(st, txn, &mb, c->expected);
 	if (status == STORE_OK)
 		status = st_meta_next(st, txn, "next_upload", &c->out);
 	if (status == STORE_OK)
@@ -108,8 +110,6 @@ int store_upload_begin_op(store_t *st, const char *mbox, uint64_t expected_size,
 	*upload_id_r = 0;
 	if (replayed_r != NULL)
 		*replayed_r = 0;
-	if (expected_size > st->opt.max_message_size)
-		return STORE_TOOBIG;
 	status = st_write_named(st, name, STORE_OP_UPLOAD_BEGIN, begin_txn, &c, &c.out,
 	                        &recorded, &replayed);
 	if (status == STORE_OK)
@@ -124,6 +124,7 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 	struct up_ctx *c = vctx;
 	st_upload_t u;
 	st_mbox_t mb;
+	uint64_t max;
 	int status;
 
 	c->out = 0;
@@ -135,7 +136,10 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 		status = STORE_INVALID;   /* client resumes from c->out */
 		goto out;
 	}
-	if (c->len > st->opt.max_message_size - u.received) {
+	status = st_policy(st, txn, STORE_POLICY_MAX_MESSAGE, &max);
+	if (status != STORE_OK)
+		goto out;
+	if (u.received > max || c->len > max - u.received) {
 		status = STORE_TOOBIG;
 		goto out;
 	}
@@ -234,7 +238,11 @@ static int expire_txn(store_t *st, MDB_txn *txn, void *vctx)
 	}
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		st_upload_decode(&v, &u);
+		/* A corrupt one is logged and left for verify: expiry goes on. */
+		if (st_upload_decode(&v, &u) != STORE_OK) {
+			st_corrupt("upload", &k, "upload record of %zu bytes does not decode", v.mv_size);
+			continue;
+		}
 		if (u.created >= cutoff)
 			continue;
 		/* delete through the cursor before touching the blob DBs */

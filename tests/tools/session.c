@@ -14,6 +14,14 @@
  *       open MAILBOX, list FOLDER (print "first: ok" or "first: MSG"), wait
  *       for CHANGED_FILE (the test changes rights meanwhile), list again on
  *       the same connection ("second: ok" / "second: MSG").
+ *   session SERVER corrupt BAD_ID GOOD_ID
+ *       on one connection: fetch BAD_ID ("bad: ok" / "bad: MSG"), fetch
+ *       GOOD_ID ("good: ok" / "good: MSG"), list the folders ("folders: ok"
+ *       / MSG) and WHOAMI ("whoami: ok" / MSG).
+ *   session SERVER append FOLDER FILE CHANGED_FILE
+ *       append FILE (at most 128 KiB) to FOLDER ("first: ok" / "first: MSG"),
+ *       wait for CHANGED_FILE (the test changes the store's policy), append
+ *       it again on the same connection ("second: ok" / "second: MSG").
  * Environment: KRB5CCNAME etc. as for the CLI.  Every wait is bounded.
  */
 #include <stdio.h>
@@ -100,10 +108,73 @@ static int watch_revocation(struct mailrpc *conn, char *where, const char *chang
 	return 0;
 }
 
+static void fetch_once(struct mailrpc *conn, const char *id, const char *label)
+{
+	char buf[4096];
+	size_t got = 0;
+	struct mailrpc_error err;
+	if (mailrpc_fetch(conn, strtoull(id, NULL, 10), 0, buf, sizeof(buf), &got, NULL, NULL,
+			  &err) == MAILRPC_OK)
+		printf("%s: ok\n", label);
+	else
+		printf("%s: %s\n", label, err.message);
+	fflush(stdout);
+}
+
+/* A corrupt message is an error for its own call only. */
+static int read_corrupt(struct mailrpc *conn, const char *bad, const char *good)
+{
+	struct mailrpc_folder *folders = NULL;
+	struct mailrpc_whoami who;
+	struct mailrpc_error err;
+	size_t n = 0;
+	fetch_once(conn, bad, "bad");
+	fetch_once(conn, good, "good");
+	if (mailrpc_folders(conn, &folders, &n, &err) == MAILRPC_OK)
+		printf("folders: ok\n");
+	else
+		printf("folders: %s\n", err.message);
+	free(folders);
+	if (mailrpc_whoami(conn, &who, &err) == MAILRPC_OK)
+		printf("whoami: ok\n");
+	else
+		printf("whoami: %s\n", err.message);
+	return 0;
+}
+
+static void append_once(struct mailrpc *conn, const char *folder, const char *data, size_t len,
+			const char *label)
+{
+	struct mailrpc_error err;
+	uint64_t id;
+	if (mailrpc_append(conn, folder, data, len, 0, &id, &err) == MAILRPC_OK)
+		printf("%s: ok\n", label);
+	else
+		printf("%s: %s\n", label, err.message);
+	fflush(stdout);
+}
+
+static int append_twice(struct mailrpc *conn, const char *folder, const char *path,
+			const char *changed_file)
+{
+	static char data[MAILRPC_APPEND_MAX];
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return 2;
+	size_t len = fread(data, 1, sizeof(data), f);
+	fclose(f);
+	append_once(conn, folder, data, len, "first");
+	for (int i = 0; i < 600 && access(changed_file, F_OK) != 0; i++)
+		usleep(100000);
+	append_once(conn, folder, data, len, "second");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc != 4 && argc != 5) {
-		fprintf(stderr, "usage: session SERVER hold SECONDS | expiry FILE | revoke MAILBOX/FOLDER FILE\n");
+	if (argc < 4 || argc > 6) {
+		fprintf(stderr, "usage: session SERVER hold SECONDS | expiry FILE | revoke MAILBOX/FOLDER "
+				"FILE | corrupt BAD_ID GOOD_ID | append FOLDER FILE CHANGED_FILE\n");
 		return 2;
 	}
 	struct mailrpc_options opts = {.server = argv[1], .level = MAILRPC_LEVEL_PRIVACY,
@@ -121,6 +192,10 @@ int main(int argc, char **argv)
 		rc = expiry(conn, argv[3]);
 	else if (strcmp(argv[2], "revoke") == 0 && argc == 5)
 		rc = watch_revocation(conn, argv[3], argv[4]);
+	else if (strcmp(argv[2], "corrupt") == 0 && argc == 5)
+		rc = read_corrupt(conn, argv[3], argv[4]);
+	else if (strcmp(argv[2], "append") == 0 && argc == 6)
+		rc = append_twice(conn, argv[3], argv[4], argv[5]);
 	mailrpc_close(&conn);
 	return rc;
 }

@@ -395,7 +395,6 @@ static void t_submit_unknown_rcpt(void)
 
 static void t_limits(void)
 {
-	store_options_t opt;
 	store_mailbox_info_t mi;
 	store_folder_info_t fi;
 	const char *rc[] = { "b" };
@@ -405,10 +404,9 @@ static void t_limits(void)
 	char *dir;
 	store_t *st;
 
-	store_options_init(&opt);
-	opt.max_message_size = 200000;
-	opt.default_quota = 500000;
-	st = open_new(&dir, &opt);
+	st = open_new(&dir, NULL);
+	OK(store_policy_set(st, STORE_POLICY_MAX_MESSAGE, 200000));
+	OK(store_policy_set(st, STORE_POLICY_DEFAULT_QUOTA, 500000));
 	big = pattern(300000, 3);
 	OK(store_mailbox_ensure(st, "a"));
 	OK(store_mailbox_ensure(st, "b"));

@@ -163,10 +163,8 @@ static void t_sync_horizon_count(void)
 static void t_sync_horizon_age(void)
 {
 	char *dir;
-	store_options_t opt;
-	store_options_init(&opt);
-	opt.tomb_max_age = 1;
-	store_t *st = open_new(&dir, &opt);
+	store_t *st = open_new(&dir, NULL);
+	OK(store_policy_set(st, STORE_POLICY_TOMBSTONE_AGE, 1));
 	struct result r;
 	uint64_t expired = 0, a = 0, b = 0;
 
