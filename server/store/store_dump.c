@@ -58,8 +58,8 @@ static int visit_folder(const struct walk *w, const MDB_val *k, const MDB_val *v
 	char path[STORE_PATH_MAX + 1];
 	size_t n = k->mv_size - 8;
 	(void)v, (void)arg;
-	if (n > STORE_PATH_MAX)
-		ST_FATAL("folder path key of %zu bytes", n);
+	if (k->mv_size < 8 || n > STORE_PATH_MAX)
+		return st_corrupt("fpath", k, "folder path key of %zu bytes", k->mv_size);
 	memcpy(path, (const char *)k->mv_data + 8, n);
 	path[n] = '\0';
 	return w->v->folder(w->ctx, path);

@@ -13,7 +13,7 @@
  *   layer 3: meta policy cidx
  *   layer 4: mailbox folder_db blob message_db tomb op acl upload summary rfc2047
  *   layer 5: folder message change list search sync folder_sync submit admin
- *   layer 5: verify verify_records wait
+ *   layer 5: verify verify_records wait dump
  *   layer 6: open
  * 1: diagnostics and error helpers, record encoding, argument checks;
  * 2: the notification file, transactions; 3: schema version and upgrades,
