@@ -1,0 +1,13 @@
+# t_gw_limits.sh -- connection limits and login timeouts of both gateway
+# personalities (tests/gw/limits.py): a flood of unauthenticated
+# connections from one address is capped without locking others out.
+. "$(dirname "$0")/lib.sh"
+. "$TESTS_DIR/gw_lib.sh"
+setup_realm alice
+make_cert
+for proto in imap pop3; do
+	start_gateway "$proto" --max-per-peer 3 --login-timeout 3
+	GW_PER_PEER=3 GW_LOGIN_TIMEOUT=3 GW_PORT=$GW_PORT GW_LOG=$GW_LOG gw_py limits.py "$proto"
+	stop_gateway
+	check "$proto: SIGTERM stopped the gateway and logged it" grep -q "stopped" "$GW_LOG"
+done
