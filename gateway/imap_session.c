@@ -67,12 +67,13 @@ static const struct imap_command_def *find_command(const char *name)
 	return NULL;
 }
 
-/* Before login no literal is bigger than a line; after it APPEND's may be a message. */
+/* Before login no literal is bigger than a line; after it APPEND's may be
+ * a message (once APPEND exists: until then its literal is refused unread). */
 static size_t literal_limit(void *ctx, const char *name)
 {
 	struct imap_session *s = ctx;
 	const struct imap_command_def *def = find_command(name);
-	if (s->gw.authenticated && def != NULL && def->message_literal)
+	if (s->gw.authenticated && def != NULL && def->message_literal && def->handler != NULL)
 		return (size_t)s->gw.cfg->max_message;
 	return s->gw.cfg->max_line;
 }

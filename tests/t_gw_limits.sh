@@ -8,6 +8,14 @@ make_cert
 for proto in imap pop3; do
 	start_gateway "$proto" --max-per-peer 3 --login-timeout 3
 	GW_PER_PEER=3 GW_LOGIN_TIMEOUT=3 GW_PORT=$GW_PORT GW_LOG=$GW_LOG gw_py limits.py "$proto"
+	# SIGTERM with a client connected: it is told, and everything ends.
+	"$PY" "$TESTS_DIR/gw/hold.py" "$GW_PORT" "$T/held.$proto" &
+	holder=$!
+	PIDS+=("$holder")
+	wait_for 50 grep -q . "$T/held.$proto"
 	stop_gateway
+	wait "$holder"
 	check "$proto: SIGTERM stopped the gateway and logged it" grep -q "stopped" "$GW_LOG"
+	check "$proto: a connected client was told the server is shutting down" \
+		grep -q "Server shutting down" "$T/held.$proto"
 done

@@ -18,25 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gw_test.h"
 #include "mime_imap.h"
 #include "mime_section.h"
 #include "mime_tree.h"
-
-#define CHECK(expr)                                                                                \
-	do {                                                                                       \
-		if (!(expr)) {                                                                     \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #expr);   \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
-
-static int test_count;
-#define RUN(fn)                                                                                    \
-	do {                                                                                       \
-		fn();                                                                              \
-		printf("ok %d - %s\n", ++test_count, #fn);                                         \
-		fflush(stdout);                                                                    \
-	} while (0)
 
 #define CORPUS "tests/corpus/"
 
