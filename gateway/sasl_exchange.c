@@ -73,8 +73,11 @@ enum sasl_exchange_result sasl_exchange(struct gw_session *s, struct sasl_server
 done:
 	if (r == SASL_EXCHANGE_BAD)
 		*result_r = SASL_FAILED;
-	explicit_bzero(in.data, in.cap);
-	explicit_bzero(line.data, line.cap);
+	/* The buffers held a password (PLAIN): wiped before they are freed. */
+	if (in.data != NULL)
+		explicit_bzero(in.data, in.cap);
+	if (line.data != NULL)
+		explicit_bzero(line.data, line.cap);
 	buf_free(&line);
 	buf_free(&in);
 	buf_free(&out);

@@ -85,7 +85,8 @@ static void render_mode(int argc, char **argv)
 	for (int i = 3; i < argc; i++) {
 		render(&m, argv[i], &out);
 		printf("%s\n%zu\n", argv[i], out.len);
-		fwrite(out.data, 1, out.len, stdout);
+		if (out.len > 0)
+			fwrite(out.data, 1, out.len, stdout);
 		printf("\n");
 	}
 	buf_free(&out);
