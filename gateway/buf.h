@@ -7,6 +7,7 @@
 #ifndef GW_BUF_H
 #define GW_BUF_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct buf {
@@ -25,6 +26,7 @@ int buf_add(struct buf *b, const void *data, size_t len);
 int buf_addc(struct buf *b, char c);
 int buf_adds(struct buf *b, const char *s);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* A NUL after the content (not counted in len), for string use. */
 const char *buf_cstr(struct buf *b);

@@ -52,14 +52,8 @@ void gw_conn_serve(int fd, const char *peer, int implicit_tls, struct slot *slot
 	struct gw_session *gw = config->protocol == GW_IMAP ? &imap.gw : &pop3.gw;
 	limit_memory(peer);
 	init_session(gw, fd, peer, slot, stop);
-	if (implicit_tls) {
-		size_t ignored;
-		if (stream_start_tls(&gw->stream, tls_context, &ignored) != STREAM_OK) {
-			log_info("peer=%s: TLS handshake failed", peer);
-			goto out;
-		}
-		gw->tls = 1;
-	}
+	if (implicit_tls && gw_start_tls(gw) != 0)
+		goto out;
 	if (config->protocol == GW_IMAP)
 		imap_session_run(&imap);
 	else

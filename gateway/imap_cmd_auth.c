@@ -6,28 +6,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../server/log.h"
 #include "imap_session.h"
 #include "login.h"
 #include "sasl_exchange.h"
 
 enum imap_next imap_cmd_starttls(struct imap_session *s, const struct imap_command *cmd)
 {
-	size_t discarded;
 	if (cmd->nargs != 0)
 		return imap_reply(s, cmd, "BAD", "STARTTLS takes no arguments");
 	if (s->gw.tls)
 		return imap_reply(s, cmd, "BAD", "TLS is already active");
-	if (imap_reply(s, cmd, "OK", "Begin TLS negotiation now") != IMAP_NEXT_COMMAND)
+	if (imap_reply(s, cmd, "OK", "Begin TLS negotiation now") != IMAP_NEXT_COMMAND ||
+	    gw_start_tls(&s->gw) != 0)
 		return IMAP_NEXT_CLOSE;
-	if (stream_start_tls(&s->gw.stream, s->gw.tls_ctx, &discarded) != STREAM_OK) {
-		log_info("peer=%s: TLS handshake failed", s->gw.peer);
-		return IMAP_NEXT_CLOSE;
-	}
-	if (discarded > 0)
-		log_info("peer=%s: discarded %zu bytes sent before the TLS handshake", s->gw.peer,
-			 discarded);
-	s->gw.tls = 1;
 	return IMAP_NEXT_COMMAND;
 }
 

@@ -47,21 +47,13 @@ static enum pop3_next cmd_capa(struct pop3_session *s, const struct pop3_command
 
 static enum pop3_next cmd_stls(struct pop3_session *s, const struct pop3_command *cmd)
 {
-	size_t discarded;
 	if (cmd->nargs != 0)
 		return reply(s, cmd, 0, "STLS takes no arguments");
 	if (s->gw.tls)
 		return reply(s, cmd, 0, "TLS is already active");
-	if (reply(s, cmd, 1, "Begin TLS negotiation") != POP3_NEXT_COMMAND)
+	if (reply(s, cmd, 1, "Begin TLS negotiation") != POP3_NEXT_COMMAND ||
+	    gw_start_tls(&s->gw) != 0)
 		return POP3_NEXT_CLOSE;
-	if (stream_start_tls(&s->gw.stream, s->gw.tls_ctx, &discarded) != STREAM_OK) {
-		log_info("peer=%s: TLS handshake failed", s->gw.peer);
-		return POP3_NEXT_CLOSE;
-	}
-	if (discarded > 0)
-		log_info("peer=%s: discarded %zu bytes sent before the TLS handshake", s->gw.peer,
-			 discarded);
-	s->gw.tls = 1;
 	s->user[0] = '\0';
 	return POP3_NEXT_COMMAND;
 }

@@ -31,6 +31,13 @@ struct gw_session {
 	struct mail_session *mail;
 };
 
+/*
+ * Starts TLS once the protocol's go-ahead (IMAP OK, POP3 +OK) is flushed:
+ * whatever the client sent before the handshake is thrown away and logged
+ * (see stream_start_tls).  0, or -1 if the handshake failed.
+ */
+int gw_start_tls(struct gw_session *s);
+
 /* One line per command: principal, command, result, peer (never arguments). */
 void gw_log_command(const struct gw_session *s, const char *command, const char *result);
 

@@ -4,7 +4,6 @@
 #include <openssl/err.h>
 #include <poll.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -176,23 +175,6 @@ int stream_read_exact(struct stream *s, struct buf *out, size_t n)
 	return STREAM_OK;
 }
 
-int stream_skip(struct stream *s, size_t n)
-{
-	while (n > 0) {
-		if (s->in_pos == s->in_end) {
-			int r = fill(s);
-			if (r != STREAM_OK)
-				return r;
-		}
-		size_t take = s->in_end - s->in_pos;
-		if (take > n)
-			take = n;
-		s->in_pos += take;
-		n -= take;
-	}
-	return STREAM_OK;
-}
-
 static int send_all(struct stream *s, const char *data, size_t len)
 {
 	long long deadline = now_ms() + s->timeout_ms;
@@ -251,14 +233,13 @@ int stream_puts(struct stream *s, const char *text)
 
 int stream_printf(struct stream *s, const char *fmt, ...)
 {
-	char text[2048];
+	if (s->out.len > STREAM_OUT_HIGH && stream_flush(s) != STREAM_OK)
+		return STREAM_ERROR;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(text, sizeof(text), fmt, ap);
+	int r = buf_vprintf(&s->out, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return STREAM_ERROR;
-	return stream_write(s, text, (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1);
+	return r == 0 ? STREAM_OK : STREAM_ERROR;
 }
 
 int stream_start_tls(struct stream *s, SSL_CTX *ctx, size_t *discarded_r)

@@ -61,9 +61,6 @@ int stream_read_line(struct stream *s, struct buf *line, size_t max, size_t disc
 /* Appends exactly n bytes to out (whose limit must allow them). */
 int stream_read_exact(struct stream *s, struct buf *out, size_t n);
 
-/* Consumes and drops n bytes. */
-int stream_skip(struct stream *s, size_t n);
-
 /* Output is buffered until stream_flush. */
 int stream_write(struct stream *s, const void *data, size_t len);
 int stream_puts(struct stream *s, const char *text);

@@ -123,5 +123,11 @@ def elapsed(fn):
     return r, time.monotonic() - t
 
 
+def read_text(path):
+    """A log file's text (bytes that are no UTF-8 shown as replacements)."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return f.read()
+
+
 def env_int(name):
     return int(os.environ[name])

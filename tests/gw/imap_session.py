@@ -8,7 +8,7 @@ import os
 import re
 import time
 
-from gwtest import Conn, GssapiClient, elapsed, env_int, finish, report, tls_context
+from gwtest import Conn, GssapiClient, elapsed, env_int, finish, read_text, report, tls_context
 
 PORT = env_int("GW_PORT")
 TLS_PORT = env_int("GW_TLS_PORT")
@@ -18,8 +18,7 @@ MAX_LINE = env_int("GW_MAX_LINE")
 
 
 def log_text():
-    with open(LOG, encoding="utf-8", errors="replace") as f:
-        return f.read()
+    return read_text(LOG)
 
 
 def plain_caps():
