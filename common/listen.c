@@ -32,11 +32,12 @@ int listen_open(const char *spec, int *port_r, char *why, size_t why_len)
 	char host[256];
 	const char *port;
 	if (split_spec(spec, host, sizeof(host), &port) != 0) {
-		snprintf(why, why_len, "%s: expected ADDR:PORT or [ADDR]:PORT (e.g. 127.0.0.1:4711)",
-			 spec);
+		snprintf(why, why_len,
+			 "%s: expected ADDR:PORT or [ADDR]:PORT (e.g. 127.0.0.1:4711)", spec);
 		return -1;
 	}
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+				 .ai_socktype = SOCK_STREAM,
 				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
 	struct addrinfo *ai = NULL;
 	int err = getaddrinfo(host, port, &hints, &ai);

@@ -82,23 +82,23 @@ static void set_defaults(struct gw_config *cfg, enum gw_protocol protocol)
 void gw_config_parse(int argc, char **argv, enum gw_protocol protocol, struct gw_config *cfg)
 {
 	static const struct option longopts[] = {
-		{"listen", required_argument, NULL, 'l'},
-		{"listen-tls", required_argument, NULL, 't'},
-		{"cert", required_argument, NULL, 'c'},
-		{"key", required_argument, NULL, 'k'},
-		{"keytab", required_argument, NULL, 'K'},
-		{"hostname", required_argument, NULL, 'H'},
-		{"foreground", no_argument, NULL, 'f'},
-		{"pidfile", required_argument, NULL, 'p'},
-		{"max-connections", required_argument, NULL, 'C'},
-		{"max-per-peer", required_argument, NULL, 'P'},
-		{"login-timeout", required_argument, NULL, 'L'},
-		{"idle-timeout", required_argument, NULL, 'i'},
-		{"max-line", required_argument, NULL, 'm'},
-		{"max-message", required_argument, NULL, 'M'},
-		{"auth-fail-delay", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"listen-tls", required_argument, NULL, 't'},
+	    {"cert", required_argument, NULL, 'c'},
+	    {"key", required_argument, NULL, 'k'},
+	    {"keytab", required_argument, NULL, 'K'},
+	    {"hostname", required_argument, NULL, 'H'},
+	    {"foreground", no_argument, NULL, 'f'},
+	    {"pidfile", required_argument, NULL, 'p'},
+	    {"max-connections", required_argument, NULL, 'C'},
+	    {"max-per-peer", required_argument, NULL, 'P'},
+	    {"login-timeout", required_argument, NULL, 'L'},
+	    {"idle-timeout", required_argument, NULL, 'i'},
+	    {"max-line", required_argument, NULL, 'm'},
+	    {"max-message", required_argument, NULL, 'M'},
+	    {"auth-fail-delay", required_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	set_defaults(cfg, protocol);
 	program_name = cfg->program;
@@ -106,29 +106,45 @@ void gw_config_parse(int argc, char **argv, enum gw_protocol protocol, struct gw
 	int opt;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'l': add_listen(cfg->listen, &cfg->n_listen, optarg, "--listen"); break;
-		case 't': add_listen(cfg->listen_tls, &cfg->n_listen_tls, optarg, "--listen-tls"); break;
-		case 'c': cfg->cert = optarg; break;
-		case 'k': cfg->key = optarg; break;
-		case 'K': cfg->keytab = optarg; break;
-		case 'H': cfg->hostname = optarg; break;
-		case 'f': cfg->foreground = 1; break;
-		case 'p': cfg->pidfile = optarg; break;
+		case 'l':
+			add_listen(cfg->listen, &cfg->n_listen, optarg, "--listen");
+			break;
+		case 't':
+			add_listen(cfg->listen_tls, &cfg->n_listen_tls, optarg, "--listen-tls");
+			break;
+		case 'c':
+			cfg->cert = optarg;
+			break;
+		case 'k':
+			cfg->key = optarg;
+			break;
+		case 'K':
+			cfg->keytab = optarg;
+			break;
+		case 'H':
+			cfg->hostname = optarg;
+			break;
+		case 'f':
+			cfg->foreground = 1;
+			break;
+		case 'p':
+			cfg->pidfile = optarg;
+			break;
 		case 'C':
-			cfg->max_connections = (int)int_arg(optarg, 1, 100000,
-							    "--max-connections must be 1..100000, not");
+			cfg->max_connections = (int)int_arg(
+			    optarg, 1, 100000, "--max-connections must be 1..100000, not");
 			break;
 		case 'P':
 			cfg->max_per_peer = (int)int_arg(optarg, 1, 100000,
 							 "--max-per-peer must be 1..100000, not");
 			break;
 		case 'L':
-			cfg->login_timeout = (int)int_arg(optarg, 1, 3600,
-							  "--login-timeout must be 1..3600 seconds, not");
+			cfg->login_timeout = (int)int_arg(
+			    optarg, 1, 3600, "--login-timeout must be 1..3600 seconds, not");
 			break;
 		case 'i':
-			cfg->idle_timeout = (int)int_arg(optarg, 1, 86400,
-							 "--idle-timeout must be 1..86400 seconds, not");
+			cfg->idle_timeout = (int)int_arg(
+			    optarg, 1, 86400, "--idle-timeout must be 1..86400 seconds, not");
 			break;
 		case 'm':
 			if (bytes_parse(optarg, &v) != 0 || v < 1024 || v > (1 << 20))
@@ -138,12 +154,18 @@ void gw_config_parse(int argc, char **argv, enum gw_protocol protocol, struct gw
 		case 'M':
 			if (bytes_parse(optarg, &cfg->max_message) != 0 || cfg->max_message == 0 ||
 			    cfg->max_message > (1ULL << 31))
-				bad_usage("--max-message takes a positive number of bytes up to 2G, not",
-					  optarg);
+				bad_usage(
+				    "--max-message takes a positive number of bytes up to 2G, not",
+				    optarg);
 			break;
-		case 'd': cfg->fail_delay_ms = delay_arg(optarg); break;
-		case 'h': usage(stdout, 0); break;
-		default: usage(stderr, EX_USAGE);
+		case 'd':
+			cfg->fail_delay_ms = delay_arg(optarg);
+			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		default:
+			usage(stderr, EX_USAGE);
 		}
 	}
 	if (optind != argc)

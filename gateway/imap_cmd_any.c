@@ -72,9 +72,9 @@ static const struct {
 	unsigned bit;
 	int available;
 } enableable[] = {
-	{"CONDSTORE", IMAP_ENABLE_CONDSTORE, 0},
-	{"QRESYNC", IMAP_ENABLE_QRESYNC, 0},
-	{"UTF8=ACCEPT", IMAP_ENABLE_UTF8_ACCEPT, 0},
+    {"CONDSTORE", IMAP_ENABLE_CONDSTORE, 0},
+    {"QRESYNC", IMAP_ENABLE_QRESYNC, 0},
+    {"UTF8=ACCEPT", IMAP_ENABLE_UTF8_ACCEPT, 0},
 };
 
 enum imap_next imap_cmd_enable(struct imap_session *s, const struct imap_command *cmd)

@@ -55,8 +55,9 @@ enum imap_next imap_cmd_login(struct imap_session *s, const struct imap_command 
 	    (pass = imap_arg_astring(&cmd->args[1], &plen)) == NULL)
 		return imap_reply(s, cmd, "BAD", "LOGIN takes a user name and a password");
 	if (!s->gw.tls)
-		return imap_reply(s, cmd, "NO",
-				  "[PRIVACYREQUIRED] LOGIN is disabled until TLS is active (STARTTLS)");
+		return imap_reply(
+		    s, cmd, "NO",
+		    "[PRIVACYREQUIRED] LOGIN is disabled until TLS is active (STARTTLS)");
 	login_begin(&started);
 	/* A NUL would cut the name or password short: never the same login. */
 	if (strlen(user) != ulen || strlen(pass) != plen || ulen == 0)
@@ -73,8 +74,9 @@ enum imap_next imap_cmd_authenticate(struct imap_session *s, const struct imap_c
 	long long started;
 	if (cmd->nargs < 1 || cmd->nargs > 2 || cmd->args[0].type != IMAP_ARG_ATOM ||
 	    (cmd->nargs == 2 && cmd->args[1].type != IMAP_ARG_ATOM))
-		return imap_reply(s, cmd, "BAD", "AUTHENTICATE takes a mechanism and an optional "
-						 "initial response");
+		return imap_reply(s, cmd, "BAD",
+				  "AUTHENTICATE takes a mechanism and an optional "
+				  "initial response");
 	enum sasl_mech mech = sasl_mech_parse(cmd->args[0].data);
 	if (mech == SASL_NONE)
 		return imap_reply(s, cmd, "NO", "Unsupported authentication mechanism");
@@ -84,7 +86,7 @@ enum imap_next imap_cmd_authenticate(struct imap_session *s, const struct imap_c
 	login_begin(&started);
 	sasl_server_init(&sasl, mech, cfg->service, cfg->hostname, cfg->keytab);
 	enum sasl_exchange_result ex = sasl_exchange(
-		&s->gw, &sasl, cmd->nargs == 2 ? cmd->args[1].data : NULL, &result, why, sizeof(why));
+	    &s->gw, &sasl, cmd->nargs == 2 ? cmd->args[1].data : NULL, &result, why, sizeof(why));
 	enum imap_next next;
 	switch (ex) {
 	case SASL_EXCHANGE_CANCELLED:

@@ -72,7 +72,7 @@ static int parse_atom(struct parser *ps, struct imap_arg *arg)
 		return fail(ps, "Invalid characters in atom");
 	size_t len = (size_t)(ps->p - start);
 	arg->type = len == 3 && strncasecmp((const char *)start, "NIL", 3) == 0 ? IMAP_ARG_NIL
-									      : IMAP_ARG_ATOM;
+										: IMAP_ARG_ATOM;
 	arg->data = keep(ps, start, len);
 	arg->len = len;
 	return arg->data ? 0 : -1;
@@ -95,7 +95,8 @@ static int parse_quoted(struct parser *ps, struct imap_arg *arg)
 			return fail(ps, "Line breaks and NUL are not allowed in quoted strings");
 		if (c == '\\') {
 			if (scan == ps->end || (*scan != '"' && *scan != '\\'))
-				return fail(ps, "Only \\\" and \\\\ may be escaped in quoted strings");
+				return fail(ps,
+					    "Only \\\" and \\\\ may be escaped in quoted strings");
 			c = *scan++;
 		}
 		if (out + 2 > ps->strings_cap - ps->strings_used)
@@ -251,8 +252,7 @@ void imap_parse_tag(const char *bytes, size_t len, char tag[IMAP_TAG_MAX + 1])
 	tag[n] = '\0';
 }
 
-int imap_parse_command(const char *bytes, size_t len, struct imap_command *cmd,
-		       const char **error)
+int imap_parse_command(const char *bytes, size_t len, struct imap_command *cmd, const char **error)
 {
 	struct parser ps = {.p = (const unsigned char *)bytes,
 			    .end = (const unsigned char *)bytes + len};

@@ -22,7 +22,13 @@
 #define IMAP_MAX_DEPTH 8
 #define IMAP_MAX_ARGS 4096 /* in all, lists included */
 
-enum imap_arg_type { IMAP_ARG_ATOM, IMAP_ARG_QUOTED, IMAP_ARG_LITERAL, IMAP_ARG_NIL, IMAP_ARG_LIST };
+enum imap_arg_type {
+	IMAP_ARG_ATOM,
+	IMAP_ARG_QUOTED,
+	IMAP_ARG_LITERAL,
+	IMAP_ARG_NIL,
+	IMAP_ARG_LIST
+};
 
 struct imap_arg {
 	enum imap_arg_type type;
@@ -33,7 +39,7 @@ struct imap_arg {
 };
 
 struct imap_command {
-	char tag[IMAP_TAG_MAX + 1];  /* "" if none could be read */
+	char tag[IMAP_TAG_MAX + 1];   /* "" if none could be read */
 	char name[IMAP_NAME_MAX + 1]; /* upper-cased */
 	struct imap_arg *args;
 	size_t nargs;
@@ -42,8 +48,7 @@ struct imap_command {
 };
 
 /* 0, or -1 with a reason for the BAD response in *error (static text). */
-int imap_parse_command(const char *bytes, size_t len, struct imap_command *cmd,
-		       const char **error);
+int imap_parse_command(const char *bytes, size_t len, struct imap_command *cmd, const char **error);
 void imap_command_free(struct imap_command *cmd);
 
 /* The tag alone from the start of a command line, for answering commands

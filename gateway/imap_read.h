@@ -16,7 +16,7 @@
 #include "stream.h"
 
 enum imap_read_result {
-	IMAP_READ_OK,       /* cmd holds one whole command (see imap_parse.h) */
+	IMAP_READ_OK,	    /* cmd holds one whole command (see imap_parse.h) */
 	IMAP_READ_EMPTY,    /* an empty line, to be ignored */
 	IMAP_READ_TOO_LONG, /* a line past the limit was thrown away; the next follows */
 	IMAP_READ_REFUSED,  /* a literal was refused unread; the command is over */
@@ -33,8 +33,8 @@ struct imap_reader {
 	void *ctx;
 	/* Results of the last read: */
 	char tag[IMAP_TAG_MAX + 1]; /* the command's tag, when refused */
-	int stream_status;          /* why IMAP_READ_CLOSE */
-	int nonsync_too_big;        /* IMAP_READ_CLOSE for an oversized {n+} */
+	int stream_status;	    /* why IMAP_READ_CLOSE */
+	int nonsync_too_big;	    /* IMAP_READ_CLOSE for an oversized {n+} */
 };
 
 enum imap_read_result imap_read_command(struct imap_reader *r, struct buf *cmd, struct buf *line);

@@ -4,59 +4,59 @@
 
 #include "../server/log.h"
 #include "imap_read.h"
-#include "login.h"
 #include "imap_session.h"
+#include "login.h"
 
 #define ANY (IMAP_NOT_AUTHENTICATED | IMAP_AUTHENTICATED | IMAP_SELECTED)
 #define AUTHED (IMAP_AUTHENTICATED | IMAP_SELECTED)
 
 struct imap_command_def {
 	const char *name;
-	unsigned states;   /* enum imap_state bits it is valid in */
-	int message_literal; /* takes a whole message as a literal (APPEND) */
+	unsigned states;      /* enum imap_state bits it is valid in */
+	int message_literal;  /* takes a whole message as a literal (APPEND) */
 	imap_handler handler; /* NULL: not available yet */
 };
 
 static const struct imap_command_def commands[] = {
-	{"CAPABILITY", ANY, 0, imap_cmd_capability},
-	{"NOOP", ANY, 0, imap_cmd_noop},
-	{"LOGOUT", ANY, 0, imap_cmd_logout},
-	{"ID", ANY, 0, imap_cmd_id},
-	{"STARTTLS", IMAP_NOT_AUTHENTICATED, 0, imap_cmd_starttls},
-	{"AUTHENTICATE", IMAP_NOT_AUTHENTICATED, 0, imap_cmd_authenticate},
-	{"LOGIN", IMAP_NOT_AUTHENTICATED, 0, imap_cmd_login},
-	{"ENABLE", IMAP_AUTHENTICATED, 0, imap_cmd_enable},
-	/* The mailbox commands come with the mail service layer. */
-	{"SELECT", AUTHED, 0, NULL},
-	{"EXAMINE", AUTHED, 0, NULL},
-	{"CREATE", AUTHED, 0, NULL},
-	{"DELETE", AUTHED, 0, NULL},
-	{"RENAME", AUTHED, 0, NULL},
-	{"SUBSCRIBE", AUTHED, 0, NULL},
-	{"UNSUBSCRIBE", AUTHED, 0, NULL},
-	{"LIST", AUTHED, 0, NULL},
-	{"LSUB", AUTHED, 0, NULL},
-	{"STATUS", AUTHED, 0, NULL},
-	{"APPEND", AUTHED, 1, NULL},
-	{"NAMESPACE", AUTHED, 0, NULL},
-	{"GETQUOTAROOT", AUTHED, 0, NULL},
-	{"GETQUOTA", AUTHED, 0, NULL},
-	{"GETACL", AUTHED, 0, NULL},
-	{"MYRIGHTS", AUTHED, 0, NULL},
-	{"LISTRIGHTS", AUTHED, 0, NULL},
-	{"SETACL", AUTHED, 0, NULL},
-	{"DELETEACL", AUTHED, 0, NULL},
-	{"IDLE", AUTHED, 0, NULL},
-	{"CHECK", IMAP_SELECTED, 0, NULL},
-	{"CLOSE", IMAP_SELECTED, 0, NULL},
-	{"UNSELECT", IMAP_SELECTED, 0, NULL},
-	{"EXPUNGE", IMAP_SELECTED, 0, NULL},
-	{"SEARCH", IMAP_SELECTED, 0, NULL},
-	{"FETCH", IMAP_SELECTED, 0, NULL},
-	{"STORE", IMAP_SELECTED, 0, NULL},
-	{"COPY", IMAP_SELECTED, 0, NULL},
-	{"MOVE", IMAP_SELECTED, 0, NULL},
-	{"UID", IMAP_SELECTED, 0, NULL},
+    {"CAPABILITY", ANY, 0, imap_cmd_capability},
+    {"NOOP", ANY, 0, imap_cmd_noop},
+    {"LOGOUT", ANY, 0, imap_cmd_logout},
+    {"ID", ANY, 0, imap_cmd_id},
+    {"STARTTLS", IMAP_NOT_AUTHENTICATED, 0, imap_cmd_starttls},
+    {"AUTHENTICATE", IMAP_NOT_AUTHENTICATED, 0, imap_cmd_authenticate},
+    {"LOGIN", IMAP_NOT_AUTHENTICATED, 0, imap_cmd_login},
+    {"ENABLE", IMAP_AUTHENTICATED, 0, imap_cmd_enable},
+    /* The mailbox commands come with the mail service layer. */
+    {"SELECT", AUTHED, 0, NULL},
+    {"EXAMINE", AUTHED, 0, NULL},
+    {"CREATE", AUTHED, 0, NULL},
+    {"DELETE", AUTHED, 0, NULL},
+    {"RENAME", AUTHED, 0, NULL},
+    {"SUBSCRIBE", AUTHED, 0, NULL},
+    {"UNSUBSCRIBE", AUTHED, 0, NULL},
+    {"LIST", AUTHED, 0, NULL},
+    {"LSUB", AUTHED, 0, NULL},
+    {"STATUS", AUTHED, 0, NULL},
+    {"APPEND", AUTHED, 1, NULL},
+    {"NAMESPACE", AUTHED, 0, NULL},
+    {"GETQUOTAROOT", AUTHED, 0, NULL},
+    {"GETQUOTA", AUTHED, 0, NULL},
+    {"GETACL", AUTHED, 0, NULL},
+    {"MYRIGHTS", AUTHED, 0, NULL},
+    {"LISTRIGHTS", AUTHED, 0, NULL},
+    {"SETACL", AUTHED, 0, NULL},
+    {"DELETEACL", AUTHED, 0, NULL},
+    {"IDLE", AUTHED, 0, NULL},
+    {"CHECK", IMAP_SELECTED, 0, NULL},
+    {"CLOSE", IMAP_SELECTED, 0, NULL},
+    {"UNSELECT", IMAP_SELECTED, 0, NULL},
+    {"EXPUNGE", IMAP_SELECTED, 0, NULL},
+    {"SEARCH", IMAP_SELECTED, 0, NULL},
+    {"FETCH", IMAP_SELECTED, 0, NULL},
+    {"STORE", IMAP_SELECTED, 0, NULL},
+    {"COPY", IMAP_SELECTED, 0, NULL},
+    {"MOVE", IMAP_SELECTED, 0, NULL},
+    {"UID", IMAP_SELECTED, 0, NULL},
 };
 
 static const struct imap_command_def *find_command(const char *name)
@@ -116,8 +116,9 @@ static enum imap_next dispatch(struct imap_session *s, const struct imap_command
 		return imap_reply(s, cmd, "BAD", "Not valid in this state");
 	}
 	if (def->handler == NULL) {
-		snprintf(text, sizeof(text), "%s is not available yet: this gateway serves no "
-					     "mailboxes yet",
+		snprintf(text, sizeof(text),
+			 "%s is not available yet: this gateway serves no "
+			 "mailboxes yet",
 			 def->name);
 		return imap_reply(s, cmd, "BAD", text);
 	}
@@ -187,8 +188,10 @@ static enum imap_next serve_one(struct imap_session *s, struct imap_reader *r)
 
 void imap_session_run(struct imap_session *s)
 {
-	struct imap_reader r = {.stream = &s->gw.stream, .max_line = s->gw.cfg->max_line,
-				.literal_limit = literal_limit, .ctx = s};
+	struct imap_reader r = {.stream = &s->gw.stream,
+				.max_line = s->gw.cfg->max_line,
+				.literal_limit = literal_limit,
+				.ctx = s};
 	buf_init(&s->line, s->gw.cfg->max_line);
 	buf_init(&s->command, s->gw.cfg->max_line);
 	buf_init(&s->reply, 1 << 20);

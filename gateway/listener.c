@@ -30,7 +30,8 @@ static void reap(struct slots *t)
 	int status;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
-			log_warn("connection process %d died of signal %d", (int)pid, WTERMSIG(status));
+			log_warn("connection process %d died of signal %d", (int)pid,
+				 WTERMSIG(status));
 		slots_release(t, pid);
 	}
 }

@@ -50,8 +50,8 @@ static int authzid_allowed(const char *authzid, const char *principal, const cha
 	       strcmp(authzid, mailbox) == 0;
 }
 
-static enum login_result logged_in(struct gw_session *s, const char *principal,
-				   const char *authzid, long long started_ms)
+static enum login_result logged_in(struct gw_session *s, const char *principal, const char *authzid,
+				   long long started_ms)
 {
 	char mailbox[GW_NAME_MAX], why[256];
 	if (identity_mailbox(principal, mailbox, sizeof(mailbox)) != MR_OK)
@@ -76,8 +76,8 @@ enum login_result login_password(struct gw_session *s, const char *user, const c
 {
 	char principal[GW_NAME_MAX], why[512];
 	enum password_result r =
-		password_check(user, password, s->cfg->keytab, s->cfg->service, s->cfg->hostname,
-			       principal, sizeof(principal), why, sizeof(why));
+	    password_check(user, password, s->cfg->keytab, s->cfg->service, s->cfg->hostname,
+			   principal, sizeof(principal), why, sizeof(why));
 	if (r != PASSWORD_OK)
 		return failed(s, r == PASSWORD_UNAVAILABLE ? LOGIN_UNAVAILABLE : LOGIN_FAILED, user,
 			      why, started_ms);

@@ -17,7 +17,7 @@
 
 enum login_result {
 	LOGIN_OK,
-	LOGIN_FAILED,      /* bad credentials, or anything the client must not be told apart */
+	LOGIN_FAILED,	   /* bad credentials, or anything the client must not be told apart */
 	LOGIN_NO_MAILBOX,  /* authenticated, but the principal maps to no mailbox */
 	LOGIN_UNAVAILABLE, /* the KDC could not be reached: try later */
 };

@@ -12,8 +12,8 @@ static void write_str(struct buf *out, const char *s)
 }
 
 /* A raw header field of the entity's MIME header as an nstring. */
-static void write_field(const struct mime_message *m, const struct mime_entity *e,
-			const char *name, struct buf *out)
+static void write_field(const struct mime_message *m, const struct mime_entity *e, const char *name,
+			struct buf *out)
 {
 	struct buf v;
 	buf_init(&v, e->body_start - e->header_start + 1);
@@ -54,7 +54,7 @@ static void write_common_ext(const struct mime_message *m, const struct mime_ent
 			     struct buf *out)
 {
 	GMimeContentDisposition *d =
-		e->object ? g_mime_object_get_content_disposition(e->object) : NULL;
+	    e->object ? g_mime_object_get_content_disposition(e->object) : NULL;
 	buf_addc(out, ' ');
 	if (d != NULL && g_mime_content_disposition_get_disposition(d) != NULL) {
 		buf_addc(out, '(');
@@ -70,12 +70,14 @@ static void write_common_ext(const struct mime_message *m, const struct mime_ent
 	buf_init(&v, e->body_start - e->header_start + 1);
 	buf_addc(out, ' ');
 	if (e->object != NULL &&
-	    mime_header_value(m->data, e->header_start, e->body_start, "Content-Language", &v) == 0 &&
+	    mime_header_value(m->data, e->header_start, e->body_start, "Content-Language", &v) ==
+		0 &&
 	    v.len > 0) {
 		buf_addc(out, '(');
 		char *save = NULL, *tag;
 		int first = 1;
-		for (tag = strtok_r(v.data, ", \t", &save); tag; tag = strtok_r(NULL, ", \t", &save)) {
+		for (tag = strtok_r(v.data, ", \t", &save); tag;
+		     tag = strtok_r(NULL, ", \t", &save)) {
 			if (!first)
 				buf_addc(out, ' ');
 			write_str(out, tag);
@@ -93,8 +95,8 @@ static void write_common_ext(const struct mime_message *m, const struct mime_ent
 static void write_entity(const struct mime_message *m, const struct mime_entity *e, int extended,
 			 struct buf *out);
 
-static void write_multipart(const struct mime_message *m, const struct mime_entity *e,
-			    int extended, struct buf *out)
+static void write_multipart(const struct mime_message *m, const struct mime_entity *e, int extended,
+			    struct buf *out)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(e->object);
 	for (size_t i = 0; i < e->nparts; i++)

@@ -69,8 +69,8 @@ static void write_list(InternetAddressList *list, struct buf *out, int depth)
 			buf_adds(out, "(NIL NIL ");
 			imap_write_string(out, name ? name : "", name ? strlen(name) : 0);
 			buf_adds(out, " NIL)");
-			write_list(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)), out,
-				   depth + 1);
+			write_list(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)),
+				   out, depth + 1);
 			buf_adds(out, "(NIL NIL NIL NIL)");
 		} else if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
 			write_mailbox(ia, out);

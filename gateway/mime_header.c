@@ -41,7 +41,8 @@ int mime_header_next(const char *data, size_t end, size_t *pos, struct mime_fiel
 	const char *colon = memchr(data + f->start, ':', f->end - f->start);
 	f->name_len = 0;
 	f->value_start = f->end;
-	if (colon != NULL && memchr(data + f->start, '\n', (size_t)(colon - data) - f->start) == NULL) {
+	if (colon != NULL &&
+	    memchr(data + f->start, '\n', (size_t)(colon - data) - f->start) == NULL) {
 		size_t n = (size_t)(colon - data) - f->start;
 		f->value_start = (size_t)(colon - data) + 1;
 		while (n > 0 && (data[f->start + n - 1] == ' ' || data[f->start + n - 1] == '\t'))
@@ -57,8 +58,7 @@ int mime_field_is(const char *data, const struct mime_field *f, const char *name
 	       strncasecmp(data + f->start, name, name_len) == 0;
 }
 
-int mime_header_value(const char *data, size_t start, size_t end, const char *name,
-		      struct buf *out)
+int mime_header_value(const char *data, size_t start, size_t end, const char *name, struct buf *out)
 {
 	struct mime_field f;
 	size_t pos = start, name_len = strlen(name);

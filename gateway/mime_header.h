@@ -14,9 +14,9 @@
 #include "buf.h"
 
 struct mime_field {
-	size_t start, end;   /* the field with its line ends: [start, end) */
-	size_t name_len;     /* bytes of its name (0: a line without a colon) */
-	size_t value_start;  /* after the colon */
+	size_t start, end;  /* the field with its line ends: [start, end) */
+	size_t name_len;    /* bytes of its name (0: a line without a colon) */
+	size_t value_start; /* after the colon */
 };
 
 /* Where the body starts: after the empty line ending the header block that

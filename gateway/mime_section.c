@@ -11,11 +11,11 @@ static const struct {
 	const char *name;
 	enum mime_section_spec spec;
 } specs[] = {
-	{"HEADER.FIELDS.NOT", SECTION_HEADER_FIELDS_NOT},
-	{"HEADER.FIELDS", SECTION_HEADER_FIELDS},
-	{"HEADER", SECTION_HEADER},
-	{"TEXT", SECTION_TEXT},
-	{"MIME", SECTION_MIME},
+    {"HEADER.FIELDS.NOT", SECTION_HEADER_FIELDS_NOT},
+    {"HEADER.FIELDS", SECTION_HEADER_FIELDS},
+    {"HEADER", SECTION_HEADER},
+    {"TEXT", SECTION_TEXT},
+    {"MIME", SECTION_MIME},
 };
 
 /* "(name name ...)": atoms or quoted strings. */
@@ -41,8 +41,8 @@ static int parse_fields(const char *p, const char *end, struct mime_section *s)
 			n = (size_t)(p - start);
 			p++;
 		} else {
-			while (p < end && *p > ' ' && *p < 127 && *p != '(' && *p != ')' && *p != '"' &&
-			       *p != ':')
+			while (p<end && * p> ' ' && *p < 127 && *p != '(' && *p != ')' &&
+			       *p != '"' && *p != ':')
 				p++;
 			n = (size_t)(p - start);
 		}

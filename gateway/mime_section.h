@@ -19,7 +19,7 @@
 #define MIME_FIELD_NAME_MAX 128
 
 enum mime_section_spec {
-	SECTION_BODY,              /* [] or [1.2]: the whole message, or the part */
+	SECTION_BODY, /* [] or [1.2]: the whole message, or the part */
 	SECTION_HEADER,
 	SECTION_HEADER_FIELDS,
 	SECTION_HEADER_FIELDS_NOT,

@@ -82,7 +82,8 @@ static int build_parts(struct mime_message *m, struct mime_entity *e, int depth)
 			if (in_part) {
 				size_t pe = part_end(m->data, part_start, pos);
 				GMimeObject *child = g_mime_multipart_get_part(mp, (int)e->nparts);
-				if (build(m, &e->parts[e->nparts], child, part_start, pe, depth + 1) != 0)
+				if (build(m, &e->parts[e->nparts], child, part_start, pe,
+					  depth + 1) != 0)
 					return -1;
 				e->nparts++;
 			}

@@ -24,9 +24,9 @@ enum mime_kind { MIME_LEAF, MIME_MULTIPART, MIME_MESSAGE };
 
 struct mime_entity {
 	enum mime_kind kind;
-	GMimeObject *object;     /* GMime's view of it (NULL: plain text/plain) */
-	size_t header_start;     /* its MIME header: [header_start, body_start) */
-	size_t body_start, end;  /* its body: [body_start, end) */
+	GMimeObject *object;	   /* GMime's view of it (NULL: plain text/plain) */
+	size_t header_start;	   /* its MIME header: [header_start, body_start) */
+	size_t body_start, end;	   /* its body: [body_start, end) */
 	struct mime_entity *parts; /* MULTIPART: its parts */
 	size_t nparts;
 	/* MESSAGE (message/rfc822): the message inside, its header at
@@ -37,10 +37,10 @@ struct mime_entity {
 };
 
 struct mime_message {
-	const char *data;       /* the message's bytes (not copied: keep them) */
+	const char *data; /* the message's bytes (not copied: keep them) */
 	size_t len;
-	GMimeMessage *gmime;    /* NULL if GMime found no message at all */
-	size_t body_start;      /* the top-level header is [0, body_start) */
+	GMimeMessage *gmime; /* NULL if GMime found no message at all */
+	size_t body_start;   /* the top-level header is [0, body_start) */
 	struct mime_entity body;
 };
 

@@ -82,8 +82,8 @@ enum password_result password_check(const char *user, const char *password, cons
 	krb5_get_init_creds_opt_set_forwardable(opt, 0);
 	krb5_get_init_creds_opt_set_proxiable(opt, 0);
 	krb5_get_init_creds_opt_set_tkt_life(opt, 300);
-	code = krb5_get_init_creds_password(ctx, &creds, client, password, NULL, NULL, 0, NULL,
-					    opt);
+	code =
+	    krb5_get_init_creds_password(ctx, &creds, client, password, NULL, NULL, 0, NULL, opt);
 	if (code != 0) {
 		error_text(ctx, code, "KDC refused the password", why, why_len);
 		result = classify(code);

@@ -14,10 +14,10 @@
 #define POP3_ARG_MAX 255 /* RFC 2449 section 4 */
 
 struct pop3_command {
-	char keyword[5];            /* upper-cased */
+	char keyword[5]; /* upper-cased */
 	const char *args[POP3_MAX_ARGS];
 	size_t nargs;
-	const char *rest;           /* the line after "KEYWORD " ("" if none) */
+	const char *rest; /* the line after "KEYWORD " ("" if none) */
 };
 
 /*

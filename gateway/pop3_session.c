@@ -73,9 +73,11 @@ static enum pop3_next login_reply(struct pop3_session *s, const struct pop3_comm
 		s->state = POP3_TRANSACTION;
 		return reply(s, cmd, 1, "Logged in");
 	case LOGIN_NO_MAILBOX:
-		return reply(s, cmd, 0, "[AUTH] Authenticated, but this principal has no mailbox here");
+		return reply(s, cmd, 0,
+			     "[AUTH] Authenticated, but this principal has no mailbox here");
 	case LOGIN_UNAVAILABLE:
-		return reply(s, cmd, 0, "[SYS/TEMP] Authentication is unavailable, try again later");
+		return reply(s, cmd, 0,
+			     "[SYS/TEMP] Authentication is unavailable, try again later");
 	default:
 		return reply(s, cmd, 0, "[AUTH] Authentication failed");
 	}
@@ -122,7 +124,7 @@ static enum pop3_next cmd_auth(struct pop3_session *s, const struct pop3_command
 	login_begin(&started);
 	sasl_server_init(&sasl, mech, cfg->service, cfg->hostname, cfg->keytab);
 	enum sasl_exchange_result ex = sasl_exchange(
-		&s->gw, &sasl, cmd->nargs == 2 ? cmd->args[1] : NULL, &result, why, sizeof(why));
+	    &s->gw, &sasl, cmd->nargs == 2 ? cmd->args[1] : NULL, &result, why, sizeof(why));
 	enum pop3_next next;
 	switch (ex) {
 	case SASL_EXCHANGE_CANCELLED:
@@ -166,21 +168,21 @@ static const struct {
 	unsigned states;
 	pop3_handler handler; /* NULL: not available yet */
 } commands[] = {
-	{"CAPA", AUTHORIZATION | TRANSACTION, cmd_capa},
-	{"QUIT", AUTHORIZATION | TRANSACTION, cmd_quit},
-	{"STLS", AUTHORIZATION, cmd_stls},
-	{"USER", AUTHORIZATION, cmd_user},
-	{"PASS", AUTHORIZATION, cmd_pass},
-	{"AUTH", AUTHORIZATION, cmd_auth},
-	{"NOOP", TRANSACTION, cmd_noop},
-	/* The maildrop commands come with the mail service layer. */
-	{"STAT", TRANSACTION, NULL},
-	{"LIST", TRANSACTION, NULL},
-	{"RETR", TRANSACTION, NULL},
-	{"DELE", TRANSACTION, NULL},
-	{"RSET", TRANSACTION, NULL},
-	{"TOP", TRANSACTION, NULL},
-	{"UIDL", TRANSACTION, NULL},
+    {"CAPA", AUTHORIZATION | TRANSACTION, cmd_capa},
+    {"QUIT", AUTHORIZATION | TRANSACTION, cmd_quit},
+    {"STLS", AUTHORIZATION, cmd_stls},
+    {"USER", AUTHORIZATION, cmd_user},
+    {"PASS", AUTHORIZATION, cmd_pass},
+    {"AUTH", AUTHORIZATION, cmd_auth},
+    {"NOOP", TRANSACTION, cmd_noop},
+    /* The maildrop commands come with the mail service layer. */
+    {"STAT", TRANSACTION, NULL},
+    {"LIST", TRANSACTION, NULL},
+    {"RETR", TRANSACTION, NULL},
+    {"DELE", TRANSACTION, NULL},
+    {"RSET", TRANSACTION, NULL},
+    {"TOP", TRANSACTION, NULL},
+    {"UIDL", TRANSACTION, NULL},
 };
 
 static enum pop3_next dispatch(struct pop3_session *s, const struct pop3_command *cmd)

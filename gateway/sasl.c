@@ -49,12 +49,12 @@ static int field(char *dst, size_t size, const unsigned char *p, size_t len)
 }
 
 /* RFC 4616: [authzid] NUL authcid NUL passwd, nothing else. */
-static enum sasl_step_result plain_step(struct sasl_server *s, const unsigned char *in,
-					size_t len, char *why, size_t why_len)
+static enum sasl_step_result plain_step(struct sasl_server *s, const unsigned char *in, size_t len,
+					char *why, size_t why_len)
 {
 	const unsigned char *nul1 = memchr(in, '\0', len);
-	const unsigned char *nul2 = nul1 ? memchr(nul1 + 1, '\0', len - (size_t)(nul1 + 1 - in))
-					 : NULL;
+	const unsigned char *nul2 =
+	    nul1 ? memchr(nul1 + 1, '\0', len - (size_t)(nul1 + 1 - in)) : NULL;
 	char password[1024];
 	if (nul2 == NULL || field(s->authzid, sizeof(s->authzid), in, (size_t)(nul1 - in)) != 0 ||
 	    field(s->user, sizeof(s->user), nul1 + 1, (size_t)(nul2 - nul1 - 1)) != 0 ||

@@ -30,9 +30,9 @@ struct sasl_server {
 	int phase;
 	gss_ctx_id_t gss;
 	gss_cred_id_t cred;
-	char principal[256];  /* the authenticated Kerberos principal */
-	char authzid[256];    /* what the client asked to act as ("" if nothing) */
-	char user[256];       /* PLAIN: the name given, for the log when it fails */
+	char principal[256];	  /* the authenticated Kerberos principal */
+	char authzid[256];	  /* what the client asked to act as ("" if nothing) */
+	char user[256];		  /* PLAIN: the name given, for the log when it fails */
 	int password_unavailable; /* PLAIN: the KDC could not be reached */
 };
 

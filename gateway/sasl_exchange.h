@@ -10,10 +10,10 @@
 #include "session.h"
 
 enum sasl_exchange_result {
-	SASL_EXCHANGE_FINISHED,  /* *result_r says how */
+	SASL_EXCHANGE_FINISHED,	 /* *result_r says how */
 	SASL_EXCHANGE_CANCELLED, /* the client sent "*" */
-	SASL_EXCHANGE_BAD,       /* not base64, a line too long, too many rounds */
-	SASL_EXCHANGE_CLOSED,    /* the connection is gone */
+	SASL_EXCHANGE_BAD,	 /* not base64, a line too long, too many rounds */
+	SASL_EXCHANGE_CLOSED,	 /* the connection is gone */
 };
 
 /*

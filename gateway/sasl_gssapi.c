@@ -69,9 +69,8 @@ static enum sasl_step_result accept_token(struct sasl_server *s, const unsigned 
 	gss_name_t client = GSS_C_NO_NAME;
 	if (s->cred == GSS_C_NO_CREDENTIAL && acquire(s, why, why_len) != 0)
 		return SASL_FAILED;
-	major = gss_accept_sec_context(&minor, &s->gss, s->cred, &token,
-				       GSS_C_NO_CHANNEL_BINDINGS, &client, NULL, &reply, NULL,
-				       NULL, NULL);
+	major = gss_accept_sec_context(&minor, &s->gss, s->cred, &token, GSS_C_NO_CHANNEL_BINDINGS,
+				       &client, NULL, &reply, NULL, NULL, NULL);
 	if (GSS_ERROR(major)) {
 		gss_failure("gss_accept_sec_context", major, minor, why, why_len);
 		gss_release_buffer(&minor, &reply);

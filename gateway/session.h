@@ -21,9 +21,9 @@ struct gw_session {
 	const struct gw_config *cfg;
 	SSL_CTX *tls_ctx;
 	struct stream stream;
-	struct slot *slot;           /* the listener's record of this connection */
+	struct slot *slot; /* the listener's record of this connection */
 	char peer[128];
-	int tls;                     /* TLS is up */
+	int tls; /* TLS is up */
 	int authenticated;
 	int failed_logins;
 	char principal[GW_NAME_MAX]; /* Kerberos principal, once logged in */

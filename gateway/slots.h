@@ -13,9 +13,9 @@
 #define SLOT_ADDR_MAX 64
 
 struct slot {
-	pid_t pid;                 /* 0: free */
-	char addr[SLOT_ADDR_MAX];  /* peer address, no port */
-	int authenticated;         /* written by the connection process */
+	pid_t pid;		  /* 0: free */
+	char addr[SLOT_ADDR_MAX]; /* peer address, no port */
+	int authenticated;	  /* written by the connection process */
 };
 
 struct slots {

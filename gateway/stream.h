@@ -28,9 +28,9 @@ enum stream_status {
 
 struct stream {
 	int fd;
-	SSL *ssl;                 /* NULL until TLS starts */
-	int timeout_ms;           /* longest wait for the client */
-	volatile int *stop;       /* set by SIGTERM: waits end with STREAM_STOPPED */
+	SSL *ssl;	    /* NULL until TLS starts */
+	int timeout_ms;	    /* longest wait for the client */
+	volatile int *stop; /* set by SIGTERM: waits end with STREAM_STOPPED */
 	unsigned char in[STREAM_INBUF];
 	size_t in_pos, in_end;
 	struct buf out;

@@ -30,7 +30,8 @@ SSL_CTX *tls_server_context(const char *cert_file, const char *key_file, char *w
 {
 	char err[256];
 	if (access(cert_file, R_OK) != 0) {
-		snprintf(why, why_len, "cannot read certificate %s: %s", cert_file, strerror(errno));
+		snprintf(why, why_len, "cannot read certificate %s: %s", cert_file,
+			 strerror(errno));
 		return NULL;
 	}
 	if (access(key_file, R_OK) != 0) {
@@ -45,10 +46,9 @@ SSL_CTX *tls_server_context(const char *cert_file, const char *key_file, char *w
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
 	/* No renegotiation, no compression; the server picks the cipher. */
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION |
-					 SSL_OP_CIPHER_SERVER_PREFERENCE);
+				     SSL_OP_CIPHER_SERVER_PREFERENCE);
 	/* Partial writes keep the stream's flushing simple. */
-	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
-				      SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert_file) != 1) {
 		snprintf(why, why_len, "certificate %s is not usable (PEM expected): %s", cert_file,
 			 ssl_error_text(err, sizeof(err)));
@@ -61,7 +61,8 @@ SSL_CTX *tls_server_context(const char *cert_file, const char *key_file, char *w
 		goto fail;
 	}
 	if (SSL_CTX_check_private_key(ctx) != 1) {
-		snprintf(why, why_len, "key %s does not belong to certificate %s", key_file, cert_file);
+		snprintf(why, why_len, "key %s does not belong to certificate %s", key_file,
+			 cert_file);
 		ERR_clear_error();
 		goto fail;
 	}

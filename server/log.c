@@ -39,7 +39,8 @@ static const char *line_prefix(size_t *len_r)
 		struct tm tm;
 		char stamp[32];
 		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
-		int n = snprintf(prefix, sizeof(prefix), "%s %s[%d]: ", stamp, log_program, (int)pid);
+		int n =
+		    snprintf(prefix, sizeof(prefix), "%s %s[%d]: ", stamp, log_program, (int)pid);
 		prefix_len = n > 0 && (size_t)n < sizeof(prefix) ? (size_t)n : 0;
 		made_at = now;
 		made_by = pid;

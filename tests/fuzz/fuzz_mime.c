@@ -24,8 +24,9 @@ static void check(const struct mime_entity *e, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const sections[] = {"", "1", "1.MIME", "2.1", "1.HEADER", "TEXT",
-						"HEADER.FIELDS (From Subject)", "2.2.2.MIME"};
+	static const char *const sections[] = {
+	    "",		 "1", "1.MIME", "2.1", "1.HEADER", "TEXT", "HEADER.FIELDS (From Subject)",
+	    "2.2.2.MIME"};
 	struct mime_message m;
 	struct buf out;
 	if (mime_parse((const char *)data, size, &m) != 0)

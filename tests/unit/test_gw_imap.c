@@ -25,7 +25,8 @@ static void t_parse_good(void)
 	CHECK(parse("a1 login alice \"pass \\\"word\\\\\"", &cmd, &error) == 0);
 	CHECK(strcmp(cmd.tag, "a1") == 0 && strcmp(cmd.name, "LOGIN") == 0 && cmd.nargs == 2);
 	CHECK(cmd.args[0].type == IMAP_ARG_ATOM && strcmp(cmd.args[0].data, "alice") == 0);
-	CHECK(cmd.args[1].type == IMAP_ARG_QUOTED && strcmp(cmd.args[1].data, "pass \"word\\") == 0);
+	CHECK(cmd.args[1].type == IMAP_ARG_QUOTED &&
+	      strcmp(cmd.args[1].data, "pass \"word\\") == 0);
 	imap_command_free(&cmd);
 
 	/* Literals, synchronizing and LITERAL+, NUL inside. */
@@ -58,31 +59,31 @@ static void t_parse_good(void)
 static void t_parse_hostile(void)
 {
 	static const char *const bad[] = {
-		"",
-		" NOOP",
-		"a",
-		"a ",
-		"+ NOOP",
-		"a* NOOP",
-		"a NO-OP",
-		"a NOOP  x",
-		"a NOOP x ",
-		"a NOOP (x",
-		"a NOOP x)",
-		"a NOOP ( x)",
-		"a NOOP (x )",
-		"a NOOP \"abc",
-		"a NOOP \"a\\b\"",
-		"a NOOP \"a\rb\"",
-		"a NOOP {5}\r\nabc",
-		"a NOOP {5}abc",
-		"a NOOP {}\r\n",
-		"a NOOP {99999999999}\r\n",
-		"a NOOP ~{3}\r\nabc",
-		"a NOOP x[y",
-		"a NOOP x[a\x01]",
-		"a NOOP \x80\x81",
-		"a NOOP ((((((((((x))))))))))",
+	    "",
+	    " NOOP",
+	    "a",
+	    "a ",
+	    "+ NOOP",
+	    "a* NOOP",
+	    "a NO-OP",
+	    "a NOOP  x",
+	    "a NOOP x ",
+	    "a NOOP (x",
+	    "a NOOP x)",
+	    "a NOOP ( x)",
+	    "a NOOP (x )",
+	    "a NOOP \"abc",
+	    "a NOOP \"a\\b\"",
+	    "a NOOP \"a\rb\"",
+	    "a NOOP {5}\r\nabc",
+	    "a NOOP {5}abc",
+	    "a NOOP {}\r\n",
+	    "a NOOP {99999999999}\r\n",
+	    "a NOOP ~{3}\r\nabc",
+	    "a NOOP x[y",
+	    "a NOOP x[a\x01]",
+	    "a NOOP \x80\x81",
+	    "a NOOP ((((((((((x))))))))))",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct imap_command cmd;
@@ -112,12 +113,14 @@ static void t_seqset(void)
 	CHECK(set.range[1].lo == 3 && set.range[1].hi == 5);
 	CHECK(set.range[2].lo == 9 && set.range[2].hi == IMAP_SEQ_STAR);
 	imap_seqset_free(&set);
-	CHECK(imap_seqset_parse("7:2", 3, &set) == 0 && set.range[0].lo == 2 && set.range[0].hi == 7);
+	CHECK(imap_seqset_parse("7:2", 3, &set) == 0 && set.range[0].lo == 2 &&
+	      set.range[0].hi == 7);
 	imap_seqset_free(&set);
 	CHECK(imap_seqset_parse("4294967294", 10, &set) == 0);
 	imap_seqset_free(&set);
-	static const char *const bad[] = {"", "0", "1,", ",1", "1::2", "1:", "a", "4294967295",
-					  "99999999999999999999", "1,,2", "1:2:3", "-1"};
+	static const char *const bad[] = {
+	    "",	    "0",     "1,", ",1", "1::2", "1:", "a", "4294967295", "99999999999999999999",
+	    "1,,2", "1:2:3", "-1"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK(imap_seqset_parse(bad[i], strlen(bad[i]), &set) != 0 && set.range == NULL);
 }
@@ -167,8 +170,8 @@ static void pair_open(struct pair *p)
 	stream_init(&p->stream, p->server, 2000, NULL);
 	buf_init(&p->cmd, 100);
 	buf_init(&p->line, 1024);
-	p->reader = (struct imap_reader){.stream = &p->stream, .max_line = 1024,
-					 .literal_limit = limit_cb};
+	p->reader =
+	    (struct imap_reader){.stream = &p->stream, .max_line = 1024, .literal_limit = limit_cb};
 }
 
 static void pair_close(struct pair *p)

@@ -99,56 +99,56 @@ struct expected {
 };
 
 static const struct expected corpus[] = {
-	{"01-plain-lf.eml",
-	 "(\"Mon, 02 Nov 2026 12:00:00 +0000\" \"Lunch?\" ((\"Alice Example\" NIL \"alice\" "
-	 "\"example.org\")) ((\"Alice Example\" NIL \"alice\" \"example.org\")) ((\"Alice Example\" "
-	 "NIL \"alice\" \"example.org\")) ((NIL NIL \"bob\" \"example.org\")) NIL NIL NIL "
-	 "\"<lunch-1@example.org>\")",
-	 /* Dovecot: 42 octets (3 LF counted as CRLF) */
-	 "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 39 3 NIL NIL NIL NIL)"},
-	{"02-crlf-encoded-words.eml",
-	 /* Dovecot repeats =?UTF-8?B?...?= and =?ISO-8859-1?Q?Andr=E9?= */
-	 "(\"Tue, 03 Nov 2026 08:15:30 +0100\" \"=?UTF-8?Q?Gr=C3=BC=C3=9Fe_aus_K=C3=B6ln?= "
-	 "=?UTF-8?B?IOKAkyBtaXQg4oKs?=\" ((\"=?UTF-8?b?SsO8cmdlbiBNw7xsbGVy?=\" NIL \"jm\" "
-	 "\"example.de\")) ((\"=?UTF-8?b?SsO8cmdlbiBNw7xsbGVy?=\" NIL \"jm\" \"example.de\")) "
-	 "((\"=?UTF-8?b?SsO8cmdlbiBNw7xsbGVy?=\" NIL \"jm\" \"example.de\")) "
-	 "((\"=?UTF-8?b?QW5kcsOp?=\" NIL \"andre\" \"example.fr\")) ((NIL NIL \"team\" "
-	 "\"example.org\")) NIL NIL \"<koeln-2@example.de>\")",
-	 "(\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"8bit\" 62 2 NIL NIL NIL NIL)"},
-	{"03-no-final-newline.eml",
-	 "(NIL \"no newline at the end\" ((NIL NIL \"carol\" \"example.org\")) ((NIL NIL \"carol\" "
-	 "\"example.org\")) ((NIL NIL \"carol\" \"example.org\")) ((NIL NIL \"alice\" "
-	 "\"example.org\")) NIL NIL NIL NIL)",
-	 "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 32 0 NIL NIL NIL NIL)"},
-	{"05-multipart-binary.eml",
-	 "(\"Wed, 04 Nov 2026 17:45:00 -0500\" \"Report attached\" ((NIL NIL \"dave\" "
-	 "\"example.org\")) ((NIL NIL \"dave\" \"example.org\")) ((NIL NIL \"dave\" "
-	 "\"example.org\")) ((NIL NIL \"alice\" \"example.org\")) NIL NIL NIL NIL)",
-	 /* Dovecot: 21562 octets (the binary part's 178 bare LF counted as CRLF) */
-	 "((\"text\" \"plain\" (\"charset\" \"iso-8859-1\") NIL NIL \"8bit\" 26 0 NIL NIL NIL "
-	 "NIL)(\"application\" \"octet-stream\" (\"name\" \"report.bin\") NIL NIL \"binary\" 21384 "
-	 "NIL (\"attachment\" (\"filename\" \"report.bin\")) NIL NIL) \"mixed\" (\"boundary\" "
-	 "\"XyZ-boundary\") NIL NIL NIL)"},
-	{"06-mixed-endings-nul.eml",
-	 "(NIL \"mixed\" ((NIL NIL \"eve\" \"example.org\")) ((NIL NIL \"eve\" \"example.org\")) "
-	 "((NIL NIL \"eve\" \"example.org\")) ((NIL NIL \"alice\" \"example.org\")) NIL NIL NIL "
-	 "NIL)",
-	 /* Dovecot: 50 octets, 4 lines (it makes the bare LF and the bare CR CRLF) */
-	 "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 48 3 NIL NIL NIL NIL)"},
-	{"07-alternative-base64.eml",
-	 "(NIL \"=?utf-8?B?w4dhIHZhPw==?=\" ((\"=?UTF-8?b?RnJhbsOnb2lz?=\" NIL \"f\" "
-	 "\"example.fr\")) ((\"=?UTF-8?b?RnJhbsOnb2lz?=\" NIL \"f\" \"example.fr\")) "
-	 "((\"=?UTF-8?b?RnJhbsOnb2lz?=\" NIL \"f\" \"example.fr\")) ((NIL NIL \"alice\" "
-	 "\"example.org\")) NIL NIL NIL NIL)",
-	 /* Dovecot: 86 octets for the base64 part (one LF counted as CRLF) */
-	 "((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 21 0 NIL NIL NIL NIL)"
-	 "(\"text\" \"html\" (\"charset\" \"utf-8\") NIL NIL \"base64\" 85 1 NIL NIL NIL NIL) "
-	 "\"alternative\" (\"boundary\" \"b1\") NIL NIL NIL)"},
-	{"08-headers-only.eml",
-	 "(NIL \"(no body)\" ((NIL NIL \"frank\" \"example.org\")) ((NIL NIL \"frank\" "
-	 "\"example.org\")) ((NIL NIL \"frank\" \"example.org\")) ((NIL NIL \"alice\" "
-	 "\"example.org\")) NIL NIL NIL NIL)",
-	 "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0 NIL NIL NIL NIL)"},
+    {"01-plain-lf.eml",
+     "(\"Mon, 02 Nov 2026 12:00:00 +0000\" \"Lunch?\" ((\"Alice Example\" NIL \"alice\" "
+     "\"example.org\")) ((\"Alice Example\" NIL \"alice\" \"example.org\")) ((\"Alice Example\" "
+     "NIL \"alice\" \"example.org\")) ((NIL NIL \"bob\" \"example.org\")) NIL NIL NIL "
+     "\"<lunch-1@example.org>\")",
+     /* Dovecot: 42 octets (3 LF counted as CRLF) */
+     "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 39 3 NIL NIL NIL NIL)"},
+    {"02-crlf-encoded-words.eml",
+     /* Dovecot repeats =?UTF-8?B?...?= and =?ISO-8859-1?Q?Andr=E9?= */
+     "(\"Tue, 03 Nov 2026 08:15:30 +0100\" \"=?UTF-8?Q?Gr=C3=BC=C3=9Fe_aus_K=C3=B6ln?= "
+     "=?UTF-8?B?IOKAkyBtaXQg4oKs?=\" ((\"=?UTF-8?b?SsO8cmdlbiBNw7xsbGVy?=\" NIL \"jm\" "
+     "\"example.de\")) ((\"=?UTF-8?b?SsO8cmdlbiBNw7xsbGVy?=\" NIL \"jm\" \"example.de\")) "
+     "((\"=?UTF-8?b?SsO8cmdlbiBNw7xsbGVy?=\" NIL \"jm\" \"example.de\")) "
+     "((\"=?UTF-8?b?QW5kcsOp?=\" NIL \"andre\" \"example.fr\")) ((NIL NIL \"team\" "
+     "\"example.org\")) NIL NIL \"<koeln-2@example.de>\")",
+     "(\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"8bit\" 62 2 NIL NIL NIL NIL)"},
+    {"03-no-final-newline.eml",
+     "(NIL \"no newline at the end\" ((NIL NIL \"carol\" \"example.org\")) ((NIL NIL \"carol\" "
+     "\"example.org\")) ((NIL NIL \"carol\" \"example.org\")) ((NIL NIL \"alice\" "
+     "\"example.org\")) NIL NIL NIL NIL)",
+     "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 32 0 NIL NIL NIL NIL)"},
+    {"05-multipart-binary.eml",
+     "(\"Wed, 04 Nov 2026 17:45:00 -0500\" \"Report attached\" ((NIL NIL \"dave\" "
+     "\"example.org\")) ((NIL NIL \"dave\" \"example.org\")) ((NIL NIL \"dave\" "
+     "\"example.org\")) ((NIL NIL \"alice\" \"example.org\")) NIL NIL NIL NIL)",
+     /* Dovecot: 21562 octets (the binary part's 178 bare LF counted as CRLF) */
+     "((\"text\" \"plain\" (\"charset\" \"iso-8859-1\") NIL NIL \"8bit\" 26 0 NIL NIL NIL "
+     "NIL)(\"application\" \"octet-stream\" (\"name\" \"report.bin\") NIL NIL \"binary\" 21384 "
+     "NIL (\"attachment\" (\"filename\" \"report.bin\")) NIL NIL) \"mixed\" (\"boundary\" "
+     "\"XyZ-boundary\") NIL NIL NIL)"},
+    {"06-mixed-endings-nul.eml",
+     "(NIL \"mixed\" ((NIL NIL \"eve\" \"example.org\")) ((NIL NIL \"eve\" \"example.org\")) "
+     "((NIL NIL \"eve\" \"example.org\")) ((NIL NIL \"alice\" \"example.org\")) NIL NIL NIL "
+     "NIL)",
+     /* Dovecot: 50 octets, 4 lines (it makes the bare LF and the bare CR CRLF) */
+     "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 48 3 NIL NIL NIL NIL)"},
+    {"07-alternative-base64.eml",
+     "(NIL \"=?utf-8?B?w4dhIHZhPw==?=\" ((\"=?UTF-8?b?RnJhbsOnb2lz?=\" NIL \"f\" "
+     "\"example.fr\")) ((\"=?UTF-8?b?RnJhbsOnb2lz?=\" NIL \"f\" \"example.fr\")) "
+     "((\"=?UTF-8?b?RnJhbsOnb2lz?=\" NIL \"f\" \"example.fr\")) ((NIL NIL \"alice\" "
+     "\"example.org\")) NIL NIL NIL NIL)",
+     /* Dovecot: 86 octets for the base64 part (one LF counted as CRLF) */
+     "((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 21 0 NIL NIL NIL NIL)"
+     "(\"text\" \"html\" (\"charset\" \"utf-8\") NIL NIL \"base64\" 85 1 NIL NIL NIL NIL) "
+     "\"alternative\" (\"boundary\" \"b1\") NIL NIL NIL)"},
+    {"08-headers-only.eml",
+     "(NIL \"(no body)\" ((NIL NIL \"frank\" \"example.org\")) ((NIL NIL \"frank\" "
+     "\"example.org\")) ((NIL NIL \"frank\" \"example.org\")) ((NIL NIL \"alice\" "
+     "\"example.org\")) NIL NIL NIL NIL)",
+     "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0 NIL NIL NIL NIL)"},
 };
 
 static void t_corpus_envelope_bodystructure(void)
@@ -164,8 +164,8 @@ static void t_corpus_envelope_bodystructure(void)
 		CHECK(mime_parse(data, len, &m) == 0);
 		render(&m, "ENVELOPE", &out);
 		if (strcmp(buf_cstr(&out), corpus[i].envelope) != 0)
-			fprintf(stderr, "%s ENVELOPE\n got %s\nwant %s\n", corpus[i].file,
-				out.data, corpus[i].envelope);
+			fprintf(stderr, "%s ENVELOPE\n got %s\nwant %s\n", corpus[i].file, out.data,
+				corpus[i].envelope);
 		CHECK(strcmp(buf_cstr(&out), corpus[i].envelope) == 0);
 		render(&m, "BODYSTRUCTURE", &out);
 		if (strcmp(buf_cstr(&out), corpus[i].bodystructure) != 0)
@@ -261,8 +261,9 @@ static void t_sections_plain_lf(void)
 	/* A folded field whole, with its LF line ends and the LF empty line. */
 	expect_text(&m, "BODY[HEADER.FIELDS (X-Folded)]",
 		    "X-Folded: first part\n\tsecond part\n  third part\n\n");
-	expect_text(&m, "BODY[HEADER.FIELDS (x-folded \"FROM\")]",
-		    "From: list@example.org\nX-Folded: first part\n\tsecond part\n  third part\n\n");
+	expect_text(
+	    &m, "BODY[HEADER.FIELDS (x-folded \"FROM\")]",
+	    "From: list@example.org\nX-Folded: first part\n\tsecond part\n  third part\n\n");
 	mime_free(&m);
 	free(data);
 	data = slurp(CORPUS "08-headers-only.eml", &len);
@@ -276,12 +277,15 @@ static void t_sections_plain_lf(void)
 static void t_nested_message(void)
 {
 	static const char msg[] =
-		"From: a@example.org\r\nSubject: outer\r\nContent-Type: multipart/mixed; boundary=\"o\"\r\n"
-		"\r\npreamble\r\n--o\r\nContent-Type: text/plain\r\n\r\nfirst\r\n--o\r\n"
-		"Content-Type: message/rfc822\r\nContent-Description: inner one\r\n\r\n"
-		"From: \"B. Example\" <b@example.org>\r\nSubject: inner\r\nContent-Type: multipart/alternative; "
-		"boundary=i\r\n\r\n--i\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nplain\r\n--i\r\n"
-		"Content-Type: text/html\r\n\r\n<p>html</p>\r\n--i--\r\n\r\n--o--\r\nepilogue\r\n";
+	    "From: a@example.org\r\nSubject: outer\r\nContent-Type: multipart/mixed; "
+	    "boundary=\"o\"\r\n"
+	    "\r\npreamble\r\n--o\r\nContent-Type: text/plain\r\n\r\nfirst\r\n--o\r\n"
+	    "Content-Type: message/rfc822\r\nContent-Description: inner one\r\n\r\n"
+	    "From: \"B. Example\" <b@example.org>\r\nSubject: inner\r\nContent-Type: "
+	    "multipart/alternative; "
+	    "boundary=i\r\n\r\n--i\r\nContent-Type: text/plain; "
+	    "charset=utf-8\r\n\r\nplain\r\n--i\r\n"
+	    "Content-Type: text/html\r\n\r\n<p>html</p>\r\n--i--\r\n\r\n--o--\r\nepilogue\r\n";
 	struct mime_message m;
 	CHECK(mime_parse(msg, sizeof(msg) - 1, &m) == 0);
 	expect_text(&m, "BODY[1]", "first");
@@ -301,14 +305,14 @@ static void t_nested_message(void)
 	buf_init(&out, 1 << 20);
 	render(&m, "BODYSTRUCTURE", &out);
 	const char *want =
-		"((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 5 0 NIL NIL NIL NIL)"
-		"(\"message\" \"rfc822\" NIL NIL \"inner one\" \"7bit\" 210 (NIL \"inner\" "
-		"((\"B. Example\" NIL \"b\" \"example.org\")) ((\"B. Example\" NIL \"b\" "
-		"\"example.org\")) ((\"B. Example\" NIL \"b\" \"example.org\")) NIL NIL NIL NIL NIL) "
-		"((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 5 0 NIL NIL NIL NIL)"
-		"(\"text\" \"html\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 11 0 NIL NIL NIL NIL) "
-		"\"alternative\" (\"boundary\" \"i\") NIL NIL NIL) 13 NIL NIL NIL NIL) \"mixed\" "
-		"(\"boundary\" \"o\") NIL NIL NIL)";
+	    "((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 5 0 NIL NIL NIL NIL)"
+	    "(\"message\" \"rfc822\" NIL NIL \"inner one\" \"7bit\" 210 (NIL \"inner\" "
+	    "((\"B. Example\" NIL \"b\" \"example.org\")) ((\"B. Example\" NIL \"b\" "
+	    "\"example.org\")) ((\"B. Example\" NIL \"b\" \"example.org\")) NIL NIL NIL NIL NIL) "
+	    "((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 5 0 NIL NIL NIL NIL)"
+	    "(\"text\" \"html\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 11 0 NIL NIL NIL NIL) "
+	    "\"alternative\" (\"boundary\" \"i\") NIL NIL NIL) 13 NIL NIL NIL NIL) \"mixed\" "
+	    "(\"boundary\" \"o\") NIL NIL NIL)";
 	if (strcmp(buf_cstr(&out), want) != 0)
 		fprintf(stderr, " got %s\nwant %s\n", out.data, want);
 	CHECK(strcmp(buf_cstr(&out), want) == 0);
@@ -351,20 +355,21 @@ static void check_ranges(const struct mime_entity *e, size_t len)
 static void t_hostile(void)
 {
 	static const char *const msgs[] = {
-		"",
-		"\n",
-		"no colon here\n\nbody",
-		"Content-Type: multipart/mixed; boundary=x\n\n--x\n--x\n--x--\n",
-		"Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: multipart/mixed; "
-		"boundary=x\n\n--x\n--x--\n--x--",
-		"Content-Type: multipart/mixed; boundary=\"\"\n\n--\n--",
-		"Content-Type: multipart/mixed\n\nno boundary at all",
-		"Content-Type: message/rfc822\n\n",
-		"Content-Type: message/rfc822\n\nContent-Type: message/rfc822\n\nContent-Type: message/rfc822\n\nx",
-		"Content-Type: multipart/mixed; boundary=a\n\n--a\nContent-Type: multipart/mixed; "
-		"boundary=b\n\n--b\nnot closed",
-		"From: \"unterminated <a@b\nTo: ,,,@,<>\nCc: group: ;\nBcc: x@\n\n",
-		"\r\r\r\n\n\r\n",
+	    "",
+	    "\n",
+	    "no colon here\n\nbody",
+	    "Content-Type: multipart/mixed; boundary=x\n\n--x\n--x\n--x--\n",
+	    "Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: multipart/mixed; "
+	    "boundary=x\n\n--x\n--x--\n--x--",
+	    "Content-Type: multipart/mixed; boundary=\"\"\n\n--\n--",
+	    "Content-Type: multipart/mixed\n\nno boundary at all",
+	    "Content-Type: message/rfc822\n\n",
+	    "Content-Type: message/rfc822\n\nContent-Type: message/rfc822\n\nContent-Type: "
+	    "message/rfc822\n\nx",
+	    "Content-Type: multipart/mixed; boundary=a\n\n--a\nContent-Type: multipart/mixed; "
+	    "boundary=b\n\n--b\nnot closed",
+	    "From: \"unterminated <a@b\nTo: ,,,@,<>\nCc: group: ;\nBcc: x@\n\n",
+	    "\r\r\r\n\n\r\n",
 	};
 	struct buf out;
 	buf_init(&out, 1 << 22);

@@ -32,9 +32,8 @@ static void t_parse(void)
 	CHECK(parse("AUTH GSSAPI =", &cmd, &error) == 0 && cmd.nargs == 2);
 	CHECK(parse("capa", &cmd, &error) == 0 && cmd.nargs == 0 &&
 	      strcmp(cmd.keyword, "CAPA") == 0);
-	static const char *const bad[] = {"",      "US",          "USERS x",    "USER  x",
-					  "USER x ", "1234",      "TOP 1 2 3",  "USER \x01",
-					  " USER x", "USER\tx"};
+	static const char *const bad[] = {"",	  "US",	       "USERS x",   "USER  x", "USER x ",
+					  "1234", "TOP 1 2 3", "USER \x01", " USER x", "USER\tx"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		error = NULL;
 		CHECK(parse(bad[i], &cmd, &error) != 0 && error != NULL);
