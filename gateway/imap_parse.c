@@ -276,9 +276,10 @@ int imap_parse_command(const char *bytes, size_t len, struct imap_command *cmd, 
 		return -1;
 	}
 	ps.p += n;
-	/* Each string and its NUL take no more than its own bytes and the
-	 * separator before it; twice the command is ample. */
-	ps.strings_cap = 2 * len + 2;
+	/* Every argument follows a separator (a space or "("), so each string
+	 * and its NUL fit in its own bytes and that separator's: the command's
+	 * length is enough (an APPEND literal is not held twice over). */
+	ps.strings_cap = len + 1;
 	ps.strings = malloc(ps.strings_cap);
 	if (ps.strings == NULL) {
 		*error = "Out of memory";

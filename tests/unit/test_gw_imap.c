@@ -54,6 +54,10 @@ static void t_parse_good(void)
 	CHECK(parse("z ID ()", &cmd, &error) == 0 && cmd.args[0].type == IMAP_ARG_LIST &&
 	      cmd.args[0].count == 0);
 	imap_command_free(&cmd);
+	/* The string arena is the command's own size: tiny strings fit. */
+	static const char tiny[] = "a X a b (c) (d e) \"\" {0}\r\n ((f)) {1+}\r\ng";
+	CHECK(imap_parse_command(tiny, sizeof(tiny) - 1, &cmd, &error) == 0 && cmd.nargs == 8);
+	imap_command_free(&cmd);
 }
 
 static void t_parse_hostile(void)
