@@ -77,8 +77,8 @@ static int ssl_wait(struct stream *s, int ret, long long deadline)
 	}
 }
 
-/* Reads more input into the buffer; waits at most timeout_ms. */
-static int fill(struct stream *s)
+/* Reads more input into the buffer; waits until deadline at most. */
+static int fill(struct stream *s, long long deadline)
 {
 	if (s->in_pos == s->in_end)
 		s->in_pos = s->in_end = 0;
@@ -87,7 +87,6 @@ static int fill(struct stream *s)
 		s->in_end -= s->in_pos;
 		s->in_pos = 0;
 	}
-	long long deadline = now_ms() + s->timeout_ms;
 	for (;;) {
 		if (s->stop != NULL && *s->stop)
 			return STREAM_STOPPED;
@@ -125,6 +124,9 @@ size_t stream_buffered(const struct stream *s)
 
 int stream_read_line(struct stream *s, struct buf *line, size_t max, size_t discard_max)
 {
+	/* A whole line within the timeout: trickling bytes does not keep an
+	 * idle connection open. */
+	long long deadline = now_ms() + s->timeout_ms;
 	size_t seen = 0;
 	int too_long = 0;
 	buf_reset(line);
@@ -150,7 +152,7 @@ int stream_read_line(struct stream *s, struct buf *line, size_t max, size_t disc
 		s->in_pos += take;
 		if (seen > discard_max)
 			return STREAM_ERROR;
-		int r = fill(s);
+		int r = fill(s, deadline);
 		if (r != STREAM_OK)
 			return r;
 	}
@@ -159,8 +161,9 @@ int stream_read_line(struct stream *s, struct buf *line, size_t max, size_t disc
 int stream_read_exact(struct stream *s, struct buf *out, size_t n)
 {
 	while (n > 0) {
+		/* A literal may be long: the timeout is for each wait. */
 		if (s->in_pos == s->in_end) {
-			int r = fill(s);
+			int r = fill(s, now_ms() + s->timeout_ms);
 			if (r != STREAM_OK)
 				return r;
 		}

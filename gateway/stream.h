@@ -2,9 +2,9 @@
  * stream.h -- one client connection's bytes, plain or TLS (OpenSSL), with
  * an input buffer, an output buffer and a deadline on every wait.
  *
- * Reads never wait longer than the timeout in force: a client that sends
- * nothing for that long gets STREAM_TIMEOUT, and one that stops mid-line
- * the same.  Lines are bounded: a longer one is read to its end and
+ * Reads never wait longer than the timeout in force: a line must arrive
+ * whole within it (a client trickling bytes is idle too), a literal must
+ * keep arriving; otherwise STREAM_TIMEOUT.  Lines are bounded: a longer one is read to its end and
  * thrown away (up to a cap, past which the connection is given up).
  */
 #ifndef GW_STREAM_H

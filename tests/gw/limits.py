@@ -73,4 +73,22 @@ report("the logged-in connection is still served after the login timeout",
        not held[0].closed_within(0.5), "closed")
 for c in held:
     c.close()
+
+# Bytes trickling in without ever ending a line do not keep it open.
+c, g = greeting()
+t = time.monotonic()
+closed = False
+for _ in range(LOGIN_TIMEOUT + 4):
+    try:
+        c.send(b"x")
+    except OSError:
+        closed = True
+        break
+    if c.closed_within(1):
+        closed = True
+        break
+took = time.monotonic() - t
+report("a client sending a byte a second, never a whole line, is closed after --login-timeout "
+       "(took %.1f s)" % took, closed and took <= LOGIN_TIMEOUT + 2, took)
+c.close()
 finish()
