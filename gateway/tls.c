@@ -1,6 +1,7 @@
 /* tls.c -- TLS server context (see tls.h). */
 #include <errno.h>
 #include <openssl/err.h>
+#include <openssl/x509.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,8 +57,14 @@ SSL_CTX *tls_server_context(const char *cert_file, const char *key_file, char *w
 	}
 	SSL_CTX_set_default_passwd_cb(ctx, no_passphrase);
 	if (SSL_CTX_use_PrivateKey_file(ctx, key_file, SSL_FILETYPE_PEM) != 1) {
-		snprintf(why, why_len, "key %s is not usable (PEM, unencrypted, expected): %s",
-			 key_file, ssl_error_text(err, sizeof(err)));
+		if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH)
+			snprintf(why, why_len, "key %s does not belong to certificate %s", key_file,
+				 cert_file);
+		else
+			snprintf(why, why_len,
+				 "key %s is not usable (PEM, unencrypted, expected): %s", key_file,
+				 ssl_error_text(err, sizeof(err)));
+		ERR_clear_error();
 		goto fail;
 	}
 	if (SSL_CTX_check_private_key(ctx) != 1) {
