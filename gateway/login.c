@@ -58,7 +58,9 @@ static enum login_result logged_in(struct gw_session *s, const char *principal, 
 		return failed(s, LOGIN_NO_MAILBOX, principal, "does not map to a mailbox",
 			      started_ms);
 	if (!authzid_allowed(authzid, principal, mailbox)) {
-		snprintf(why, sizeof(why), "may not act as \"%.64s\"", authzid);
+		char shown[65];
+		gw_log_safe(shown, sizeof(shown), authzid);
+		snprintf(why, sizeof(why), "may not act as \"%s\"", shown);
 		return failed(s, LOGIN_FAILED, principal, why, started_ms);
 	}
 	snprintf(s->principal, sizeof(s->principal), "%s", principal);
@@ -68,6 +70,7 @@ static enum login_result logged_in(struct gw_session *s, const char *principal, 
 	slot_mark_authenticated(s->slot);
 	s->stream.timeout_ms = s->cfg->idle_timeout * 1000;
 	log_info("peer=%s: %s logged in as mailbox %s", s->peer, principal, mailbox);
+	/* The mail service layer's session (s->mail) will be opened here. */
 	return LOGIN_OK;
 }
 
