@@ -63,6 +63,33 @@ static size_t part_end(const char *data, size_t part_start, size_t pos)
 static int build(struct mime_message *m, struct mime_entity *e, GMimeObject *obj,
 		 size_t header_start, size_t end, int depth);
 
+/* A field name as GMime takes it: no control characters, no inner blanks. */
+static int valid_field_name(const char *data, const struct mime_field *f)
+{
+	for (size_t i = 0; i < f->name_len; i++) {
+		unsigned char c = (unsigned char)data[f->start + i];
+		if (c < ' ' || c == 127 || c == ' ' || c == '\t')
+			return 0;
+	}
+	return f->name_len > 0;
+}
+
+/*
+ * GMime makes no part of what lies between two boundary lines when it
+ * holds neither an empty line nor a header field (nothing at all, or
+ * stray text): such a stretch is skipped here too, so that the parts
+ * found here stay GMime's, one for one.
+ */
+static int no_part(const char *data, size_t start, size_t end)
+{
+	struct mime_field f;
+	size_t pos = start;
+	while (mime_header_next(data, end, &pos, &f))
+		if (valid_field_name(data, &f))
+			return 0;
+	return pos >= end; /* else pos is at an empty line */
+}
+
 /* The parts of a multipart, found by its boundary, paired with GMime's. */
 static int build_parts(struct mime_message *m, struct mime_entity *e, int depth)
 {
@@ -79,7 +106,7 @@ static int build_parts(struct mime_message *m, struct mime_entity *e, int depth)
 	while (pos < e->end && e->nparts < (size_t)count && e->nparts < MIME_MAX_PARTS) {
 		size_t next = next_line(m->data, e->end, pos);
 		if (boundary_line(m->data, next, pos, boundary, blen, &close)) {
-			if (in_part) {
+			if (in_part && !no_part(m->data, part_start, pos)) {
 				size_t pe = part_end(m->data, part_start, pos);
 				GMimeObject *child = g_mime_multipart_get_part(mp, (int)e->nparts);
 				if (build(m, &e->parts[e->nparts], child, part_start, pe,
@@ -95,7 +122,8 @@ static int build_parts(struct mime_message *m, struct mime_entity *e, int depth)
 		pos = next;
 	}
 	/* A last part without its closing boundary runs to the end. */
-	if (in_part && e->nparts < (size_t)count && e->nparts < MIME_MAX_PARTS) {
+	if (in_part && e->nparts < (size_t)count && e->nparts < MIME_MAX_PARTS &&
+	    !no_part(m->data, part_start, e->end)) {
 		GMimeObject *child = g_mime_multipart_get_part(mp, (int)e->nparts);
 		if (build(m, &e->parts[e->nparts], child, part_start, e->end, depth + 1) != 0)
 			return -1;
@@ -172,4 +200,39 @@ void mime_free(struct mime_message *m)
 	if (m->gmime != NULL)
 		g_object_unref(m->gmime);
 	memset(m, 0, sizeof(*m));
+}
+
+/* GMime's copy of a part's content, as it came (still transfer-encoded). */
+static int same_as_content(const struct mime_message *m, const struct mime_entity *e)
+{
+	GMimeDataWrapper *w = g_mime_part_get_content(GMIME_PART(e->object));
+	GMimeStream *st = w ? g_mime_data_wrapper_get_stream(w) : NULL;
+	size_t len = e->end - e->body_start;
+	if (st == NULL)
+		return len == 0;
+	GByteArray *bytes = g_byte_array_new();
+	GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(bytes);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+	g_mime_stream_reset(st);
+	g_mime_stream_write_to_stream(st, mem);
+	int same = bytes->len == len &&
+		   (len == 0 || memcmp(bytes->data, m->data + e->body_start, len) == 0);
+	g_object_unref(mem);
+	g_byte_array_free(bytes, TRUE);
+	return same;
+}
+
+static int entity_agrees(const struct mime_message *m, const struct mime_entity *e)
+{
+	if (e->kind == MIME_LEAF && e->object != NULL && GMIME_IS_PART(e->object))
+		return same_as_content(m, e);
+	for (size_t i = 0; i < e->nparts; i++)
+		if (!entity_agrees(m, &e->parts[i]))
+			return 0;
+	return e->message_body == NULL || entity_agrees(m, e->message_body);
+}
+
+int mime_agrees_with_gmime(const struct mime_message *m)
+{
+	return entity_agrees(m, &m->body);
 }

@@ -48,6 +48,13 @@ struct mime_message {
 int mime_parse(const char *data, size_t len, struct mime_message *m);
 void mime_free(struct mime_message *m);
 
+/*
+ * Whether every leaf's body range holds exactly the bytes GMime gave that
+ * part as its content: the offsets agree with GMime's own parse.  For
+ * tests and the fuzzer.
+ */
+int mime_agrees_with_gmime(const struct mime_message *m);
+
 /* Lines (LF count) in [start, end), as IMAP's body line counts. */
 size_t mime_count_lines(const char *data, size_t start, size_t end);
 

@@ -162,6 +162,7 @@ static void t_corpus_envelope_bodystructure(void)
 		struct buf out;
 		buf_init(&out, 1 << 20);
 		CHECK(mime_parse(data, len, &m) == 0);
+		CHECK(mime_agrees_with_gmime(&m));
 		render(&m, "ENVELOPE", &out);
 		if (strcmp(buf_cstr(&out), corpus[i].envelope) != 0)
 			fprintf(stderr, "%s ENVELOPE\n got %s\nwant %s\n", corpus[i].file, out.data,
@@ -288,6 +289,7 @@ static void t_nested_message(void)
 	    "Content-Type: text/html\r\n\r\n<p>html</p>\r\n--i--\r\n\r\n--o--\r\nepilogue\r\n";
 	struct mime_message m;
 	CHECK(mime_parse(msg, sizeof(msg) - 1, &m) == 0);
+	CHECK(mime_agrees_with_gmime(&m));
 	expect_text(&m, "BODY[1]", "first");
 	expect_text(&m, "BODY[2.HEADER]",
 		    "From: \"B. Example\" <b@example.org>\r\nSubject: inner\r\nContent-Type: "
