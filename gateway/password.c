@@ -85,8 +85,11 @@ enum password_result password_check(const char *user, const char *password, cons
 	code =
 	    krb5_get_init_creds_password(ctx, &creds, client, password, NULL, NULL, 0, NULL, opt);
 	if (code != 0) {
-		error_text(ctx, code, "KDC refused the password", why, why_len);
 		result = classify(code);
+		error_text(ctx, code,
+			   result == PASSWORD_UNAVAILABLE ? "no answer from the KDC"
+							  : "the KDC refused the password",
+			   why, why_len);
 		goto cleanup;
 	}
 	have_creds = 1;

@@ -43,3 +43,10 @@ out=$(login alice attacker-pw)
 expect_contains "real KDC: the rogue password is refused" "$out" "NO [AUTHENTICATIONFAILED]"
 out=$(login alice alice-pw)
 same "real KDC: alice's own password logs in" "${out%% *}" OK
+
+# The KDC gone: a password login is "try later", not "wrong password".
+"$TOP/scripts/realm" stop "$T/realm"
+out=$(login alice alice-pw)
+expect_contains "KDC down: the login is refused as unavailable" "$out" "NO [UNAVAILABLE]"
+check "... and the log says the KDC could not be reached" \
+	grep -q "login failed for alice: no answer from the KDC: Cannot contact any KDC" "$GW_LOG"

@@ -322,6 +322,21 @@ static void t_nested_message(void)
 	mime_free(&m);
 }
 
+/* Between two boundary lines with nothing in between GMime sees no part:
+ * neither does the tree, so part numbers stay GMime's. */
+static void t_empty_stretch_is_no_part(void)
+{
+	static const char msg[] = "Content-Type: multipart/mixed; boundary=b\n\n--b\n--b\n"
+				  "Content-Type: text/html\n\n<p>x</p>\n--b--\n";
+	struct mime_message m;
+	CHECK(mime_parse(msg, sizeof(msg) - 1, &m) == 0);
+	CHECK(m.body.kind == MIME_MULTIPART && m.body.nparts == 1);
+	CHECK(mime_agrees_with_gmime(&m));
+	expect_text(&m, "BODY[1]", "<p>x</p>");
+	expect_text(&m, "BODY[1.MIME]", "Content-Type: text/html\n\n");
+	mime_free(&m);
+}
+
 static void t_section_syntax(void)
 {
 	struct mime_section s;
@@ -411,6 +426,7 @@ int main(int argc, char **argv)
 	RUN(t_sections_multipart);
 	RUN(t_sections_plain_lf);
 	RUN(t_nested_message);
+	RUN(t_empty_stretch_is_no_part);
 	RUN(t_section_syntax);
 	RUN(t_hostile);
 	return 0;
