@@ -31,6 +31,8 @@ GEN_H   := $(BUILD)/gen/mailrpc_prot.h
 GEN_SRC := $(BUILD)/gen/mailrpc_prot_xdr.c
 
 COMMON_SRCS := common/level.c common/status.c common/bytes.c
+# Sockets: the daemons only, not libmailrpc.
+LISTEN_SRCS := common/listen.c
 SERVER_SRCS := $(wildcard server/*.c)
 -include server/store/store.mk
 LIB_SRCS    := $(wildcard stub/*.c)
@@ -56,10 +58,11 @@ STUB_UNIT_BINS := $(BUILD)/tests/test_link_model $(BUILD)/tests/test_state_dir
 -include tests/unit/unit.mk
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS)) $(STUB_UNIT_BINS) \
 	$(PART_UNIT_BINS)
+-include gateway/gateway.mk
 
 .PHONY: all deps check check-fast check-san demo demo-stop install clean bench
-PRODUCT := $(MAILRPCD) $(MAILRPC) $(LIBSO) $(ADMIN) $(DELIVER)
-all: $(PRODUCT) $(TOOLS) $(UNIT_BINS)
+PRODUCT := $(MAILRPCD) $(MAILRPC) $(LIBSO) $(ADMIN) $(DELIVER) $(GATEWAY_PRODUCT)
+all: $(PRODUCT) $(TOOLS) $(UNIT_BINS) $(GW_UNIT_BINS)
 
 deps:
 	@scripts/install-deps
@@ -89,7 +92,7 @@ $(BUILD)/obj/%.o: %.c $(GEN_H)
 
 GEN_OBJS := $(patsubst $(BUILD)/gen/%.c,$(BUILD)/obj/gen/%.o,$(GEN_SRC))
 
-$(MAILRPCD): $(call obj,$(SERVER_SRCS) $(STORE_SRCS) $(COMMON_SRCS)) $(BUILD)/obj/gen/mailrpc_prot_xdr.o
+$(MAILRPCD): $(call obj,$(SERVER_SRCS) $(STORE_SRCS) $(COMMON_SRCS) $(LISTEN_SRCS)) $(BUILD)/obj/gen/mailrpc_prot_xdr.o
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -174,6 +177,8 @@ install: $(PRODUCT)
 	install -m 755 $(MAILRPCD) $(DESTDIR)$(PREFIX)/sbin/mailrpcd
 	install -m 755 $(ADMIN) $(DESTDIR)$(PREFIX)/sbin/mailrpc-admin
 	install -m 755 $(DELIVER) $(DESTDIR)$(PREFIX)/sbin/mailrpc-deliver
+	install -m 755 $(IMAPD) $(DESTDIR)$(PREFIX)/sbin/mailrpc-imapd
+	install -m 755 $(POP3D) $(DESTDIR)$(PREFIX)/sbin/mailrpc-pop3d
 	install -m 755 $(MAILRPC) $(DESTDIR)$(PREFIX)/bin/mailrpc
 	install -m 755 $(LIBSO) $(DESTDIR)$(PREFIX)/lib/
 	ln -sf libmailrpc.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libmailrpc.so.$(SONAME_MAJOR)
@@ -184,6 +189,6 @@ install: $(PRODUCT)
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/mailrpc.pc
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../common/listen.h"
 #include "conn.h"
 #include "listener.h"
 #include "log.h"
@@ -30,66 +31,13 @@ static void on_stop(int sig)
 	stop_requested = 1;
 }
 
-static void split_spec(const char *spec, char *host, size_t host_len, const char **port)
-{
-	const char *colon;
-	if (spec[0] == '[') {
-		const char *close = strchr(spec, ']');
-		if (close == NULL || close[1] != ':')
-			log_fatal("--listen %s: expected [ADDR]:PORT", spec);
-		snprintf(host, host_len, "%.*s", (int)(close - spec - 1), spec + 1);
-		*port = close + 2;
-		return;
-	}
-	colon = strrchr(spec, ':');
-	if (colon == NULL || colon == spec)
-		log_fatal("--listen %s: expected ADDR:PORT (e.g. 127.0.0.1:4711)", spec);
-	snprintf(host, host_len, "%.*s", (int)(colon - spec), spec);
-	*port = colon + 1;
-}
-
 int listener_open(const char *spec, int *port_r)
 {
-	char host[256];
-	const char *port;
-	split_spec(spec, host, sizeof(host), &port);
-
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
-	struct addrinfo *ai = NULL;
-	int err = getaddrinfo(host, port, &hints, &ai);
-	if (err != 0)
-		log_fatal("--listen %s: %s", spec, gai_strerror(err));
-	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+	char why[512];
+	int fd = listen_open(spec, port_r, why, sizeof(why));
 	if (fd < 0)
-		log_fatal("socket: %s", strerror(errno));
-	int one = 1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0)
-		log_fatal("cannot listen on %s: %s", spec, strerror(errno));
-	freeaddrinfo(ai);
-	if (listen(fd, 128) != 0)
-		log_fatal("listen on %s: %s", spec, strerror(errno));
-
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-	char portbuf[16] = "0";
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
-		getnameinfo((struct sockaddr *)&ss, len, NULL, 0, portbuf, sizeof(portbuf),
-			    NI_NUMERICSERV);
-	*port_r = atoi(portbuf);
+		log_fatal("%s", why);
 	return fd;
-}
-
-static void format_peer(const struct sockaddr_storage *ss, socklen_t len, char *buf, size_t n)
-{
-	char host[INET6_ADDRSTRLEN], port[16];
-	if (getnameinfo((const struct sockaddr *)ss, len, host, sizeof(host), port, sizeof(port),
-			NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-		snprintf(buf, n, "?");
-		return;
-	}
-	snprintf(buf, n, ss->ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host, port);
 }
 
 static void reap(void)
@@ -118,7 +66,7 @@ static void accept_one(int listen_fd)
 		return;
 	}
 	char peer[128];
-	format_peer(&ss, len, peer, sizeof(peer));
+	peer_format(&ss, len, peer, sizeof(peer));
 	if (nchildren >= MAX_CHILDREN) {
 		log_warn("peer=%s: %d connections open, turning this one away", peer, nchildren);
 		close(fd);

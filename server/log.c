@@ -9,16 +9,22 @@
 #include "log.h"
 
 static int log_to_stderr = 1;
+static const char *log_program = "mailrpcd";
+
+void log_set_program(const char *name)
+{
+	log_program = name;
+}
 
 void log_init(int to_stderr)
 {
 	log_to_stderr = to_stderr;
 	if (!to_stderr)
-		openlog("mailrpcd", LOG_PID | LOG_NDELAY, LOG_MAIL);
+		openlog(log_program, LOG_PID | LOG_NDELAY, LOG_MAIL);
 }
 
 /*
- * "TIME mailrpcd[PID]: ", made again only when the second or the process
+ * "TIME PROGRAM[PID]: ", made again only when the second or the process
  * changes (connection processes are forked from the listener).
  */
 static const char *line_prefix(size_t *len_r)
@@ -33,7 +39,8 @@ static const char *line_prefix(size_t *len_r)
 		struct tm tm;
 		char stamp[32];
 		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
-		int n = snprintf(prefix, sizeof(prefix), "%s mailrpcd[%d]: ", stamp, (int)pid);
+		int n =
+		    snprintf(prefix, sizeof(prefix), "%s %s[%d]: ", stamp, log_program, (int)pid);
 		prefix_len = n > 0 && (size_t)n < sizeof(prefix) ? (size_t)n : 0;
 		made_at = now;
 		made_by = pid;

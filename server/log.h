@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/* The name lines and syslog carry (default "mailrpcd"); call before log_init. */
+void log_set_program(const char *name);
 void log_init(int to_stderr);
 
 /* Recoverable trouble and normal events. */

@@ -147,7 +147,7 @@ relay_stop() { kill "$RELAY_PID" 2>/dev/null; wait "$RELAY_PID" 2>/dev/null; }
 # Sanitizer reports in any server log are failures of the suite.
 check_sanitizers() {
 	local f
-	for f in "$T"/mailrpcd.*.log; do
+	for f in "$T"/mailrpcd.*.log "$T"/gateway.*.log; do
 		[ -f "$f" ] || continue
 		# Errors only: "WARNING: AddressSanitizer failed to allocate" is the
 		# memory cap doing its job (see max_allocation_size_mb above).

@@ -1,0 +1,81 @@
+/*
+ * main.c -- gateway start-up, shared by mailrpc-imapd and mailrpc-pop3d:
+ * parse flags, prove the keytab and the TLS certificate work, open every
+ * listening socket, then hand over to the accept loop.  Anything wrong at
+ * start is reported on stderr and ends the process with status 1.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/listen.h"
+#include "../server/acceptor.h"
+#include "../server/log.h"
+#include "conn.h"
+#include "gateway.h"
+#include "listener.h"
+#include "tls.h"
+
+static void write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (f == NULL || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f) != 0)
+		log_fatal("cannot write pidfile %s: %s", path, strerror(errno));
+}
+
+static int open_all(const struct gw_config *cfg, struct gw_listen *fds)
+{
+	char why[512];
+	int n = 0, port;
+	for (int tls = 0; tls <= 1; tls++) {
+		const char *const *specs = tls ? cfg->listen_tls : cfg->listen;
+		int count = tls ? cfg->n_listen_tls : cfg->n_listen;
+		for (int i = 0; i < count; i++) {
+			int fd = listen_open(specs[i], &port, why, sizeof(why));
+			if (fd < 0)
+				log_fatal("%s", why);
+			fds[n++] = (struct gw_listen){.fd = fd, .implicit_tls = tls};
+			log_info("listening on %s (port %d)%s", specs[i], port,
+				 tls ? " with TLS" : ", STARTTLS offered");
+		}
+	}
+	return n;
+}
+
+int gw_main(int argc, char **argv, enum gw_protocol protocol)
+{
+	struct gw_config cfg;
+	struct gw_listen fds[2 * GW_MAX_LISTEN];
+	char why[1024], principal[512];
+
+	gw_config_parse(argc, argv, protocol, &cfg);
+	log_set_program(cfg.program);
+	log_init(1);
+
+	snprintf(principal, sizeof(principal), "%s@%s", cfg.service, cfg.hostname);
+	if (acceptor_check(cfg.keytab, principal, why, sizeof(why)) != 0)
+		log_fatal("%s", why);
+	SSL_CTX *tls = tls_server_context(cfg.cert, cfg.key, why, sizeof(why));
+	if (tls == NULL)
+		log_fatal("%s", why);
+	gw_conn_setup(&cfg, tls);
+	int n = open_all(&cfg, fds);
+	if (!cfg.foreground) {
+		if (daemon(1, 0) != 0)
+			log_fatal("daemon: %s", strerror(errno));
+		log_init(0);
+	}
+	if (cfg.pidfile)
+		write_pidfile(cfg.pidfile);
+	log_info("serving %s as %s/%s", protocol == GW_IMAP ? "IMAP4rev1" : "POP3", cfg.service,
+		 cfg.hostname);
+
+	gw_listener_run(&cfg, fds, n, gw_conn_serve);
+
+	if (cfg.pidfile)
+		unlink(cfg.pidfile);
+	SSL_CTX_free(tls);
+	log_info("stopped");
+	return 0;
+}

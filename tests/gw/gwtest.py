@@ -1,0 +1,133 @@
+"""gwtest -- shared pieces of the gateway's Python tests: reporting in the
+suite's PASS/FAIL lines, raw line connections (plain and TLS) on loopback,
+and a SASL GSSAPI client (RFC 4752) on python3-gssapi."""
+import os
+import socket
+import ssl
+import sys
+import time
+
+failures = 0
+
+
+def report(name, ok, detail=""):
+    """One PASS/FAIL line, as tests/run counts them."""
+    global failures
+    if ok:
+        print("PASS " + name, flush=True)
+    else:
+        failures += 1
+        print("FAIL %s: %s" % (name, detail), flush=True)
+
+
+def finish():
+    sys.exit(1 if failures else 0)
+
+
+def tls_context():
+    """The test certificate is self-signed: no verification, TLS 1.2 at least."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    return ctx
+
+
+class Conn:
+    """A line-oriented client connection that keeps no bytes it has not shown."""
+
+    def __init__(self, port, tls=False, source=None, timeout=15):
+        self.sock = socket.create_connection(
+            ("127.0.0.1", port), timeout=timeout,
+            source_address=(source, 0) if source else None)
+        if tls:
+            self.sock = tls_context().wrap_socket(self.sock)
+        self.buf = b""
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def line(self):
+        """The next line without CRLF; b'' once the server has closed."""
+        while b"\r\n" not in self.buf:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                rest, self.buf = self.buf, b""
+                return rest
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def until(self, prefix):
+        """Lines up to and including the first that starts with prefix."""
+        lines = []
+        while True:
+            ln = self.line()
+            lines.append(ln)
+            if ln.startswith(prefix) or ln == b"":
+                return lines
+
+    def starttls(self):
+        assert self.buf == b"", "unread plaintext before the handshake"
+        self.sock = tls_context().wrap_socket(self.sock)
+
+    def closed_within(self, seconds):
+        """True if the server closes the connection within seconds (reading all it says)."""
+        self.sock.settimeout(seconds)
+        try:
+            while True:
+                if not self.sock.recv(65536):
+                    return True
+        except (socket.timeout, TimeoutError):
+            return False
+        except (ConnectionResetError, ssl.SSLError, OSError):
+            return True
+
+    def close(self):
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
+class GssapiClient:
+    """The client side of SASL GSSAPI: feed it each challenge's bytes, send
+    what it returns.  Chooses "no security layer" and sends authzid."""
+
+    def __init__(self, service, authzid=b""):
+        import gssapi
+        self.gssapi = gssapi
+        name = gssapi.Name(service, gssapi.NameType.hostbased_service)
+        self.ctx = gssapi.SecurityContext(name=name, usage="initiate")
+        self.authzid = authzid
+        self.layers_offered = None
+
+    def __call__(self, challenge):
+        if not self.ctx.complete:
+            token = self.ctx.step(challenge if challenge else None)
+            return token or b""
+        if not challenge:
+            return b""
+        offer = self.ctx.unwrap(challenge).message
+        self.layers_offered = offer[0]
+        return self.ctx.wrap(bytes([1, 0, 0, 0]) + self.authzid, False).message
+
+
+def elapsed(fn):
+    """(result or exception, seconds) of fn()."""
+    t = time.monotonic()
+    try:
+        r = fn()
+    except Exception as e:  # the tests compare failures too
+        r = e
+    return r, time.monotonic() - t
+
+
+def read_text(path):
+    """A log file's text (bytes that are no UTF-8 shown as replacements)."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return f.read()
+
+
+def env_int(name):
+    return int(os.environ[name])
