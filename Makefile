@@ -32,6 +32,7 @@ GEN_SRC := $(BUILD)/gen/mailrpc_prot_xdr.c
 
 COMMON_SRCS := common/level.c common/status.c common/bytes.c
 SERVER_SRCS := $(wildcard server/*.c)
+SERVICE_SRCS := $(wildcard service/*.c)
 -include server/store/store.mk
 LIB_SRCS    := $(wildcard stub/*.c)
 CLIENT_SRCS := $(wildcard client/*.c)
@@ -39,8 +40,10 @@ TOOL_SRCS   := $(wildcard tests/tools/*.c)
 ADMIN_SRCS  := $(wildcard admin/*.c)
 DELIVER_SRCS := $(wildcard deliver/*.c)
 
-# The server reads the store's header; nothing else may.
-$(BUILD)/obj/server/%.o: ALL_CFLAGS += $(STORE_CFLAGS)
+# The server reads the mail service's and the store's headers; the
+# service, the store's; nothing else may.
+$(BUILD)/obj/server/%.o: ALL_CFLAGS += $(STORE_CFLAGS) -Iservice
+$(BUILD)/obj/service/%.o: ALL_CFLAGS += $(STORE_CFLAGS)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -80,7 +83,7 @@ $(BUILD)/obj/%.o: %.c $(GEN_H)
 
 GEN_OBJS := $(patsubst $(BUILD)/gen/%.c,$(BUILD)/obj/gen/%.o,$(GEN_SRC))
 
-$(MAILRPCD): $(call obj,$(SERVER_SRCS) $(STORE_SRCS) $(COMMON_SRCS)) $(BUILD)/obj/gen/mailrpc_prot_xdr.o
+$(MAILRPCD): $(call obj,$(SERVER_SRCS) $(SERVICE_SRCS) $(STORE_SRCS) $(COMMON_SRCS)) $(BUILD)/obj/gen/mailrpc_prot_xdr.o
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -110,9 +113,10 @@ $(MAILRPC): $(call obj,$(CLIENT_SRCS)) $(LIBSO)
 		-L$(BUILD)/lib -lmailrpc -Wl,-rpath,'$$ORIGIN/../lib' $(PKG_LIBS)
 
 # Test tools may use the public library and, to seed fixtures, the store.
-$(BUILD)/tests/%: tests/tools/%.c $(LIBSO) $(call obj,$(STORE_SRCS))
+# They may also speak the protocol themselves (the IDL's XDR routines).
+$(BUILD)/tests/%: tests/tools/%.c $(LIBSO) $(call obj,$(STORE_SRCS)) $(GEN_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(STORE_CFLAGS) $(LDFLAGS) -o $@ $< $(call obj,$(STORE_SRCS)) \
+	$(CC) $(ALL_CFLAGS) $(STORE_CFLAGS) $(LDFLAGS) -o $@ $< $(call obj,$(STORE_SRCS)) $(GEN_OBJS) \
 		-L$(BUILD)/lib -lmailrpc \
 		-Wl,-rpath,'$$ORIGIN/../lib' $(PKG_LIBS)
 

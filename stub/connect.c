@@ -191,7 +191,7 @@ static int open_link(struct mailrpc *conn, struct mailrpc_error *err)
 		return status;
 	struct netbuf raddr = {.maxlen = ss_len, .len = ss_len, .buf = &ss};
 	/* Both buffers as large as the server's: a wrapped message must fit whole. */
-	conn->clnt = clnt_vc_create(fd, &raddr, MAILRPC_PROG, MAILRPC_V1, MAILRPC_RECORD_BUFFER,
+	conn->clnt = clnt_vc_create(fd, &raddr, MAILRPC_PROG, MAILRPC_V2, MAILRPC_RECORD_BUFFER,
 				    MAILRPC_RECORD_BUFFER);
 	if (conn->clnt == NULL) {
 		close(fd);

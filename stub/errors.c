@@ -120,8 +120,20 @@ int mr_fail_rpc(struct mailrpc_error *err, struct mailrpc *conn, enum clnt_stat 
 	case RPC_CANTDECODERES:
 		return mr_fail(err, MAILRPC_E_RPC,
 			       "could not decode or verify the server's reply (connection lost or tampered with)");
+	case RPC_PROGVERSMISMATCH: {
+		/* The server says which versions of the protocol it speaks. */
+		char versions[64];
+		unsigned long low = (unsigned long)e.re_vers.low, high = (unsigned long)e.re_vers.high;
+		if (low == high)
+			snprintf(versions, sizeof(versions), "version %lu", low);
+		else
+			snprintf(versions, sizeof(versions), "versions %lu to %lu", low, high);
+		return mr_fail(err, MAILRPC_E_RPC,
+			       "the server speaks mailrpc protocol %s, this client version %d: "
+			       "upgrade the %s",
+			       versions, MAILRPC_V2, high < MAILRPC_V2 ? "server" : "client");
+	}
 	case RPC_PROCUNAVAIL:
-	case RPC_PROGVERSMISMATCH:
 	case RPC_PROGUNAVAIL:
 		return mr_fail(err, MAILRPC_E_RPC,
 			       "the server does not offer this operation (older mailrpcd?)");

@@ -26,7 +26,7 @@ check "alice's copy is in Sent Items" test "$(mailrpc --json ls "Sent Items" | j
 out=$(mailrpc send --to bob,nosuchuser "$MSG" 2>&1); rc=$?
 check "unknown recipient: send fails" test "$rc" -ne 0
 expect_contains "unknown recipient: named, nothing delivered" "$out" \
-	"recipient nosuchuser: no such mailbox; nothing was delivered to anyone"
+	"cannot deliver to nosuchuser; nothing was delivered to anyone"
 check "unknown recipient: bob got nothing more" test "$(inbox_count bob)" -eq 1
 kinit_as alice
 check "unknown recipient: no copy in Sent Items" test "$(mailrpc --json ls "Sent Items" | jq length)" -eq 1

@@ -45,6 +45,7 @@ const char *store_strerror(int status)
 	case STORE_BUSY:     return "busy";
 	case STORE_DISABLED: return "mailbox disabled";
 	case STORE_INTERNAL: return "internal error";
+	case STORE_FORBIDDEN: return "not permitted";
 	default:             return "unknown status";
 	}
 }

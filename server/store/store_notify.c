@@ -37,9 +37,10 @@ void st_notify(store_t *st)
 		fprintf(stderr, "store: %s: %s\n", st->notify_path, strerror(errno));
 }
 
-/* The change number of the mailbox, or of one of its folders. */
-static int current_change(store_t *st, const char *mbox, const char *folder,
-                          uint64_t *change_r)
+/* The change number of the mailbox, or of one of its folders, for call
+ * (NULL: asked already). */
+static int current_change(store_t *st, const store_call_t *call, const char *mbox,
+                          const char *folder, uint64_t *change_r)
 {
 	MDB_txn *txn = NULL;
 	st_mbox_t mb;
@@ -54,6 +55,9 @@ static int current_change(store_t *st, const char *mbox, const char *folder,
 		status = st_valid_path(folder);
 	if (status == STORE_OK && folder != NULL)
 		status = st_folder_by_path(st, txn, mb.mbid, folder, &f);
+	st_target_t at = { mbox, mb.mbid, folder ? &f : NULL, 0, 0 };
+	if (status == STORE_OK)
+		status = st_touch(st, txn, call, folder ? STORE_ACT_READ : STORE_ACT_SCOPE, 1, &at);
 	if (status == STORE_OK)
 		*change_r = folder != NULL ? f.change : mb.change;
 	if (txn != NULL)
@@ -100,14 +104,21 @@ static int watch(const store_t *st)
 int store_wait_change(store_t *st, const char *mbox, const char *folder,
                       uint64_t since, int timeout_ms, uint64_t *change_r)
 {
+	return store_wait_change_as(st, NULL, mbox, folder, since, timeout_ms, change_r);
+}
+
+int store_wait_change_as(store_t *st, const store_call_t *call, const char *mbox,
+                         const char *folder, uint64_t since, int timeout_ms,
+                         uint64_t *change_r)
+{
 	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0), left;
 	/* Watch before the first look, so no change falls in between. */
 	int ifd = watch(st);
 	int status;
 
 	*change_r = 0;
-	for (;;) {
-		status = current_change(st, mbox, folder, change_r);
+	for (int first = 1;; first = 0) {
+		status = current_change(st, first ? call : NULL, mbox, folder, change_r);
 		if (status != STORE_OK || *change_r > since)
 			break;
 		left = deadline - now_ms();

@@ -138,6 +138,12 @@ out:
 int store_message_search(store_t *st, const char *mbox,
                          const store_search_query_t *q, store_msglist_t **list_r)
 {
+	return store_message_search_as(st, NULL, mbox, q, list_r);
+}
+
+int store_message_search_as(store_t *st, const store_call_t *call, const char *mbox,
+                            const store_search_query_t *q, store_msglist_t **list_r)
+{
 	store_msglist_t *list = NULL;
 	MDB_cursor *cur = NULL;
 	MDB_txn *txn = NULL;
@@ -179,10 +185,15 @@ int store_message_search(store_t *st, const char *mbox,
 	if (status != STORE_OK)
 		goto out;
 	k.mv_data = kb;
-	if (q->folder != NULL) {
+	memset(&f, 0, sizeof(f));
+	if (q->folder != NULL)
 		status = st_folder_by_path(st, txn, mb.mbid, q->folder, &f);
-		if (status != STORE_OK)
-			goto out;
+	st_target_t at = { mbox, mb.mbid, q->folder ? &f : NULL, 0, 0 };
+	if (status == STORE_OK)
+		status = st_touch(st, txn, call, q->folder ? STORE_ACT_READ : STORE_ACT_SCOPE, 1, &at);
+	if (status != STORE_OK)
+		goto out;
+	if (q->folder != NULL) {
 		k.mv_size = st_key3(kb, mb.mbid, f.id, 0);
 		prefix = 16;
 		rc = mdb_cursor_open(txn, st->db_fidx, &cur);

@@ -8,7 +8,7 @@
  * Levels: none|integrity|privacy.  PAD_BYTES appends that many bytes of
  * arguments WHOAMI does not take, to probe the server's record limit.
  * Prints "accepted" or "rejected: STATUS"; exit 0 when a reply came.
- * Hard-codes the program number of idl/mailrpc.x (0x2005A11C, v1, WHOAMI=1).
+ * Program, version and procedure come from idl/mailrpc.x (mailrpc_prot.h).
  */
 #include <netdb.h>
 #include <rpc/rpc.h>
@@ -19,8 +19,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define PROG 0x2005A11C
-#define WHOAMI 1
+#include "mailrpc_prot.h"
+
+#define PROG MAILRPC_PROG
+#define WHOAMI MR_WHOAMI
 
 static rpc_gss_service_t level(const char *name)
 {
@@ -69,7 +71,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct netbuf raddr = {.maxlen = ai->ai_addrlen, .len = ai->ai_addrlen, .buf = ai->ai_addr};
-	CLIENT *clnt = clnt_vc_create(fd, &raddr, PROG, 1, 262144, 262144);
+	CLIENT *clnt = clnt_vc_create(fd, &raddr, PROG, MAILRPC_V2, MAILRPC_RECORD_BUFFER,
+				      MAILRPC_RECORD_BUFFER);
 	if (clnt == NULL)
 		return 2;
 	rpc_gss_options_ret_t ret;

@@ -32,9 +32,9 @@
 #include <rpc/rpc.h>
 
 #define PROG          "rawrpc"
-/* MAILRPC_PROG / MAILRPC_V1 from idl/mailrpc.x; keep in sync by hand. */
-#define MAILRPC_PROG  0x2005A11CU
-#define MAILRPC_VERS  1U
+#include "mailrpc_prot.h"   /* MAILRPC_PROG and MAILRPC_V2, from idl/mailrpc.x */
+
+#define MAILRPC_VERS  MAILRPC_V2
 #define IO_SEC        10           /* connect, send, and reply bound */
 #define HOLD_MAX_SEC  120
 #define LAST_FRAG     0x80000000U  /* record-mark bit, RFC 5531 sec. 11 */
