@@ -55,7 +55,10 @@ LIBSO    := $(BUILD)/lib/libmailrpc.so.$(VERSION)
 TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 # Unit tests of libmailrpc's pure parts, each linked with just what it tests.
 STUB_UNIT_BINS := $(BUILD)/tests/test_link
-UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS)) $(STUB_UNIT_BINS)
+# The mail service's, linked with the service and the store.
+SERVICE_UNIT_BINS := $(BUILD)/tests/test_service
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS)) $(STUB_UNIT_BINS) \
+	$(SERVICE_UNIT_BINS)
 
 .PHONY: all deps check check-fast check-san demo demo-stop install clean bench
 PRODUCT := $(MAILRPCD) $(MAILRPC) $(LIBSO) $(ADMIN) $(DELIVER)
@@ -123,6 +126,10 @@ $(BUILD)/tests/%: tests/tools/%.c $(LIBSO) $(call obj,$(STORE_SRCS)) $(GEN_OBJS)
 $(BUILD)/tests/%: tests/unit/%.c $(call obj,$(STORE_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(UNIT_TEST_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/test_service: tests/unit/test_service.c $(call obj,$(SERVICE_SRCS) $(STORE_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(UNIT_TEST_CFLAGS) -Iservice $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/test_link: tests/unit/test_link.c $(BUILD)/obj/stub/link.o
 	@mkdir -p $(@D)

@@ -14,6 +14,10 @@
  *       open MAILBOX, list FOLDER (print "first: ok" or "first: MSG"), wait
  *       for CHANGED_FILE (the test changes rights meanwhile), list again on
  *       the same connection ("second: ok" / "second: MSG").
+ *   session SERVER delete MAILBOX/ID GO_FILE
+ *       open MAILBOX and make a call (the server's process has its store
+ *       open and is idle), print "ready", wait for GO_FILE, then delete
+ *       message ID on the same connection ("deleted" / "refused: MSG").
  * Environment: KRB5CCNAME etc. as for the CLI.  Every wait is bounded.
  */
 #include <stdio.h>
@@ -100,14 +104,42 @@ static int watch_revocation(struct mailrpc *conn, char *where, const char *chang
 	return 0;
 }
 
+static int delete_later(struct mailrpc *conn, char *what, const char *go_file)
+{
+	struct mailrpc_whoami who;
+	struct mailrpc_error err;
+	char *slash = strchr(what, '/');
+	size_t done = 0;
+	if (slash == NULL)
+		return 2;
+	*slash = '\0';
+	uint64_t id = strtoull(slash + 1, NULL, 10);
+	if (mailrpc_open_mailbox(conn, what, &err) != MAILRPC_OK || whoami(conn, &who, &err) != 0) {
+		printf("open: %s\n", err.message);
+		return 1;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	for (int i = 0; i < 600 && access(go_file, F_OK) != 0; i++)
+		usleep(100000);
+	if (mailrpc_delete(conn, &id, 1, 0, NULL, &done, &err) == MAILRPC_OK)
+		printf("deleted\n");
+	else
+		printf("refused: %s\n", err.message);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 4 && argc != 5) {
-		fprintf(stderr, "usage: session SERVER hold SECONDS | expiry FILE | revoke MAILBOX/FOLDER FILE\n");
+		fprintf(
+		    stderr,
+		    "usage: session SERVER hold SECONDS | expiry FILE | revoke MAILBOX/FOLDER FILE"
+		    " | delete MAILBOX/ID FILE\n");
 		return 2;
 	}
-	struct mailrpc_options opts = {.server = argv[1], .level = MAILRPC_LEVEL_PRIVACY,
-				       .principal = "mailrpc@localhost"};
+	struct mailrpc_options opts = {
+	    .server = argv[1], .level = MAILRPC_LEVEL_PRIVACY, .principal = "mailrpc@localhost"};
 	struct mailrpc *conn = NULL;
 	struct mailrpc_error err;
 	if (mailrpc_connect(&opts, &conn, &err) != MAILRPC_OK) {
@@ -121,6 +153,8 @@ int main(int argc, char **argv)
 		rc = expiry(conn, argv[3]);
 	else if (strcmp(argv[2], "revoke") == 0 && argc == 5)
 		rc = watch_revocation(conn, argv[3], argv[4]);
+	else if (strcmp(argv[2], "delete") == 0 && argc == 5)
+		rc = delete_later(conn, argv[3], argv[4]);
 	mailrpc_close(&conn);
 	return rc;
 }
