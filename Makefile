@@ -55,10 +55,11 @@ LIBSO    := $(BUILD)/lib/libmailrpc.so.$(VERSION)
 TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 # Unit tests of libmailrpc's pure parts, each linked with just what it tests.
 STUB_UNIT_BINS := $(BUILD)/tests/test_link
-# The mail service's, linked with the service and the store.
+# The mail service's, linked with the service and the store; common's.
 SERVICE_UNIT_BINS := $(BUILD)/tests/test_service
+COMMON_UNIT_BINS := $(BUILD)/tests/test_status
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS)) $(STUB_UNIT_BINS) \
-	$(SERVICE_UNIT_BINS)
+	$(SERVICE_UNIT_BINS) $(COMMON_UNIT_BINS)
 
 .PHONY: all deps check check-fast check-san demo demo-stop install clean bench
 PRODUCT := $(MAILRPCD) $(MAILRPC) $(LIBSO) $(ADMIN) $(DELIVER)
@@ -130,6 +131,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(call obj,$(STORE_SRCS))
 $(BUILD)/tests/test_service: tests/unit/test_service.c $(call obj,$(SERVICE_SRCS) $(STORE_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(UNIT_TEST_CFLAGS) -Iservice $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/test_status: tests/unit/test_status.c $(BUILD)/obj/common/status.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/tests/test_link: tests/unit/test_link.c $(BUILD)/obj/stub/link.o
 	@mkdir -p $(@D)

@@ -149,7 +149,12 @@ as alice put Inbox "$MSG" >/dev/null
 as bob send --to alice "$MSG" >/dev/null
 check "a delegate's answers do not change with the owner's activity" \
 	cmp -s "$T/carol.before" <(raw carol every alice 2>&1)
-grep '^MYRIGHTS' "$T/carol.before" | sed 's/^/# /'
+same "acl mine: a delegate's own rights" "$(as carol -m alice acl Shared mine)" "l"
+same "acl mine: the owner holds every right" "$(as alice acl Shared mine)" "lrswipkxtea"
+no "acl mine: a stranger reads the folder as missing" "no such folder: Shared" \
+	as dave -m alice acl Shared mine
+no "quota: the owner's business" "operation not permitted" as carol -m alice quota
+same "quota: the owner's" "$(as alice --json quota | jq -c '[.limit, .messages > 0]')" "[0,true]"
 
 # ---- send on behalf: p alone --------------------------------------------
 as alice acl Outbox set "frank$R" p

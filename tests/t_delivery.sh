@@ -47,6 +47,8 @@ out=$(mailrpc put Drafts "$T/900k" 2>&1); rc=$?
 check "over quota: refused" test "$rc" -ne 0
 expect_contains "over quota: says quota" "$out" "quota exceeded"
 check "over quota: nothing stored" test "$(mailrpc --json folders | jq '[.[].total] | add')" -eq "$before"
+same "quota: the limit, and what is used under it" \
+	"$(mailrpc --json quota | jq -c '[.limit, .used < .limit, .used > 2700000]')" "[3145728,true,true]"
 out=$(mailrpc send --to bob "$T/900k" 2>&1); rc=$?
 check "over quota: a send is refused too (the Sent Items copy counts)" test "$rc" -ne 0
 check "over quota: bob got nothing" test "$(inbox_count bob)" -eq 1
