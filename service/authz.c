@@ -87,6 +87,11 @@ static int is_public_admin(const struct mail_session *s)
 	return 0;
 }
 
+const char *authz_owned(const struct mail_session *s)
+{
+	return s->mailbox_status == MAIL_OK ? s->mailbox : NULL;
+}
+
 int authz_owns(const struct mail_session *s, const char *mailbox)
 {
 	if (strcmp(mailbox, MAIL_PUBLIC_MAILBOX) == 0)

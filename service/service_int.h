@@ -60,6 +60,8 @@ int mail_status_of(int store_status, int not_found, int invalid);
 int authz_decide(void *ctx, const store_touch_t *t);
 /* Whether s owns mailbox (its own; "public" for --public-admin principals). */
 int authz_owns(const struct mail_session *s, const char *mailbox);
+/* The mailbox where s may do anything without being asked (its own), or NULL. */
+const char *authz_owned(const struct mail_session *s);
 /* A store status about the mailbox s works in, as s may learn it: to all
  * but its owner, a disabled mailbox is a missing one, and a missing one an
  * empty one where nothing is granted, whose root answers root_action

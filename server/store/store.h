@@ -169,6 +169,9 @@ typedef int (*store_guard_fn)(void *ctx, const store_touch_t *t);
 typedef struct store_guard {
 	store_guard_fn fn;
 	void *ctx;
+	const char *owned;   /* a mailbox where the guard allows everything
+	                        (its owner's), so the store need not ask about
+	                        it, nor read what asking takes; NULL: none */
 } store_guard_t;
 
 /* For a guard: the rights granted on t's folder to principal (an ACL

@@ -6,15 +6,28 @@
  */
 #include "store_int.h"
 
+#include <string.h>
+
+int st_asks(const store_call_t *call, const char *mbox)
+{
+	return call != NULL && call->guard != NULL &&
+	       (call->guard->owned == NULL || strcmp(call->guard->owned, mbox) != 0);
+}
+
 int st_touch(store_t *st, MDB_txn *txn, const store_call_t *call, int action, int named,
 	     const st_target_t *at)
 {
-	if (call == NULL || call->guard == NULL)
+	if (!st_asks(call, at->mbox))
 		return STORE_OK;
 	struct st_where where = {st, txn, at->mbid};
-	store_touch_t t = {
-	    action,	named,	   at->mbox, at->f ? at->f->path : "", at->f ? at->f->id : 0,
-	    at->msg_id, at->flags, &where};
+	store_touch_t t = {.action = action,
+			   .named = named,
+			   .mailbox = at->mbox,
+			   .path = at->f ? at->f->path : "",
+			   .folder_id = at->f ? at->f->id : 0,
+			   .msg_id = at->msg_id,
+			   .flags = at->flags,
+			   .where = &where};
 	return call->guard->fn(call->guard->ctx, &t);
 }
 

@@ -78,7 +78,7 @@ static int touch_message(store_t *st, MDB_txn *txn, const struct run *r, const s
 	st_folder_t f;
 	int status = STORE_OK;
 
-	if (r->call == NULL || r->call->guard == NULL)
+	if (!st_asks(r->call, r->mbox))
 		return STORE_OK;
 	status = st_folder_by_id(st, txn, mb->mbid, r->m->folder_id, &f);
 	st_target_t at = { r->mbox, mb->mbid, &f, id, flags };

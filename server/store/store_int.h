@@ -192,6 +192,9 @@ typedef struct st_target {
 } st_target_t;
 int st_touch(store_t *st, MDB_txn *txn, const store_call_t *call, int action, int named,
              const st_target_t *at);
+/* Whether st_touch would ask call's guard about mailbox mbox: what only
+ * the guard needs (the folder of a message) is read only then. */
+int st_asks(const store_call_t *call, const char *mbox);
 /* Whether the caller may LOOKUP at's folder: listings leave out the
  * folders the guard refuses (*visible_r 0) and fail only on errors. */
 int st_visible(store_t *st, MDB_txn *txn, const store_call_t *call, const st_target_t *at,

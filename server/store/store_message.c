@@ -164,7 +164,7 @@ static int read_msg(store_t *st, const store_call_t *call, const char *mbox, uin
 		status = st_mbox_load(st, *txn_r, mbox, 0, mb);
 	if (status == STORE_OK)
 		status = st_msg_load(st, *txn_r, mb->mbid, id, m);
-	if (status != STORE_OK || call == NULL || call->guard == NULL)
+	if (status != STORE_OK || !st_asks(call, mbox))
 		return status;
 	status = st_folder_by_id(st, *txn_r, mb->mbid, m->folder_id, &f);
 	st_target_t at = { mbox, mb->mbid, &f, id, 0 };

@@ -185,7 +185,7 @@ static int post_allowed(store_t *st, MDB_txn *txn, const struct commit_ctx *c,
 	st_folder_t f;
 	int status;
 
-	if (c->call == NULL || c->call->guard == NULL)
+	if (!st_asks(c->call, c->mbox))
 		return STORE_OK;
 	status = st_folder_by_path(st, txn, mb->mbid, STORE_FOLDER_OUTBOX, &f);
 	st_target_t at = { c->mbox, mb->mbid, &f, 0, 0 };

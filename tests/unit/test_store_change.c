@@ -85,7 +85,7 @@ static void t_op_atomic(void)
 	if (pid == 0) {
 		store_t *cst = NULL;
 		int touches = 0;
-		store_guard_t g = { die_third, &touches };
+		store_guard_t g = { die_third, &touches, NULL };
 		store_call_t call = { &g, "a", op };
 		if (store_open(dir, NULL, &cst) != STORE_OK)
 			_exit(1);
