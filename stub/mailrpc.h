@@ -528,10 +528,12 @@ int mailrpc_cache_sync(struct mailrpc *conn, struct mailrpc_cache *cache,
  * Offline changes.  With no link, these change the cache's view at once
  * (--offline ls and cat show it) and record the change in the cache's
  * journal, each message's change an entry with its own operation id chosen
- * now.  mailrpc_cache_sync replays the journal first, in order, with the
- * _OP procedures (so a replay cut off and repeated, even by another run,
- * reuses the id and the server does it once), removing each entry once the
- * server answered it, then syncs down.
+ * now.  mailrpc_cache_sync replays the journal first, in order, each call
+ * with its entry's id (so a replay cut off and repeated, even by another
+ * run, reuses the id and the server does it once), removing each entry once
+ * the server answered it, then syncs down.  A message moved (to Deleted
+ * Items too) gets a new id on the server: the cache keeps its summary and
+ * body under it, and later entries about the message follow it.
  *
  * Conflicts: a message deleted on the server (or otherwise gone) stays
  * deleted: the offline change is dropped and reported (dropped = 1).  Any
