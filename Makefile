@@ -134,7 +134,7 @@ $(BUILD)/tests/test_service: tests/unit/test_service.c $(call obj,$(SERVICE_SRCS
 
 $(BUILD)/tests/test_status: tests/unit/test_status.c $(BUILD)/obj/common/status.o
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(ALL_CFLAGS) $(UNIT_TEST_CFLAGS) $(LDFLAGS) -o $@ $^
 
 $(BUILD)/tests/test_link: tests/unit/test_link.c $(BUILD)/obj/stub/link.o
 	@mkdir -p $(@D)

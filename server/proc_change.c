@@ -36,8 +36,7 @@ static void move_or_copy(struct caller *caller, move_fn fn, mr_move_args *args, 
 	int status = fn(caller->session, (unsigned char *)args->op, args->ids.ids_val,
 			args->ids.ids_len, args->folder, &r);
 	batch_fill((mr_status)status, &r, res);
-	target_replayed(caller, &r);
-	store_result_clear(&r);
+	target_done(caller, &r);
 }
 
 void proc_msg_move(struct caller *caller, void *args, void *res)
@@ -59,8 +58,7 @@ void proc_msg_delete(struct caller *caller, void *args_, void *res_)
 	int status = mail_delete(caller->session, (unsigned char *)args->op, args->ids.ids_val,
 				 args->ids.ids_len, args->hard, &r);
 	batch_fill((mr_status)status, &r, res_);
-	target_replayed(caller, &r);
-	store_result_clear(&r);
+	target_done(caller, &r);
 }
 
 void proc_msg_flags(struct caller *caller, void *args_, void *res_)
@@ -73,6 +71,5 @@ void proc_msg_flags(struct caller *caller, void *args_, void *res_)
 	res->status =
 	    (mr_status)mail_flags(caller->session, (unsigned char *)args->op, args->ids.ids_val,
 				  args->ids.ids_len, args->set, args->clear, &r);
-	target_replayed(caller, &r);
-	store_result_clear(&r);
+	target_done(caller, &r);
 }

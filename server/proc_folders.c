@@ -78,8 +78,7 @@ void proc_folder_create(struct caller *caller, void *args_, void *res_)
 	target_set(caller, "in=%s folder=\"%s\"", mail_session_target(caller->session), args->path);
 	res->status = (mr_status)mail_folder_create(caller->session, (unsigned char *)args->op,
 						    args->path, &r);
-	target_replayed(caller, &r);
-	store_result_clear(&r);
+	target_done(caller, &r);
 }
 
 void proc_folder_rename(struct caller *caller, void *args_, void *res_)
@@ -91,8 +90,7 @@ void proc_folder_rename(struct caller *caller, void *args_, void *res_)
 		   args->from, args->to);
 	res->status = (mr_status)mail_folder_rename(caller->session, (unsigned char *)args->op,
 						    args->from, args->to, &r);
-	target_replayed(caller, &r);
-	store_result_clear(&r);
+	target_done(caller, &r);
 }
 
 void proc_folder_delete(struct caller *caller, void *args_, void *res_)
@@ -104,6 +102,5 @@ void proc_folder_delete(struct caller *caller, void *args_, void *res_)
 		   args->path, args->recursive ? " recursive" : "");
 	res->status = (mr_status)mail_folder_delete(caller->session, (unsigned char *)args->op,
 						    args->path, args->recursive, &r);
-	target_replayed(caller, &r);
-	store_result_clear(&r);
+	target_done(caller, &r);
 }

@@ -47,8 +47,7 @@ void proc_acl_set(struct caller *caller, void *args_, void *res_)
 		   args->rights[0] ? args->rights : "-");
 	res->status = (mr_status)mail_acl_set(caller->session, (unsigned char *)args->op,
 					      args->folder, args->principal, args->rights, &r);
-	target_replayed(caller, &r);
-	store_result_clear(&r);
+	target_done(caller, &r);
 }
 
 void proc_myrights(struct caller *caller, void *args_, void *res_)

@@ -16,6 +16,5 @@ void proc_upload_commit_submit(struct caller *caller, void *args_, void *res_)
 	target_set(caller, "upload=%llu rcpts=%u%s%s sent_id=%llu",
 		   (unsigned long long)args->upload, n, args->from[0] ? " from=" : "", args->from,
 		   (unsigned long long)r.id);
-	target_replayed(caller, &r);
-	store_result_clear(&r);
+	target_done(caller, &r);
 }

@@ -24,10 +24,9 @@ void proc_upload_begin(struct caller *caller, void *args_, void *res_)
 	 * received, since the client never learnt its id. */
 	target_set(caller, "upload=%llu size=%llu", (unsigned long long)r.id,
 		   (unsigned long long)args->size);
-	target_replayed(caller, &r);
 	if (res->status == MR_OK)
 		state_set(res, r.id, 0, args->size);
-	store_result_clear(&r);
+	target_done(caller, &r);
 }
 
 /* Where an upload stands, for the reply. */
@@ -48,11 +47,10 @@ void proc_upload_append(struct caller *caller, void *args_, void *res_)
 	res->status = (mr_status)mail_upload_append(caller->session, (unsigned char *)args->op,
 						    args->upload, args->offset, args->data.data_val,
 						    args->data.data_len, &r);
-	target_replayed(caller, &r);
+	target_done(caller, &r);
 	/* MR_ERR_OFFSET (say, a reply lost on a bad link) says where to resume. */
 	if (res->status == MR_OK || res->status == MR_ERR_OFFSET)
 		state_now(caller, args->upload, res);
-	store_result_clear(&r);
 }
 
 void proc_upload_status(struct caller *caller, void *args_, void *res_)
@@ -75,8 +73,7 @@ void proc_upload_abort(struct caller *caller, void *args_, void *res_)
 	target_set(caller, "upload=%llu", (unsigned long long)args->upload);
 	res->status = (mr_status)mail_upload_abort(caller->session, (unsigned char *)args->op,
 						   args->upload, &r);
-	target_replayed(caller, &r);
-	store_result_clear(&r);
+	target_done(caller, &r);
 }
 
 void proc_upload_commit_append(struct caller *caller, void *args_, void *res_)
@@ -90,8 +87,7 @@ void proc_upload_commit_append(struct caller *caller, void *args_, void *res_)
 	target_set(caller, "upload=%llu in=%s folder=\"%s\" id=%llu",
 		   (unsigned long long)args->upload, mail_session_target(caller->session),
 		   args->folder, (unsigned long long)r.id);
-	target_replayed(caller, &r);
-	store_result_clear(&r);
+	target_done(caller, &r);
 }
 
 void proc_msg_append(struct caller *caller, void *args_, void *res_)
@@ -106,6 +102,5 @@ void proc_msg_append(struct caller *caller, void *args_, void *res_)
 	target_set(caller, "in=%s folder=\"%s\" len=%u id=%llu",
 		   mail_session_target(caller->session), args->folder, args->data.data_len,
 		   (unsigned long long)r.id);
-	target_replayed(caller, &r);
-	store_result_clear(&r);
+	target_done(caller, &r);
 }

@@ -84,12 +84,13 @@ void target_set(struct caller *caller, const char *fmt, ...)
 	va_end(ap);
 }
 
-void target_replayed(struct caller *caller, const store_result_t *res)
+void target_done(struct caller *caller, store_result_t *res)
 {
 	size_t n = strlen(caller->target);
 	if (res->replayed)
 		snprintf(caller->target + n, sizeof(caller->target) - n,
 			 "%srepeated op: result as first given", n ? " " : "");
+	store_result_clear(res);
 }
 
 const struct proc_def *procs_find(rpcproc_t num)

@@ -29,8 +29,9 @@ typedef void (*proc_handler)(struct caller *caller, void *args, void *res);
 
 /* Records what a call touched ("folder=Inbox id=42") for the log. */
 void target_set(struct caller *caller, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Adds to the log line that a repeated op id was answered from its record. */
-void target_replayed(struct caller *caller, const store_result_t *res);
+/* Adds to the log line that a repeated op id was answered from its
+ * record, if it was, and frees res. */
+void target_done(struct caller *caller, store_result_t *res);
 
 struct proc_def {
 	rpcproc_t num;

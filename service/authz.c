@@ -15,7 +15,9 @@
  * any right for POST and RIGHTS) is answered as missing when the caller
  * named it, and as not permitted when a recursive or batch operation
  * reaches it; seen but without a needed right, not permitted.  The root
- * has no "l" of its own: its rights only ever grant actions.
+ * has no "l" of its own: its rights only ever grant actions.  A session
+ * works at all only if its principal maps to a mailbox that is not
+ * disabled (the gate).
  */
 #include <string.h>
 
@@ -85,6 +87,20 @@ static int is_public_admin(const struct mail_session *s)
 		if (strcmp(cfg->public_admins[i], s->principal) == 0)
 			return 1;
 	return 0;
+}
+
+int authz_gate(struct mail_session *s)
+{
+	if (s->mailbox_status != MAIL_OK || s->own_ready)
+		return s->mailbox_status;
+	store_t *st = mail_store(s);
+	if (st == NULL)
+		return MAIL_ERR_INTERNAL;
+	/* The owner's first call makes the mailbox; a disabled one is refused. */
+	int status = mail_status_of(store_mailbox_ensure(st, s->mailbox), MAIL_ERR_NOMAILBOX,
+				    MAIL_ERR_NOMAILBOX);
+	s->own_ready = status == MAIL_OK;
+	return status;
 }
 
 const char *authz_owned(const struct mail_session *s)

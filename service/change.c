@@ -14,14 +14,13 @@ static int change(struct mail_session *s, const unsigned char *op, store_change_
 {
 	struct mail_call c;
 	memset(res, 0, sizeof(*res));
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, op);
 	if (status != MAIL_OK)
 		return status;
 	if (ch->n == 0) /* nothing to do: done, or for flags, nothing said */
 		return ch->kind == STORE_OP_FLAGS ? MAIL_ERR_INVALID : MAIL_OK;
 	if ((ch->set | ch->clear) & ~(uint32_t)STORE_FLAGS_ALL)
 		return MAIL_ERR_INVALID;
-	mail_call_init(&c, s, op);
 	int st = store_change(mail_store(s), &c.call, mail_session_target(s), ch, res);
 	/* Refused before any id: about the destination, if there is one. */
 	int to_folder = ch->kind == STORE_OP_MOVE || ch->kind == STORE_OP_COPY;

@@ -21,10 +21,9 @@ int mail_folder_list(struct mail_session *s, uint64_t offset, uint32_t limit,
 {
 	struct mail_call c;
 	*list_r = NULL;
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, NULL);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, NULL);
 	int st = store_folder_list_as(mail_store(s), &c.call, mail_session_target(s), offset, limit,
 				      list_r);
 	/* A mailbox the caller may not know of lists like one with nothing
@@ -40,12 +39,11 @@ int mail_folder_get(struct mail_session *s, const char *path, store_folder_info_
 	struct mail_call c;
 	memset(info_r, 0, sizeof(*info_r));
 	*next_id_r = 0;
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, NULL);
 	if (status != MAIL_OK)
 		return status;
 	if (path[0] == '\0')
 		return MAIL_ERR_BADNAME;
-	mail_call_init(&c, s, NULL);
 	return folder_status(s,
 			     store_folder_get_as(mail_store(s), &c.call, mail_session_target(s),
 						 path, STORE_ACT_LOOKUP, info_r, next_id_r),
@@ -63,10 +61,9 @@ int mail_folder_create(struct mail_session *s, const unsigned char *op, const ch
 {
 	struct mail_call c;
 	memset(res, 0, sizeof(*res));
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, op);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, op);
 	return folder_status(
 	    s, store_folder_create_as(mail_store(s), &c.call, mail_session_target(s), path, res),
 	    root_create(path));
@@ -78,10 +75,9 @@ int mail_folder_rename(struct mail_session *s, const unsigned char *op, const ch
 	struct mail_call c;
 	size_t n = strlen(from);
 	memset(res, 0, sizeof(*res));
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, op);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, op);
 	int st =
 	    store_folder_rename_as(mail_store(s), &c.call, mail_session_target(s), from, to, res);
 	/* Say why, rather than the store's "invalid name". */
@@ -95,10 +91,9 @@ int mail_folder_delete(struct mail_session *s, const unsigned char *op, const ch
 {
 	struct mail_call c;
 	memset(res, 0, sizeof(*res));
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, op);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, op);
 	return folder_status(s,
 			     store_folder_delete_as(mail_store(s), &c.call, mail_session_target(s),
 						    path, recursive, res),
@@ -120,7 +115,7 @@ int mail_folder_sync(struct mail_session *s, uint64_t since, const store_fsync_p
 {
 	struct mail_call c;
 	*page_r = NULL;
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, NULL);
 	if (status != MAIL_OK)
 		return status;
 	const char *mbox = mail_session_target(s);
@@ -132,7 +127,6 @@ int mail_folder_sync(struct mail_session *s, uint64_t since, const store_fsync_p
 		from.tomb_change = from.tomb_fid = 0;
 		from.tombs_done = 1;
 	}
-	mail_call_init(&c, s, NULL);
 	int st = STORE_OK;
 	if (owner || since == 0)
 		st = store_folder_sync_as(mail_store(s), &c.call, mbox, since, &from, max_deleted,

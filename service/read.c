@@ -25,12 +25,11 @@ int mail_list(struct mail_session *s, const char *folder, const store_list_query
 {
 	struct mail_call c;
 	*list_r = NULL;
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, NULL);
 	if (status != MAIL_OK)
 		return status;
 	if (q->sort < STORE_SORT_ID || q->sort > STORE_SORT_SUBJECT)
 		return MAIL_ERR_INVALID;
-	mail_call_init(&c, s, NULL);
 	return folder_status(s,
 			     store_message_list_as(mail_store(s), &c.call, mail_session_target(s),
 						   folder, q, list_r),
@@ -41,10 +40,9 @@ int mail_search(struct mail_session *s, const store_search_query_t *q, store_msg
 {
 	struct mail_call c;
 	*list_r = NULL;
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, NULL);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, NULL);
 	int st = store_message_search_as(mail_store(s), &c.call, mail_session_target(s), q, list_r);
 	return mail_status_of(authz_mailbox_status(s, st, q->folder ? 0 : STORE_ACT_SCOPE),
 			      MAIL_ERR_NOFOLDER, MAIL_ERR_INVALID);
@@ -54,10 +52,9 @@ int mail_info(struct mail_session *s, uint64_t id, store_msginfo_t **info_r)
 {
 	struct mail_call c;
 	*info_r = NULL;
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, NULL);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, NULL);
 	return message_status(
 	    s, store_message_get_as(mail_store(s), &c.call, mail_session_target(s), id, info_r));
 }
@@ -68,10 +65,9 @@ int mail_fetch(struct mail_session *s, uint64_t id, uint64_t offset, void *buf, 
 	struct mail_call c;
 	*len_r = 0;
 	*size_r = 0;
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, NULL);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, NULL);
 	return message_status(s, store_message_fetch_as(mail_store(s), &c.call,
 							mail_session_target(s), id, offset, buf,
 							maxlen, len_r, size_r, sha256_r));
@@ -82,10 +78,9 @@ int mail_index(struct mail_session *s, const char *folder, uint64_t after, uint3
 {
 	struct mail_call c;
 	*index_r = NULL;
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, NULL);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, NULL);
 	return folder_status(s,
 			     store_index_as(mail_store(s), &c.call, mail_session_target(s), folder,
 					    after, max, index_r),
@@ -98,10 +93,9 @@ int mail_sync(struct mail_session *s, const char *folder, uint64_t since,
 {
 	struct mail_call c;
 	*page_r = NULL;
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, NULL);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, NULL);
 	return folder_status(s,
 			     store_sync_as(mail_store(s), &c.call, mail_session_target(s), folder,
 					   since, pos, max_removed, max_changed, page_r),
@@ -114,10 +108,9 @@ int mail_wait(struct mail_session *s, const char *folder, uint64_t since, unsign
 	struct mail_call c;
 	unsigned limit = s->svc->cfg->wait_max;
 	*change_r = 0;
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, NULL);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, NULL);
 	int st = store_wait_change_as(mail_store(s), &c.call, mail_session_target(s),
 				      folder[0] ? folder : NULL, since,
 				      (int)(max_wait < limit ? max_wait : limit) * 1000, change_r);

@@ -33,15 +33,14 @@ struct mail_call {
 	uint32_t rights;
 };
 
-/* Sets up c for an operation of s named by op (NULL: none). */
-void mail_call_init(struct mail_call *c, struct mail_session *s, const unsigned char *op);
-
 /* The store of s's process, opened on first use (NULL if it cannot be:
  * logged on stderr by the store). */
 store_t *mail_store(struct mail_session *s);
 
-/* Every operation starts here: MAIL_OK when s may work (mail_whoami). */
-int mail_gate(struct mail_session *s);
+/* Every operation starts here (kadmind's setup): MAIL_OK when s may work
+ * (mail_whoami), with c set up for an operation of s named by op (NULL or
+ * all zero: none). */
+int mail_begin(struct mail_call *c, struct mail_session *s, const unsigned char *op);
 
 /* principal -> mailbox (identity.c): MAIL_OK, MAIL_ERR_FOREIGN or
  * MAIL_ERR_NOMAILBOX. */
@@ -56,6 +55,9 @@ int mail_valid_mailbox(const char *name);
 int mail_status_of(int store_status, int not_found, int invalid);
 
 /* ---- authz.c: the one place rights are decided ---- */
+/* Whether s may work at all: its principal maps to a mailbox (made on its
+ * first use), not disabled.  MAIL_OK, NOMAILBOX, FOREIGN or DISABLED. */
+int authz_gate(struct mail_session *s);
 /* The guard's decision (a store_guard_fn; ctx is a struct mail_call). */
 int authz_decide(void *ctx, const store_touch_t *t);
 /* Whether s owns mailbox (its own; "public" for --public-admin principals). */

@@ -49,7 +49,7 @@ const char *mail_session_target(const struct mail_session *s)
 	return s->opened[0] ? s->opened : s->mailbox;
 }
 
-void mail_call_init(struct mail_call *c, struct mail_session *s, const unsigned char *op)
+static void call_init(struct mail_call *c, struct mail_session *s, const unsigned char *op)
 {
 	static const unsigned char none[MAIL_OPID_LEN];
 	memset(c, 0, sizeof(*c));
@@ -67,28 +67,20 @@ void mail_call_init(struct mail_call *c, struct mail_session *s, const unsigned 
 	c->call.op = op != NULL && memcmp(op, none, sizeof(none)) != 0 ? op : NULL;
 }
 
-int mail_gate(struct mail_session *s)
+int mail_begin(struct mail_call *c, struct mail_session *s, const unsigned char *op)
 {
-	if (s->mailbox_status != MAIL_OK || s->own_ready)
-		return s->mailbox_status;
-	store_t *st = mail_store(s);
-	if (st == NULL)
-		return MAIL_ERR_INTERNAL;
-	/* The owner's first call makes the mailbox; a disabled one is refused. */
-	int status = mail_status_of(store_mailbox_ensure(st, s->mailbox), MAIL_ERR_NOMAILBOX,
-				    MAIL_ERR_NOMAILBOX);
-	s->own_ready = status == MAIL_OK;
-	return status;
+	call_init(c, s, op);
+	return authz_gate(s);
 }
 
 int mail_whoami(struct mail_session *s)
 {
-	return mail_gate(s);
+	return authz_gate(s);
 }
 
 int mail_open(struct mail_session *s, const char *mailbox)
 {
-	int status = mail_gate(s);
+	int status = authz_gate(s);
 	if (status != MAIL_OK)
 		return status;
 	if (mailbox[0] != '\0' && !mail_valid_mailbox(mailbox))
@@ -101,7 +93,7 @@ int mail_quota(struct mail_session *s, struct mail_quota *q_r)
 {
 	store_mailbox_info_t info;
 	memset(q_r, 0, sizeof(*q_r));
-	int status = mail_gate(s);
+	int status = authz_gate(s);
 	if (status != MAIL_OK)
 		return status;
 	if (!authz_owns(s, mail_session_target(s)))

@@ -17,10 +17,9 @@ int mail_acl_get(struct mail_session *s, const char *path, store_acl_t **acl_r)
 {
 	struct mail_call c;
 	*acl_r = NULL;
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, NULL);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, NULL);
 	return acl_status(
 	    s, store_acl_get_as(mail_store(s), &c.call, mail_session_target(s), path, acl_r), path);
 }
@@ -31,12 +30,11 @@ int mail_acl_set(struct mail_session *s, const unsigned char *op, const char *pa
 	struct mail_call c;
 	uint32_t bits;
 	memset(res, 0, sizeof(*res));
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, op);
 	if (status != MAIL_OK)
 		return status;
 	if (principal[0] == '\0' || store_rights_parse(rights, &bits) != STORE_OK)
 		return MAIL_ERR_INVALID;
-	mail_call_init(&c, s, op);
 	return acl_status(s,
 			  store_acl_set_as(mail_store(s), &c.call, mail_session_target(s), path,
 					   principal, bits, res),
@@ -49,12 +47,11 @@ int mail_myrights(struct mail_session *s, const char *path, uint32_t *rights_r)
 	store_folder_info_t info;
 	uint64_t next;
 	*rights_r = 0;
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, NULL);
 	if (status != MAIL_OK)
 		return status;
 	if (path[0] == '\0')
 		return MAIL_ERR_BADNAME;
-	mail_call_init(&c, s, NULL);
 	int st = store_folder_get_as(mail_store(s), &c.call, mail_session_target(s), path,
 				     STORE_ACT_RIGHTS, &info, &next);
 	if (st == STORE_OK)

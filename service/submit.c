@@ -34,7 +34,7 @@ int mail_submit(struct mail_session *s, const unsigned char *op, uint64_t upload
 	char header[MAIL_PRINCIPAL_MAX + 16];
 	memset(res, 0, sizeof(*res));
 	*bad_r = SIZE_MAX;
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, op);
 	if (status != MAIL_OK)
 		return status;
 	if (n == 0)
@@ -47,7 +47,6 @@ int mail_submit(struct mail_session *s, const unsigned char *op, uint64_t upload
 	}
 	int self = from[0] == '\0' || strcmp(from, s->mailbox) == 0;
 	const char *sender = self ? s->mailbox : from;
-	mail_call_init(&c, s, op);
 	snprintf(header, sizeof(header), "Sender: %s", s->principal);
 	int st = store_upload_commit_submit_as(mail_store(s), &c.call, s->mailbox, upload, sender,
 					       self ? NULL : header, rcpts, n, res, bad_r);

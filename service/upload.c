@@ -18,10 +18,9 @@ int mail_upload_begin(struct mail_session *s, const unsigned char *op, uint64_t 
 {
 	struct mail_call c;
 	memset(res, 0, sizeof(*res));
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, op);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, op);
 	return upload_status(
 	    store_upload_begin_as(mail_store(s), &c.call, s->mailbox, size, sha256, res));
 }
@@ -31,10 +30,9 @@ int mail_upload_append(struct mail_session *s, const unsigned char *op, uint64_t
 {
 	struct mail_call c;
 	memset(res, 0, sizeof(*res));
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, op);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, op);
 	int st = store_upload_append_as(mail_store(s), &c.call, s->mailbox, upload, offset, data,
 					len, res);
 	/* Out of step (say, a reply lost on a bad link): res->id says where
@@ -49,10 +47,9 @@ int mail_upload_status(struct mail_session *s, uint64_t upload, uint64_t *receiv
 {
 	struct mail_call c;
 	*received_r = *size_r = 0;
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, NULL);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, NULL);
 	return upload_status(
 	    store_upload_status_as(mail_store(s), &c.call, s->mailbox, upload, received_r, size_r));
 }
@@ -62,10 +59,9 @@ int mail_upload_abort(struct mail_session *s, const unsigned char *op, uint64_t 
 {
 	struct mail_call c;
 	memset(res, 0, sizeof(*res));
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, op);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, op);
 	return upload_status(
 	    store_upload_abort_as(mail_store(s), &c.call, s->mailbox, upload, res));
 }
@@ -92,10 +88,9 @@ int mail_upload_commit(struct mail_session *s, const unsigned char *op, uint64_t
 {
 	struct mail_call c;
 	memset(res, 0, sizeof(*res));
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, op);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, op);
 	/* A repeat is answered by the store before anything is checked: the
 	 * folder may be gone by now. */
 	int st = store_upload_commit_append_as(mail_store(s), &c.call, s->mailbox, upload,
@@ -112,10 +107,9 @@ int mail_append(struct mail_session *s, const unsigned char *op, const char *fol
 {
 	struct mail_call c;
 	memset(res, 0, sizeof(*res));
-	int status = mail_gate(s);
+	int status = mail_begin(&c, s, op);
 	if (status != MAIL_OK)
 		return status;
-	mail_call_init(&c, s, op);
 	int st = store_message_append_as(mail_store(s), &c.call, mail_session_target(s), folder,
 					 data, len, flags, sha256, res);
 	if (st == STORE_OK)

@@ -202,31 +202,12 @@ static int collect(store_t *st, MDB_txn *txn, uint64_t mbid, int one, const st_f
 	return status;
 }
 
-int store_acl_list(store_t *st, const char *mbox, store_acl_t **acl_r)
+/* The entries of folder path ("" the root) of mbox for call, or of every
+ * folder (path NULL, trusted callers only), in one read transaction. */
+static int acl_read(store_t *st, const store_call_t *call, const char *mbox, const char *path,
+		    store_acl_t **acl_r)
 {
-	MDB_txn *txn = NULL;
-	st_mbox_t mb;
-	store_acl_t *acl = calloc(1, sizeof(*acl));
-	int status = acl ? st_read_begin(st, &txn) : STORE_INTERNAL;
-
-	*acl_r = NULL;
-	if (status == STORE_OK)
-		status = st_mbox_load(st, txn, mbox, 1, &mb);
-	if (status == STORE_OK)
-		status = collect(st, txn, mb.mbid, 0, NULL, acl);
-	if (txn != NULL)
-		mdb_txn_abort(txn);
-	if (status == STORE_OK)
-		*acl_r = acl;
-	else
-		store_acl_free(&acl);
-	return status;
-}
-
-int store_acl_get_as(store_t *st, const store_call_t *call, const char *mbox, const char *path,
-		     store_acl_t **acl_r)
-{
-	struct acl_ctx c = { call, mbox, path, NULL, 0 };
+	struct acl_ctx c = { call, mbox, path ? path : "", NULL, 0 };
 	MDB_txn *txn = NULL;
 	st_mbox_t mb;
 	st_folder_t f;
@@ -237,7 +218,7 @@ int store_acl_get_as(store_t *st, const store_call_t *call, const char *mbox, co
 	if (status == STORE_OK)
 		status = acl_target(st, txn, &c, &mb, &f);
 	if (status == STORE_OK)
-		status = collect(st, txn, mb.mbid, 1, path[0] ? &f : NULL, acl);
+		status = collect(st, txn, mb.mbid, path != NULL, path && path[0] ? &f : NULL, acl);
 	if (txn != NULL)
 		mdb_txn_abort(txn);
 	if (status == STORE_OK)
@@ -245,6 +226,17 @@ int store_acl_get_as(store_t *st, const store_call_t *call, const char *mbox, co
 	else
 		store_acl_free(&acl);
 	return status;
+}
+
+int store_acl_list(store_t *st, const char *mbox, store_acl_t **acl_r)
+{
+	return acl_read(st, NULL, mbox, NULL, acl_r);
+}
+
+int store_acl_get_as(store_t *st, const store_call_t *call, const char *mbox, const char *path,
+		     store_acl_t **acl_r)
+{
+	return acl_read(st, call, mbox, path, acl_r);
 }
 
 void store_acl_free(store_acl_t **acl)

@@ -2,22 +2,11 @@
  * test_status.c -- every status of idl/mailrpc.x has its own sentence
  * (common/status.c), and a number outside them says it is unknown.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
 #include "mailrpc_prot.h"
 #include "status.h"
+#include "test_util.h"
 
-#define CHECK(expr)                                                                                \
-	do {                                                                                       \
-		if (!(expr)) {                                                                     \
-			fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #expr);   \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
-
-int main(void)
+static void t_every_status_has_a_text(void)
 {
 	const char *unknown = status_text(-1);
 	CHECK(strcmp(unknown, status_text(MAILRPC_STATUS_COUNT)) == 0);
@@ -26,6 +15,10 @@ int main(void)
 		for (int j = 0; j < i; j++)
 			CHECK(strcmp(status_text(i), status_text(j)) != 0);
 	}
-	printf("ok 1 - every status has a text of its own\n");
+}
+
+int main(void)
+{
+	RUN(t_every_status_has_a_text);
 	return 0;
 }
