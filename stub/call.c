@@ -179,7 +179,7 @@ static int call_once(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void
 	/* A context lost earlier (say, to an expired ticket) is rebuilt first:
 	 * the user may have run kinit since. */
 	else if (conn->auth == NULL)
-		status = mr_context_establish(conn, err);
+		status = mr_context_renew(conn, err);
 	if (status != MAILRPC_OK)
 		return status;
 	/* Unused by clnt_call (see set_timeout), but it must be valid. */
@@ -191,7 +191,7 @@ static int call_once(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void
 	enum clnt_stat stat = clnt_call(conn->clnt, proc, xargs, args, xres, res, tv);
 	if (stat == RPC_AUTHERROR && context_trouble(conn->clnt)) {
 		/* Expired or forgotten context: one new context, one more try. */
-		status = mr_context_establish(conn, err);
+		status = mr_context_renew(conn, err);
 		if (status != MAILRPC_OK)
 			return status;
 		clear_res(xres, res);

@@ -56,6 +56,11 @@ void mr_annotate(struct mailrpc_error *err, const char *fmt, ...)
 /* Builds a fresh security context on conn, replacing any old one. */
 int mr_context_establish(struct mailrpc *conn, struct mailrpc_error *err);
 
+/* The same for a connection in use: the server makes each context a
+ * session of its own, which starts in the caller's own mailbox, so the
+ * mailbox opened (MAILBOX_OPEN) is opened again (sharing.c). */
+int mr_context_renew(struct mailrpc *conn, struct mailrpc_error *err);
+
 /* Closes conn's link (TCP, RPC client, context), leaving conn->clnt NULL;
  * tell_server: destroy the context on the server first (a clean close). */
 void mr_drop_link(struct mailrpc *conn, int tell_server);

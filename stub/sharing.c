@@ -23,6 +23,21 @@ int mailrpc_open_mailbox(struct mailrpc *conn, const char *mailbox, struct mailr
 	return status;
 }
 
+int mr_context_renew(struct mailrpc *conn, struct mailrpc_error *err)
+{
+	char mailbox[sizeof(conn->mailbox)];
+	int status = mr_context_establish(conn, err);
+	if (status != MAILRPC_OK || conn->mailbox[0] == '\0')
+		return status;
+	/* Not retried on its own: the call that needed the context is. */
+	int reconnecting = conn->reconnecting;
+	conn->reconnecting = 1;
+	snprintf(mailbox, sizeof(mailbox), "%s", conn->mailbox);
+	status = mailrpc_open_mailbox(conn, mailbox, err);
+	conn->reconnecting = reconnecting;
+	return status;
+}
+
 /* The root is "" on the wire; people write "/". */
 static const char *wire_folder(const char *folder)
 {
@@ -52,7 +67,8 @@ int mailrpc_acl_get(struct mailrpc *conn, const char *folder, struct mailrpc_acl
 		} else {
 			for (u_int i = 0; i < n; i++) {
 				const mr_acl_entry *w = &res.mr_acl_res_u.entries.entries_val[i];
-				snprintf(e[i].principal, sizeof(e[i].principal), "%s", w->principal);
+				snprintf(e[i].principal, sizeof(e[i].principal), "%s",
+					 w->principal);
 				snprintf(e[i].rights, sizeof(e[i].rights), "%s", w->rights);
 			}
 			*entries_r = e;
@@ -69,17 +85,19 @@ int mailrpc_acl_set(struct mailrpc *conn, const char *folder, const char *princi
 		    const char *rights, struct mailrpc_error *err)
 {
 	if (conn == NULL || principal == NULL || principal[0] == '\0' || rights == NULL)
-		return mr_fail(err, MAILRPC_E_USAGE, "mailrpc_acl_set: folder, principal and rights needed");
+		return mr_fail(err, MAILRPC_E_USAGE,
+			       "mailrpc_acl_set: folder, principal and rights needed");
 	if (strlen(principal) > MAILRPC_PRINCIPAL_MAX || strlen(rights) > MAILRPC_RIGHTS_MAX ||
 	    strspn(rights, "lrswipkxtea") != strlen(rights))
 		return mr_fail(err, MAILRPC_E_INVALID,
-			       "rights are letters from \"lrswipkxtea\" (RFC 4314), not \"%s\"", rights);
+			       "rights are letters from \"lrswipkxtea\" (RFC 4314), not \"%s\"",
+			       rights);
 	const char *path = wire_folder(folder);
 	int status = path[0] ? mr_check_path(path, err) : MAILRPC_OK;
 	if (status != MAILRPC_OK)
 		return status;
-	mr_acl_set_args args = {.folder = (char *)path, .principal = (char *)principal,
-				.rights = (char *)rights};
+	mr_acl_set_args args = {
+	    .folder = (char *)path, .principal = (char *)principal, .rights = (char *)rights};
 	mr_res res = {0};
 	/* An op id: mr_call may repeat it after a lost connection. */
 	status = mailrpc_opid_new((unsigned char *)args.op, err);

@@ -6,10 +6,12 @@
  *       connect, WHOAMI, print "ready", then sit on the open connection
  *       (tests SIGKILL it to leave a context behind without DESTROY).
  *   session SERVER expiry RENEWED_FILE
- *       connect, WHOAMI, wait until the ticket's lifetime has passed, WHOAMI
- *       again on the same connection (must be refused: print "refused: MSG"),
- *       then wait for RENEWED_FILE (the test runs kinit and creates it) and
- *       WHOAMI once more (must work again: print "renewed: MAILBOX").
+ *       connect and open the public folders, WHOAMI, wait until the ticket's
+ *       lifetime has passed, WHOAMI again on the same connection (must be
+ *       refused: print "refused: MSG"), then wait for RENEWED_FILE (the test
+ *       runs kinit and creates it) and WHOAMI once more (must work again:
+ *       print "renewed: MAILBOX"), and count the folders it sees ("folders:
+ *       N": the new context works in the public folders still).
  *   session SERVER revoke MAILBOX/FOLDER CHANGED_FILE
  *       open MAILBOX, list FOLDER (print "first: ok" or "first: MSG"), wait
  *       for CHANGED_FILE (the test changes rights meanwhile), list again on
@@ -52,7 +54,10 @@ static int expiry(struct mailrpc *conn, const char *renewed_file)
 {
 	struct mailrpc_whoami who;
 	struct mailrpc_error err;
-	if (whoami(conn, &who, &err) != MAILRPC_OK)
+	struct mailrpc_folder *folders = NULL;
+	size_t n = 0;
+	if (mailrpc_open_mailbox(conn, "public", &err) != MAILRPC_OK ||
+	    whoami(conn, &who, &err) != MAILRPC_OK)
 		return 1;
 	if (who.expires_in > 120) {
 		printf("ticket lives %d s: too long for this test\n", who.expires_in);
@@ -70,6 +75,11 @@ static int expiry(struct mailrpc *conn, const char *renewed_file)
 	if (whoami(conn, &who, &err) != MAILRPC_OK)
 		return 1;
 	printf("renewed: %s\n", who.mailbox);
+	if (mailrpc_folders(conn, &folders, &n, &err) != MAILRPC_OK)
+		printf("folders: %s\n", err.message);
+	else
+		printf("folders: %zu\n", n);
+	free(folders);
 	return 0;
 }
 
