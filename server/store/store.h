@@ -97,7 +97,7 @@ typedef struct store_options {
 	unsigned max_readers;      /* LMDB reader slots; 0 -> 1024.  Only the
 	                              process creating the lock file decides. */
 	int64_t  op_max_age;       /* seconds an operation's result is kept
-	                              (see store_op_find); 0 -> 1 day */
+	                              (see "exactly-once calls"); 0 -> 1 day */
 	uint64_t op_max;           /* results kept store-wide; 0 -> 100000 */
 	int64_t  tomb_max_age;     /* seconds a tombstone is kept (see
 	                              store_sync); 0 -> 30 days */
@@ -179,8 +179,8 @@ typedef struct store_guard {
  * lookup; 0 when there is no entry. */
 int store_touch_rights(const store_touch_t *t, const char *principal, uint32_t *rights_r);
 
-/* Who a call is for.  op names it for exactly-once (see store_op_find's
- * section below): STORE_OPID_LEN bytes chosen by the client, kept under
+/* Who a call is for.  op names it for exactly-once (see "exactly-once
+ * calls" below): STORE_OPID_LEN bytes chosen by the client, kept under
  * the caller's own mailbox owner; NULL: not named. */
 typedef struct store_call {
 	const store_guard_t *guard;   /* NULL: nothing is checked */
