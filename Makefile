@@ -34,6 +34,7 @@ COMMON_SRCS := common/level.c common/status.c common/bytes.c
 # Sockets: the daemons only, not libmailrpc.
 LISTEN_SRCS := common/listen.c
 SERVER_SRCS := $(wildcard server/*.c)
+SERVICE_SRCS := $(wildcard service/*.c)
 -include server/store/store.mk
 LIB_SRCS    := $(wildcard stub/*.c)
 CLIENT_SRCS := $(wildcard client/*.c)
@@ -41,8 +42,10 @@ TOOL_SRCS   := $(wildcard tests/tools/*.c)
 ADMIN_SRCS  := $(wildcard admin/*.c)
 DELIVER_SRCS := $(wildcard deliver/*.c)
 
-# The server reads the store's header; nothing else may.
-$(BUILD)/obj/server/%.o: ALL_CFLAGS += $(STORE_CFLAGS)
+# The server reads the mail service's and the store's headers; the
+# service, the store's; nothing else may.
+$(BUILD)/obj/server/%.o: ALL_CFLAGS += $(STORE_CFLAGS) -Iservice
+$(BUILD)/obj/service/%.o: ALL_CFLAGS += $(STORE_CFLAGS)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -55,9 +58,11 @@ TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 # Unit tests of libmailrpc's parts that need no server, each linked with
 # just what it tests.
 STUB_UNIT_BINS := $(BUILD)/tests/test_link_model $(BUILD)/tests/test_state_dir
+# The mail service's, linked with the service and the store.
+SERVICE_UNIT_BINS := $(BUILD)/tests/test_service
 -include tests/unit/unit.mk
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS)) $(STUB_UNIT_BINS) \
-	$(PART_UNIT_BINS)
+	$(SERVICE_UNIT_BINS) $(PART_UNIT_BINS)
 -include gateway/gateway.mk
 
 .PHONY: all deps check check-fast check-san demo demo-stop install clean bench
@@ -92,7 +97,7 @@ $(BUILD)/obj/%.o: %.c $(GEN_H)
 
 GEN_OBJS := $(patsubst $(BUILD)/gen/%.c,$(BUILD)/obj/gen/%.o,$(GEN_SRC))
 
-$(MAILRPCD): $(call obj,$(SERVER_SRCS) $(STORE_SRCS) $(COMMON_SRCS) $(LISTEN_SRCS)) $(BUILD)/obj/gen/mailrpc_prot_xdr.o
+$(MAILRPCD): $(call obj,$(SERVER_SRCS) $(SERVICE_SRCS) $(STORE_SRCS) $(COMMON_SRCS) $(LISTEN_SRCS)) $(BUILD)/obj/gen/mailrpc_prot_xdr.o
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -122,15 +127,20 @@ $(MAILRPC): $(call obj,$(CLIENT_SRCS)) $(LIBSO)
 		-L$(BUILD)/lib -lmailrpc -Wl,-rpath,'$$ORIGIN/../lib' $(PKG_LIBS)
 
 # Test tools may use the public library and, to seed fixtures, the store.
-$(BUILD)/tests/%: tests/tools/%.c $(LIBSO) $(call obj,$(STORE_SRCS))
+# They may also speak the protocol themselves (the IDL's XDR routines).
+$(BUILD)/tests/%: tests/tools/%.c $(LIBSO) $(call obj,$(STORE_SRCS)) $(GEN_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(STORE_CFLAGS) $(LDFLAGS) -o $@ $< $(call obj,$(STORE_SRCS)) \
+	$(CC) $(ALL_CFLAGS) $(STORE_CFLAGS) $(LDFLAGS) -o $@ $< $(call obj,$(STORE_SRCS)) $(GEN_OBJS) \
 		-L$(BUILD)/lib -lmailrpc \
 		-Wl,-rpath,'$$ORIGIN/../lib' $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(call obj,$(STORE_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(UNIT_TEST_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/test_service: tests/unit/test_service.c $(call obj,$(SERVICE_SRCS) $(STORE_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(UNIT_TEST_CFLAGS) -Iservice $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/test_link_model: tests/unit/test_link_model.c $(BUILD)/obj/stub/link_model.o
 	@mkdir -p $(@D)

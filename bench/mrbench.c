@@ -35,9 +35,11 @@
 
 #include "mailrpc.h"
 
-#define PROG 0x2005A11CU      /* MAILRPC_PROG in idl/mailrpc.x */
-#define VERS 1U
-#define RECORD_BUFFER 262144  /* MAILRPC_RECORD_BUFFER */
+#include "mailrpc_prot.h"     /* the IDL's program, version and buffer size */
+
+#define PROG MAILRPC_PROG
+#define VERS MAILRPC_V2
+#define RECORD_BUFFER MAILRPC_RECORD_BUFFER
 #define MAX_CLIENTS 16
 #define MAX_ROUNDS 20
 #define MAX_SECONDS 30.0

@@ -36,6 +36,7 @@ int cli_print_json(json_t *value);
 
 /* Commands: argv[0] is the command name. Return the process exit status. */
 int cmd_whoami(struct cli *cli, int argc, char **argv);
+int cmd_quota(struct cli *cli, int argc, char **argv);
 /* cmd_folders.c */
 int cmd_folders(struct cli *cli, int argc, char **argv);
 int cmd_mkfolder(struct cli *cli, int argc, char **argv);

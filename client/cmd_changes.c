@@ -13,7 +13,7 @@
 #define MV_SYNOPSIS "mv ID... FOLDER"
 #define CP_SYNOPSIS "cp ID... FOLDER"
 #define RM_SYNOPSIS "rm [--hard] ID..."
-#define FLAG_SYNOPSIS "flag ID... +seen|-seen|+flagged|-flagged|+answered|-answered|+draft|-draft..."
+#define FLAG_SYNOPSIS "flag ID... +seen|-seen|+flagged|-flagged|+answered|-answered|+draft|-draft|+deleted|-deleted..."
 
 /* Parses n decimal ids into a malloc'd array; NULL (reported) on a bad one. */
 static uint64_t *parse_ids(char **args, size_t n)
@@ -58,28 +58,6 @@ static int parse_ids_folder(int argc, char **argv, const char *synopsis, uint64_
 	return *ids_r == NULL ? EX_USAGE : 0;
 }
 
-int cmd_mv(struct cli *cli, int argc, char **argv)
-{
-	uint64_t *ids;
-	size_t n, done = 0;
-	const char *folder;
-	int rc = parse_ids_folder(argc, argv, MV_SYNOPSIS, &ids, &n, &folder);
-	cli->offline_write = 1;
-	if (rc == 0)
-		rc = cli_connect(cli);
-	if (rc == 0 && cli->offline) {
-		struct mailrpc_error err;
-		if (mailrpc_cache_move(cli->cache, ids, n, folder, &err) != MAILRPC_OK)
-			rc = cli_report(&err);
-	} else if (rc == 0) {
-		struct mailrpc_error err;
-		if (mailrpc_move(cli->conn, ids, n, folder, &done, &err) != MAILRPC_OK)
-			rc = report_batch(&err, done, n, "moved");
-	}
-	free(ids);
-	return rc;
-}
-
 static int print_ids(const struct cli *cli, const uint64_t *ids, size_t n)
 {
 	if (!cli->json) {
@@ -96,27 +74,59 @@ static int print_ids(const struct cli *cli, const uint64_t *ids, size_t n)
 	return cli_print_json(array);
 }
 
+typedef int (*move_fn)(struct mailrpc *, const uint64_t *, size_t, const char *, uint64_t *,
+		       size_t *, struct mailrpc_error *);
+
+/* mv and cp online: both print the ids the messages have in FOLDER. */
+static int move_online(struct cli *cli, move_fn fn, const uint64_t *ids, size_t n,
+		       const char *folder, const char *verb)
+{
+	size_t done = 0;
+	uint64_t *new_ids = calloc(n, sizeof(*new_ids));
+	if (new_ids == NULL) {
+		fprintf(stderr, "mailrpc: out of memory\n");
+		return 1;
+	}
+	struct mailrpc_error err;
+	int status = fn(cli->conn, ids, n, folder, new_ids, &done, &err);
+	/* The messages done before a failure are there: say which they are. */
+	int rc = print_ids(cli, new_ids, done);
+	if (status != MAILRPC_OK)
+		rc = report_batch(&err, done, n, verb);
+	free(new_ids);
+	return rc;
+}
+
+int cmd_mv(struct cli *cli, int argc, char **argv)
+{
+	uint64_t *ids;
+	size_t n;
+	const char *folder;
+	int rc = parse_ids_folder(argc, argv, MV_SYNOPSIS, &ids, &n, &folder);
+	cli->offline_write = 1;
+	if (rc == 0)
+		rc = cli_connect(cli);
+	if (rc == 0 && cli->offline) {
+		struct mailrpc_error err;
+		if (mailrpc_cache_move(cli->cache, ids, n, folder, &err) != MAILRPC_OK)
+			rc = cli_report(&err);
+	} else if (rc == 0) {
+		rc = move_online(cli, mailrpc_move, ids, n, folder, "moved");
+	}
+	free(ids);
+	return rc;
+}
+
 int cmd_cp(struct cli *cli, int argc, char **argv)
 {
-	uint64_t *ids, *new_ids = NULL;
-	size_t n, done = 0;
+	uint64_t *ids;
+	size_t n;
 	const char *folder;
 	int rc = parse_ids_folder(argc, argv, CP_SYNOPSIS, &ids, &n, &folder);
 	if (rc == 0)
 		rc = cli_connect(cli);
-	if (rc == 0 && (new_ids = calloc(n, sizeof(*new_ids))) == NULL) {
-		fprintf(stderr, "mailrpc: out of memory\n");
-		rc = 1;
-	}
-	if (rc == 0) {
-		struct mailrpc_error err;
-		int status = mailrpc_copy(cli->conn, ids, n, folder, new_ids, &done, &err);
-		/* The copies made before a failure exist: say which they are. */
-		rc = print_ids(cli, new_ids, done);
-		if (status != MAILRPC_OK)
-			rc = report_batch(&err, done, n, "copied");
-	}
-	free(new_ids);
+	if (rc == 0)
+		rc = move_online(cli, mailrpc_copy, ids, n, folder, "copied");
 	free(ids);
 	return rc;
 }
@@ -147,7 +157,7 @@ int cmd_rm(struct cli *cli, int argc, char **argv)
 			rc = cli_report(&err);
 	} else if (rc == 0) {
 		struct mailrpc_error err;
-		if (mailrpc_delete(cli->conn, ids, n, hard, &done, &err) != MAILRPC_OK)
+		if (mailrpc_delete(cli->conn, ids, n, hard, NULL, &done, &err) != MAILRPC_OK)
 			rc = report_batch(&err, done, n, "deleted");
 	}
 	free(ids);
@@ -159,7 +169,7 @@ static int parse_change(const char *arg, unsigned *set, unsigned *clear)
 {
 	unsigned bit = cli_flag_bit(arg + 1);
 	if (bit == 0) {
-		fprintf(stderr, "mailrpc: \"%s\" is not a flag change (+ or - then seen, flagged, answered or draft)\n",
+		fprintf(stderr, "mailrpc: \"%s\" is not a flag change (+ or - then seen, flagged, answered, draft or deleted)\n",
 			arg);
 		return -1;
 	}

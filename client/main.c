@@ -31,16 +31,23 @@ static const struct command commands[] = {
 	{"cat", cmd_cat, "ID: write a message, byte-exact, to standard output", 1},
 	{"get", cmd_get, "ID -o FILE [--resume]: download a message to a file", 0},
 	{"put", cmd_put, "FOLDER [FILE]: store a message (standard input without FILE)", 0},
-	{"send", cmd_send, "--to USER[,USER...] [--from MAILBOX] [FILE]: send to local users", 1},
-	{"mv", cmd_mv, "ID... FOLDER: move messages", 1},
+	{"send", cmd_send, "--to USER[,USER...] [--from MAILBOX] [FILE]: send to local users "
+			   "(--from: on behalf of MAILBOX, with right p on its Outbox)", 1},
+	{"mv", cmd_mv, "ID... FOLDER: move messages (each gets a new id there, printed)", 1},
 	{"cp", cmd_cp, "ID... FOLDER: copy messages", 0},
 	{"rm", cmd_rm, "[--hard] ID...: delete messages (to Deleted Items; --hard: permanently)", 1},
-	{"flag", cmd_flag, "ID... +seen|-seen|+flagged|-flagged|+answered|-answered|+draft|-draft...", 1},
+	{"flag", cmd_flag, "ID... +seen|-seen|+flagged|-flagged|+answered|-answered|+draft|-draft|"
+			   "+deleted|-deleted...", 1},
 	{"search", cmd_search, "[FOLDER] [--from S] [--to S] [--subject S] [--body S]", 1},
 	{"wait", cmd_wait, "[FOLDER] [--follow]: print a line when new mail arrives (--follow: keep waiting)", 0},
 	{"sync", cmd_sync, "[FOLDER...] [--headers-only] [--max-size BYTES]: update the offline cache "
 			   "(default: all folders); FOLDER --since STATE: print what changed", 0},
-	{"acl", cmd_acl, "FOLDER [set PRINCIPAL RIGHTS | rm PRINCIPAL]: show or change rights", 0},
+	{"acl", cmd_acl, "FOLDER [set PRINCIPAL RIGHTS | rm PRINCIPAL | mine]: show or change rights "
+			 "(RFC 4314 letters: l lookup, r read, s keep seen, w write flags, "
+			 "i insert, p post: send on behalf, given on the Outbox (p alone is "
+			 "enough), k create subfolders, x delete folder, t delete messages, "
+			 "e expunge, a administer); mine: your own", 0},
+	{"quota", cmd_quota, "the space used in your mailbox, and its limit", 0},
 };
 
 static void usage(FILE *out)

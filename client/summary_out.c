@@ -18,6 +18,7 @@ static const struct {
 	{MAILRPC_FLAG_FLAGGED, "flagged", 'F'},
 	{MAILRPC_FLAG_ANSWERED, "answered", 'A'},
 	{MAILRPC_FLAG_DRAFT, "draft", 'D'},
+	{MAILRPC_FLAG_DELETED, "deleted", 'X'},
 };
 #define N_FLAGS (sizeof(flag_names) / sizeof(flag_names[0]))
 

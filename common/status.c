@@ -1,34 +1,46 @@
 /* status.c -- texts for the IDL's mr_status values (see status.h). */
 #include "status.h"
+#include "mailrpc_prot.h"
 
-/* Indexed by mr_status; keep in step with idl/mailrpc.x. */
+/* Keyed by the IDL's names, one per status: a status added to the IDL
+ * without a text here fails the count check below, and the unit test
+ * (test_common) finds any one left without a text of its own. */
 static const char *const texts[] = {
-	"OK",
-	"internal server error (see the server log)",
-	"your Kerberos principal does not map to a mailbox on this server",
-	"principals of your realm are not served here",
-	"invalid request",
-	"message too big for this server",
-	"no such folder or message",
-	"already exists",
-	"folder is not empty",
-	"mailbox quota exceeded",
-	"mail store busy, try again",
-	"operation not permitted",
-	"mailbox disabled by the administrator",
-	"no such folder",
-	"no such message",
-	"no such upload (finished, expired, or not yours)",
-	"invalid folder name (1-255 bytes of UTF-8, no control characters, no empty, \".\" or \"..\" parts)",
-	"unknown recipient; nothing was delivered",
-	"uploaded data does not match its announced size or SHA-256",
-	"upload offset does not match the bytes the server has",
-	"well-known folders cannot be renamed or deleted",
+    [MR_OK] = "OK",
+    [MR_ERR_INTERNAL] = "internal server error (see the server log)",
+    [MR_ERR_NOMAILBOX] = "your Kerberos principal does not map to a mailbox on this server",
+    [MR_ERR_FOREIGN] = "principals of your realm are not served here",
+    [MR_ERR_INVALID] = "invalid request",
+    [MR_ERR_TOOBIG] = "message too big for this server",
+    [MR_ERR_NOTFOUND] = "no such folder or message",
+    [MR_ERR_EXISTS] = "already exists",
+    [MR_ERR_NOTEMPTY] = "folder is not empty",
+    [MR_ERR_QUOTA] = "mailbox quota exceeded",
+    [MR_ERR_BUSY] = "mail store busy, try again",
+    [MR_ERR_DENIED] = "operation not permitted",
+    [MR_ERR_DISABLED] = "mailbox disabled by the administrator",
+    [MR_ERR_NOFOLDER] = "no such folder",
+    [MR_ERR_NOMESSAGE] = "no such message",
+    [MR_ERR_NOUPLOAD] = "no such upload (finished, expired, or not yours)",
+    [MR_ERR_BADNAME] = "invalid folder name (1-255 bytes of UTF-8, no control characters, no "
+		       "empty, \".\" or \"..\" parts)",
+    [MR_ERR_NORCPT] = "cannot deliver to a recipient; nothing was delivered",
+    [MR_ERR_MISMATCH] = "uploaded data does not match its announced size or SHA-256",
+    [MR_ERR_OFFSET] = "upload offset does not match the bytes the server has",
+    [MR_ERR_WELLKNOWN] = "well-known folders cannot be renamed or deleted",
+    [MR_ERR_CORRUPT] = "a stored record is damaged; the administrator has been told",
+    [MR_ERR_FULL] = "the server's storage is full; try again later",
+    [MR_ERR_LIMIT] = "a per-user resource limit was reached",
 };
+
+_Static_assert(sizeof(texts) / sizeof(texts[0]) == MAILRPC_STATUS_COUNT,
+	       "one text per status of idl/mailrpc.x");
+_Static_assert(MR_ERR_LIMIT + 1 == MAILRPC_STATUS_COUNT, "MAILRPC_STATUS_COUNT follows the last");
 
 const char *status_text(int status)
 {
-	if (status < 0 || (unsigned)status >= sizeof(texts) / sizeof(texts[0]))
+	if (status < 0 || (unsigned)status >= sizeof(texts) / sizeof(texts[0]) ||
+	    texts[status] == NULL)
 		return "unknown server status";
 	return texts[status];
 }

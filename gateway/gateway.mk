@@ -7,8 +7,9 @@ GW_PKGS    := gmime-3.0 libssl
 GW_CFLAGS  := $(shell pkg-config --cflags $(GW_PKGS) 2>/dev/null)
 GW_LIBS    := $(shell pkg-config --libs $(GW_PKGS) 2>/dev/null)
 
-# Shared with mailrpcd: the log, the keytab check, principal -> mailbox.
-GW_SERVER_SRCS := server/log.c server/acceptor.c server/identity.c
+# Shared with mailrpcd: the log, the keytab check; principal -> mailbox
+# is the mail service's, so every front-end maps alike.
+GW_SERVER_SRCS := server/log.c server/acceptor.c service/identity.c
 GW_MAINS   := gateway/imapd.c gateway/pop3d.c
 GW_SRCS    := $(filter-out $(GW_MAINS),$(wildcard gateway/*.c))
 GW_OBJS    := $(call obj,$(GW_SRCS) $(GW_SERVER_SRCS) $(LISTEN_SRCS) common/bytes.c)
@@ -16,7 +17,7 @@ GW_OBJS    := $(call obj,$(GW_SRCS) $(GW_SERVER_SRCS) $(LISTEN_SRCS) common/byte
 IMAPD := $(BUILD)/bin/mailrpc-imapd
 POP3D := $(BUILD)/bin/mailrpc-pop3d
 
-$(BUILD)/obj/gateway/%.o: ALL_CFLAGS += $(GW_CFLAGS)
+$(BUILD)/obj/gateway/%.o: ALL_CFLAGS += $(GW_CFLAGS) $(STORE_CFLAGS) -Iservice
 
 $(IMAPD) $(POP3D): $(BUILD)/bin/mailrpc-%: $(BUILD)/obj/gateway/%.o $(GW_OBJS)
 	@mkdir -p $(@D)

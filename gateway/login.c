@@ -3,10 +3,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "../server/identity.h"
 #include "../server/log.h"
+#include "identity.h"
 #include "login.h"
-#include "mailrpc_prot.h"
+#include "mail.h"
 #include "password.h"
 #include "slots.h"
 
@@ -53,8 +53,10 @@ static int authzid_allowed(const char *authzid, const char *principal, const cha
 static enum login_result logged_in(struct gw_session *s, const char *principal, const char *authzid,
 				   long long started_ms)
 {
+	/* The process's krb5 context for the mapping, made on first use. */
+	static krb5_context krb;
 	char mailbox[GW_NAME_MAX], why[256];
-	if (identity_mailbox(principal, mailbox, sizeof(mailbox)) != MR_OK)
+	if (mail_identity(&krb, principal, mailbox, sizeof(mailbox)) != MAIL_OK)
 		return failed(s, LOGIN_NO_MAILBOX, principal, "does not map to a mailbox",
 			      started_ms);
 	if (!authzid_allowed(authzid, principal, mailbox)) {

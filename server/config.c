@@ -110,4 +110,14 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 }
 
 const struct server_config *config_get(void) { return &current; }
-void config_set(const struct server_config *cfg) { current = *cfg; }
+
+void config_set(const struct server_config *cfg)
+{
+	current = *cfg;
+	current.mail = (struct mail_config){
+		.store_dir = current.store_dir,
+		.public_admins = current.public_admins,
+		.n_public_admins = current.n_public_admins,
+		.wait_max = (unsigned)current.wait_timeout,
+	};
+}

@@ -5,6 +5,8 @@
 #ifndef MAILRPCD_CONFIG_H
 #define MAILRPCD_CONFIG_H
 
+#include "mail.h"
+
 struct server_config {
 	const char *listen;     /* ADDR:PORT or [ADDR]:PORT */
 	const char *store_dir;
@@ -18,6 +20,8 @@ struct server_config {
 	int wait_timeout;       /* longest WAIT, seconds (--wait-timeout) */
 	const char *public_admins[32];  /* --public-admin, repeatable */
 	int n_public_admins;
+	int clock_skew;                 /* krb5.conf clockskew, seconds */
+	struct mail_config mail;        /* the mail service's share of the above */
 };
 
 /* Parses argv into *cfg; prints usage and exits 64 on bad usage. */

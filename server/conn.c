@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <rpc/rpc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -11,6 +12,21 @@
 #include "dispatch.h"
 #include "log.h"
 #include "mailrpc_prot.h"
+
+/* Process-wide: one connection per process, set before serving it. */
+static struct {
+	char peer[128];
+	struct mail_service *service;
+} serving = {"?", NULL};
+
+const char *conn_peer(void)
+{
+	return serving.peer;
+}
+struct mail_service *conn_service(void)
+{
+	return serving.service;
+}
 
 /*
  * libtirpc unwraps an integrity or privacy call body into one allocation
@@ -36,8 +52,12 @@ static void limit_memory(const char *peer)
 
 void conn_serve(int fd, const char *peer, volatile int *stop)
 {
-	dispatch_set_peer(peer);
+	snprintf(serving.peer, sizeof(serving.peer), "%s", peer);
 	limit_memory(peer);
+	if (mail_service_new(&config_get()->mail, &serving.service) != MAIL_OK) {
+		log_warn("peer=%s: out of memory", peer);
+		_exit(1);
+	}
 	/* Explicit sizes: svc_fd_create(fd, 0, 0) would use 4 KB, and a GSS-
 	 * wrapped reply must fit the buffer whole (libtirpc crashes if not). */
 	SVCXPRT *xprt = svc_fd_create(fd, MAILRPC_RECORD_BUFFER, MAILRPC_RECORD_BUFFER);
@@ -46,7 +66,7 @@ void conn_serve(int fd, const char *peer, volatile int *stop)
 		_exit(1);
 	}
 	/* No netconfig: registers the dispatcher locally, never with rpcbind. */
-	if (!svc_reg(xprt, MAILRPC_PROG, MAILRPC_V1, dispatch, NULL)) {
+	if (!svc_reg(xprt, MAILRPC_PROG, MAILRPC_V2, dispatch, NULL)) {
 		log_warn("peer=%s: cannot register dispatcher", peer);
 		_exit(1);
 	}
@@ -61,7 +81,8 @@ void conn_serve(int fd, const char *peer, volatile int *stop)
 			break;
 		}
 		if (n == 0) {
-			log_info("peer=%s: idle for %d s, closing", peer, config_get()->idle_timeout);
+			log_info("peer=%s: idle for %d s, closing", peer,
+				 config_get()->idle_timeout);
 			break;
 		}
 		svc_getreq_common(fd);

@@ -9,7 +9,16 @@
 #ifndef MAILRPCD_CONN_H
 #define MAILRPCD_CONN_H
 
+#include "mail.h"
+
 /* Serves fd until the client leaves, goes idle, or stop is set. Never returns. */
 void conn_serve(int fd, const char *peer, volatile int *stop) __attribute__((noreturn));
+
+/* The connection this process serves, set once before its first call:
+ * the peer's address (for log lines) and the process's mail service,
+ * which every session of the connection shares (libtirpc's dispatcher
+ * and GSS callback take no context of ours). */
+const char *conn_peer(void);
+struct mail_service *conn_service(void);
 
 #endif

@@ -7,36 +7,37 @@
 #include "../common/level.h"
 #include "../common/status.h"
 #include "config.h"
+#include "conn.h"
 #include "dispatch.h"
 #include "log.h"
-#include "mailstore.h"
 #include "procs.h"
 #include "session.h"
-
-static char peer[128] = "?";
-
-void dispatch_set_peer(const char *p)
-{
-	snprintf(peer, sizeof(peer), "%s", p);
-}
 
 static const char *flavor_name(int flavor)
 {
 	switch (flavor) {
-	case AUTH_NONE: return "AUTH_NONE";
-	case AUTH_SYS: return "AUTH_SYS";
-	case RPCSEC_GSS: return "RPCSEC_GSS";
-	default: return "other";
+	case AUTH_NONE:
+		return "AUTH_NONE";
+	case AUTH_SYS:
+		return "AUTH_SYS";
+	case RPCSEC_GSS:
+		return "RPCSEC_GSS";
+	default:
+		return "other";
 	}
 }
 
 static int context_level(rpc_gss_service_t service)
 {
 	switch (service) {
-	case rpcsec_gss_svc_none: return LEVEL_AUTH;
-	case rpcsec_gss_svc_integrity: return LEVEL_INTEGRITY;
-	case rpcsec_gss_svc_privacy: return LEVEL_PRIVACY;
-	default: return 0;
+	case rpcsec_gss_svc_none:
+		return LEVEL_AUTH;
+	case rpcsec_gss_svc_integrity:
+		return LEVEL_INTEGRITY;
+	case rpcsec_gss_svc_privacy:
+		return LEVEL_PRIVACY;
+	default:
+		return 0;
 	}
 }
 
@@ -45,9 +46,10 @@ static int context_level(rpc_gss_service_t service)
  * context was created with; the level a call claims is the client's word).
  * On refusal sends the auth error itself and returns -1.
  */
-static int authenticate(struct svc_req *rq, SVCXPRT *xprt, struct caller *caller,
-			char *principal, size_t principal_len, const char *proc_name)
+static int authenticate(struct svc_req *rq, SVCXPRT *xprt, struct caller *caller, char *principal,
+			size_t principal_len, const char *proc_name)
 {
+	const char *peer = conn_peer();
 	if (rq->rq_cred.oa_flavor != RPCSEC_GSS) {
 		log_info("refused proc=%s flavor=%s peer=%s: only RPCSEC_GSS is accepted",
 			 proc_name, flavor_name(rq->rq_cred.oa_flavor), peer);
@@ -72,8 +74,8 @@ static int authenticate(struct svc_req *rq, SVCXPRT *xprt, struct caller *caller
 	caller->principal = principal;
 	caller->level = context_level(raw->service);
 	caller->expires = s->expires;
-	caller->mailbox = s->mailbox;
-	caller->mailbox_status = s->mailbox_status;
+	caller->session = s->mail;
+	caller->mailbox = mail_session_mailbox(s->mail);
 
 	int min = config_get()->min_level;
 	if (caller->level < min) {
@@ -85,8 +87,9 @@ static int authenticate(struct svc_req *rq, SVCXPRT *xprt, struct caller *caller
 	if (time(NULL) >= caller->expires) {
 		/* CTXPROBLEM tells the client to build a new context, which needs
 		 * a fresh ticket: expiry is enforced by the KDC from here on. */
-		log_info("refused proc=%s principal=%s peer=%s: Kerberos ticket of this context expired",
-			 proc_name, principal, peer);
+		log_info(
+		    "refused proc=%s principal=%s peer=%s: Kerberos ticket of this context expired",
+		    proc_name, principal, peer);
 		svcerr_auth(xprt, RPCSEC_GSS_CTXPROBLEM);
 		return -1;
 	}
@@ -103,7 +106,7 @@ static void log_call(const char *name, const struct caller *caller, const char *
 	log_text_field(&t, " principal=", caller->principal);
 	log_text_field(&t, " mailbox=", caller->mailbox);
 	log_text_field(&t, " level=", level);
-	log_text_field(&t, " peer=", peer);
+	log_text_field(&t, " peer=", conn_peer());
 	if (caller->target[0]) {
 		log_text_add(&t, " ");
 		log_text_add(&t, caller->target);
@@ -135,7 +138,7 @@ void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 	const char *level = level_name(caller.level);
 	if (proc == NULL) {
 		log_info("refused proc=%s principal=%s level=%s peer=%s: no such procedure", name,
-			 principal, level, peer);
+			 principal, level, conn_peer());
 		svcerr_noproc(xprt);
 		return;
 	}
@@ -144,24 +147,20 @@ void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 	void *args = calloc(1, proc->args_size);
 	void *res = calloc(1, proc->res_size);
 	if (args == NULL || res == NULL) {
-		log_warn("proc=%s principal=%s peer=%s: out of memory", name, principal, peer);
+		log_warn("proc=%s principal=%s peer=%s: out of memory", name, principal,
+			 conn_peer());
 		svcerr_systemerr(xprt);
 		goto cleanup;
 	}
 	decoded = 1; /* even a failed decode may have allocated */
 	if (!svc_getargs(xprt, proc->xdr_args, args)) {
-		log_info("refused proc=%s principal=%s level=%s peer=%s: arguments malformed or over their limits",
-			 name, principal, level, peer);
+		log_info("refused proc=%s principal=%s level=%s peer=%s: arguments malformed or "
+			 "over their limits",
+			 name, principal, level, conn_peer());
 		svcerr_decode(xprt);
 		goto cleanup;
 	}
-	/* The owner's first call creates the mailbox; a disabled one is refused. */
-	if (caller.mailbox_status == MR_OK)
-		caller.mailbox_status = mailstore_ensure_mailbox(caller.mailbox);
-	if (proc->needs_mailbox && caller.mailbox_status != MR_OK)
-		*(mr_status *)res = caller.mailbox_status;
-	else
-		proc->handler(&caller, args, res);
+	proc->handler(&caller, args, res);
 
 	mr_status status = *(mr_status *)res;
 	int sent = svc_sendreply(xprt, proc->xdr_res, res);

@@ -12,18 +12,23 @@
 #include <unistd.h>
 
 #include "../common/listen.h"
+#include "config.h"
 #include "conn.h"
 #include "listener.h"
 #include "log.h"
-#include "mailstore.h"
 
-#define MAX_CHILDREN 1024   /* one per connection; more are turned away */
+#define MAX_CHILDREN 1024 /* one per connection; more are turned away */
 #define STOP_GRACE_SECONDS 10
 #define MAINTENANCE_INTERVAL 3600
 
+/* Set by the signal handler: the master's one piece of shared state. */
 static volatile int stop_requested;
-static pid_t children[MAX_CHILDREN];
-static int nchildren;
+
+/* The connection processes of the master. */
+struct children {
+	pid_t pid[MAX_CHILDREN];
+	int n;
+};
 
 static void on_stop(int sig)
 {
@@ -40,22 +45,23 @@ int listener_open(const char *spec, int *port_r)
 	return fd;
 }
 
-static void reap(void)
+static void reap(struct children *c)
 {
 	pid_t pid;
 	int status;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
-			log_warn("connection process %d died of signal %d", (int)pid, WTERMSIG(status));
-		for (int i = 0; i < nchildren; i++)
-			if (children[i] == pid) {
-				children[i] = children[--nchildren];
+			log_warn("connection process %d died of signal %d", (int)pid,
+				 WTERMSIG(status));
+		for (int i = 0; i < c->n; i++)
+			if (c->pid[i] == pid) {
+				c->pid[i] = c->pid[--c->n];
 				break;
 			}
 	}
 }
 
-static void accept_one(int listen_fd)
+static void accept_one(int listen_fd, struct children *c)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
@@ -67,8 +73,8 @@ static void accept_one(int listen_fd)
 	}
 	char peer[128];
 	peer_format(&ss, len, peer, sizeof(peer));
-	if (nchildren >= MAX_CHILDREN) {
-		log_warn("peer=%s: %d connections open, turning this one away", peer, nchildren);
+	if (c->n >= MAX_CHILDREN) {
+		log_warn("peer=%s: %d connections open, turning this one away", peer, c->n);
 		close(fd);
 		return;
 	}
@@ -82,27 +88,42 @@ static void accept_one(int listen_fd)
 		close(listen_fd);
 		conn_serve(fd, peer, &stop_requested);
 	}
-	children[nchildren++] = pid;
+	c->pid[c->n++] = pid;
 	close(fd);
 }
 
-static void stop_children(void)
+static void stop_children(struct children *c)
 {
-	for (int i = 0; i < nchildren; i++)
-		kill(children[i], SIGTERM);
+	for (int i = 0; i < c->n; i++)
+		kill(c->pid[i], SIGTERM);
 	time_t deadline = time(NULL) + STOP_GRACE_SECONDS;
-	while (nchildren > 0 && time(NULL) < deadline) {
-		reap();
-		if (nchildren > 0)
+	while (c->n > 0 && time(NULL) < deadline) {
+		reap(c);
+		if (c->n > 0)
 			usleep(20000);
 	}
-	for (int i = 0; i < nchildren; i++) {
-		log_warn("connection process %d did not stop in %d s, killing it", (int)children[i],
+	for (int i = 0; i < c->n; i++) {
+		log_warn("connection process %d did not stop in %d s, killing it", (int)c->pid[i],
 			 STOP_GRACE_SECONDS);
-		kill(children[i], SIGKILL);
+		kill(c->pid[i], SIGKILL);
 	}
-	while (nchildren > 0 && waitpid(-1, NULL, 0) > 0)
-		nchildren--;
+	while (c->n > 0 && waitpid(-1, NULL, 0) > 0)
+		c->n--;
+}
+
+/* Housekeeping in the master: a store handle of its own, closed again, so
+ * no LMDB state is ever inherited by a connection process. */
+static void maintain(void)
+{
+	uint64_t uploads = 0, tombs = 0;
+	int status = mail_maintain(&config_get()->mail, &uploads, &tombs);
+	if (status != MAIL_OK)
+		log_warn("housekeeping failed (status %d): see the store's messages above", status);
+	if (uploads > 0)
+		log_info("housekeeping: forgot %llu unfinished upload(s) older than %d days",
+			 (unsigned long long)uploads, MAIL_UPLOAD_MAX_AGE / 86400);
+	if (tombs > 0)
+		log_info("housekeeping: forgot %llu tombstone(s)", (unsigned long long)tombs);
 }
 
 void listener_run(int listen_fd)
@@ -113,20 +134,21 @@ void listener_run(int listen_fd)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	struct children c = {.n = 0};
 	time_t next_maintenance = 0;
 	while (!stop_requested) {
 		if (time(NULL) >= next_maintenance) {
-			mailstore_maintain();
+			maintain();
 			next_maintenance = time(NULL) + MAINTENANCE_INTERVAL;
 		}
 		struct pollfd p = {.fd = listen_fd, .events = POLLIN};
 		/* The timeout bounds how long a dead child waits to be reaped. */
 		int n = poll(&p, 1, 500);
-		reap();
+		reap(&c);
 		if (n > 0)
-			accept_one(listen_fd);
+			accept_one(listen_fd, &c);
 	}
 	close(listen_fd);
-	log_info("stopping: %d connection(s) open", nchildren);
-	stop_children();
+	log_info("stopping: %d connection(s) open", c.n);
+	stop_children(&c);
 }

@@ -18,7 +18,7 @@
 #include "config.h"
 #include "listener.h"
 #include "log.h"
-#include "mailstore.h"
+#include "log_store.h"
 #include "mailrpc_prot.h"
 #include "session.h"
 
@@ -38,10 +38,10 @@ static void rpcbind_set(int port, int on)
 	char uaddr[64];
 	snprintf(uaddr, sizeof(uaddr), "0.0.0.0.%d.%d", port >> 8, port & 0xff);
 	struct netbuf *nb = on ? uaddr2taddr(nc, uaddr) : NULL;
-	if (on && (nb == NULL || !rpcb_set(MAILRPC_PROG, MAILRPC_V1, nc, nb)))
+	if (on && (nb == NULL || !rpcb_set(MAILRPC_PROG, MAILRPC_V2, nc, nb)))
 		log_fatal("--register: rpcbind refused the registration (is rpcbind running?)");
 	if (!on)
-		rpcb_unset(MAILRPC_PROG, MAILRPC_V1, nc);
+		rpcb_unset(MAILRPC_PROG, MAILRPC_V2, nc);
 	freenetconfigent(nc);
 }
 
@@ -58,15 +58,17 @@ int main(int argc, char **argv)
 	char why[1024];
 
 	config_parse(argc, argv, &cfg);
+	cfg.clock_skew = session_clock_skew();
 	config_set(&cfg);
 	log_init(1);
-	mailstore_log_init();
+	log_store_init();
 
 	if (acceptor_check(cfg.keytab, cfg.principal, why, sizeof(why)) != 0)
 		log_fatal("%s", why);
-	if (!rpc_gss_set_svc_name((char *)cfg.principal, "kerberos_v5", 0, MAILRPC_PROG, MAILRPC_V1))
+	if (!rpc_gss_set_svc_name((char *)cfg.principal, "kerberos_v5", 0, MAILRPC_PROG,
+				  MAILRPC_V2))
 		log_fatal("rpc_gss_set_svc_name(%s) failed", cfg.principal);
-	if (session_register(MAILRPC_PROG, MAILRPC_V1) != 0)
+	if (session_register(MAILRPC_PROG, MAILRPC_V2) != 0)
 		log_fatal("rpc_gss_set_callback failed");
 	check_store_dir(cfg.store_dir);
 

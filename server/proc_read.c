@@ -1,15 +1,13 @@
-/* proc_read.c -- MSG_LIST, MSG_SEARCH, MSG_INFO, MSG_FETCH: reading mail. */
+/* proc_read.c -- MSG_LIST, MSG_SEARCH, MSG_INFO, MSG_FETCH, MSG_INDEX: reading mail. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "authz.h"
-#include "mailstore.h"
 #include "procs.h"
 #include "summary.h"
 
-static unsigned clamp_limit(unsigned limit)
+static unsigned clamp_limit(unsigned limit, unsigned max)
 {
-	return limit == 0 || limit > MAILRPC_PAGE_MAX ? MAILRPC_PAGE_MAX : limit;
+	return limit == 0 || limit > max ? max : limit;
 }
 
 void proc_msg_list(struct caller *caller, void *args_, void *res_)
@@ -18,24 +16,17 @@ void proc_msg_list(struct caller *caller, void *args_, void *res_)
 	mr_msg_list_res *res = res_;
 	store_msglist_t *list = NULL;
 	store_list_query_t q = {
-		.sort = (int)args->sort,
-		.descending = args->descending,
-		.unread_only = args->unread_only,
-		.offset = args->offset,
-		.limit = clamp_limit(args->limit),
+	    .sort = (int)args->sort,
+	    .descending = args->descending,
+	    .unread_only = args->unread_only,
+	    .offset = args->offset,
+	    .limit = clamp_limit(args->limit, MAILRPC_PAGE_MAX),
 	};
-	target_set(caller, "in=%s folder=\"%s\" offset=%llu", authz_mailbox(caller),
+	target_set(caller, "in=%s folder=\"%s\" offset=%llu", mail_session_target(caller->session),
 		   args->folder, (unsigned long long)args->offset);
-	if (args->sort > MR_SORT_SUBJECT) {
-		res->status = MR_ERR_INVALID;
-		return;
-	}
-	res->status = authz_folder(caller, args->folder, R_READ);
-	if (res->status != MR_OK)
-		return;
-	int st = store_message_list(mailstore(), authz_mailbox(caller), args->folder, &q, &list);
-	res->status = st == STORE_OK ? summary_page(list, &res->mr_msg_list_res_u.page)
-				     : mailstore_status(st, MR_ERR_NOFOLDER, MR_ERR_BADNAME);
+	res->status = (mr_status)mail_list(caller->session, args->folder, &q, &list);
+	if (res->status == MR_OK)
+		res->status = summary_page(list, &res->mr_msg_list_res_u.page);
 	store_msglist_free(&list);
 }
 
@@ -45,22 +36,19 @@ void proc_msg_search(struct caller *caller, void *args_, void *res_)
 	mr_msg_list_res *res = res_;
 	store_msglist_t *list = NULL;
 	store_search_query_t q = {
-		.folder = args->folder[0] ? args->folder : NULL,
-		.from = args->from,
-		.to = args->to,
-		.subject = args->subject,
-		.body = args->body,
-		.offset = args->offset,
-		.limit = clamp_limit(args->limit),
+	    .folder = args->folder[0] ? args->folder : NULL,
+	    .from = args->from,
+	    .to = args->to,
+	    .subject = args->subject,
+	    .body = args->body,
+	    .offset = args->offset,
+	    .limit = clamp_limit(args->limit, MAILRPC_PAGE_MAX),
 	};
-	target_set(caller, "in=%s folder=\"%s\"", authz_mailbox(caller),
+	target_set(caller, "in=%s folder=\"%s\"", mail_session_target(caller->session),
 		   args->folder[0] ? args->folder : "*");
-	res->status = authz_scope(caller, args->folder, R_READ);
-	if (res->status != MR_OK)
-		return;
-	int st = store_message_search(mailstore(), authz_mailbox(caller), &q, &list);
-	res->status = st == STORE_OK ? summary_page(list, &res->mr_msg_list_res_u.page)
-				     : mailstore_status(st, MR_ERR_NOFOLDER, MR_ERR_INVALID);
+	res->status = (mr_status)mail_search(caller->session, &q, &list);
+	if (res->status == MR_OK)
+		res->status = summary_page(list, &res->mr_msg_list_res_u.page);
 	store_msglist_free(&list);
 }
 
@@ -69,45 +57,12 @@ void proc_msg_info(struct caller *caller, void *args_, void *res_)
 	mr_id *id = args_;
 	mr_summary_res *res = res_;
 	store_msginfo_t *info = NULL;
-	target_set(caller, "in=%s id=%llu", authz_mailbox(caller), (unsigned long long)*id);
-	res->status = authz_message(caller, *id, R_READ);
-	if (res->status != MR_OK)
-		return;
-	int st = store_message_get(mailstore(), authz_mailbox(caller), *id, &info);
-	if (st != STORE_OK)
-		res->status = mailstore_status(st, MR_ERR_NOMESSAGE, MR_ERR_INVALID);
-	else if (summary_from_store(info, &res->mr_summary_res_u.msg) != 0)
+	target_set(caller, "in=%s id=%llu", mail_session_target(caller->session),
+		   (unsigned long long)*id);
+	res->status = (mr_status)mail_info(caller->session, *id, &info);
+	if (res->status == MR_OK && summary_from_store(info, &res->mr_summary_res_u.msg) != 0)
 		res->status = MR_ERR_INTERNAL;
-	else
-		res->status = MR_OK;
 	store_msginfo_free(&info);
-}
-
-/*
- * Size and digest of the message a client is fetching.  Bodies never
- * change and ids are never reused, so one lookup serves all its chunks.
- */
-static struct {
-	char mailbox[STORE_NAME_MAX + 1];
-	uint64_t id;
-	uint64_t size;
-	unsigned char sha256[32];
-} fetching;
-
-static int describe(const char *mailbox, uint64_t id)
-{
-	if (fetching.id == id && strcmp(fetching.mailbox, mailbox) == 0)
-		return STORE_OK;
-	store_msginfo_t *info = NULL;
-	int st = store_message_get(mailstore(), mailbox, id, &info);
-	if (st == STORE_OK) {
-		snprintf(fetching.mailbox, sizeof(fetching.mailbox), "%s", mailbox);
-		fetching.id = id;
-		fetching.size = info->size;
-		memcpy(fetching.sha256, info->sha256, sizeof(fetching.sha256));
-	}
-	store_msginfo_free(&info);
-	return st;
 }
 
 void proc_msg_fetch(struct caller *caller, void *args_, void *res_)
@@ -116,36 +71,51 @@ void proc_msg_fetch(struct caller *caller, void *args_, void *res_)
 	mr_fetch_res *res = res_;
 	mr_chunk *chunk = &res->mr_fetch_res_u.chunk;
 	unsigned length = args->length > MAILRPC_CHUNK_MAX ? MAILRPC_CHUNK_MAX : args->length;
-	target_set(caller, "in=%s id=%llu offset=%llu", authz_mailbox(caller),
+	size_t got = 0;
+	target_set(caller, "in=%s id=%llu offset=%llu", mail_session_target(caller->session),
 		   (unsigned long long)args->id, (unsigned long long)args->offset);
-	res->status = authz_message(caller, args->id, R_READ);
-	if (res->status != MR_OK)
-		return;
-	const char *mailbox = authz_mailbox(caller);
-	int st = describe(mailbox, args->id);
-	if (st != STORE_OK) {
-		res->status = mailstore_status(st, MR_ERR_NOMESSAGE, MR_ERR_INVALID);
-		return;
-	}
 	chunk->data.data_val = malloc(length ? length : 1);
 	if (chunk->data.data_val == NULL) {
 		res->status = MR_ERR_INTERNAL;
 		return;
 	}
-	size_t got = 0;
-	st = store_message_fetch(mailstore(), mailbox, args->id, args->offset,
-				 chunk->data.data_val, length, &got);
-	if (st != STORE_OK) {
+	res->status =
+	    (mr_status)mail_fetch(caller->session, args->id, args->offset, chunk->data.data_val,
+				  length, &got, &chunk->size, (unsigned char *)chunk->sha256);
+	if (res->status != MR_OK) {
 		/* An error result's arm is not freed by xdr_free: do it here. */
 		free(chunk->data.data_val);
 		chunk->data.data_val = NULL;
-		/* A message deleted meanwhile must not stay described. */
-		fetching.id = 0;
-		res->status = mailstore_status(st, MR_ERR_NOMESSAGE, MR_ERR_INVALID);
 		return;
 	}
 	chunk->data.data_len = (u_int)got;
-	chunk->size = fetching.size;
-	memcpy(chunk->sha256, fetching.sha256, sizeof(chunk->sha256));
-	res->status = MR_OK;
+}
+
+void proc_msg_index(struct caller *caller, void *args_, void *res_)
+{
+	mr_index_args *args = args_;
+	mr_index_res *res = res_;
+	mr_index_page *page = &res->mr_index_res_u.page;
+	store_index_t *ix = NULL;
+	target_set(caller, "in=%s folder=\"%s\" after=%llu", mail_session_target(caller->session),
+		   args->folder, (unsigned long long)args->after);
+	res->status = (mr_status)mail_index(caller->session, args->folder, args->after,
+					    clamp_limit(args->limit, MAILRPC_IDS_MAX), &ix);
+	if (res->status == MR_OK &&
+	    (page->entries.entries_val =
+		 calloc(ix->count ? ix->count : 1, sizeof(mr_index_entry))) == NULL)
+		res->status = MR_ERR_INTERNAL;
+	for (size_t i = 0; res->status == MR_OK && i < ix->count; i++) {
+		mr_index_entry *e = &page->entries.entries_val[i];
+		e->id = ix->items[i].id;
+		e->flags = ix->items[i].flags;
+		e->size = ix->items[i].size;
+		e->received = ix->items[i].received;
+		e->change = ix->items[i].change;
+	}
+	if (res->status == MR_OK) {
+		page->entries.entries_len = (u_int)ix->count;
+		page->more = ix->more != 0;
+	}
+	store_index_free(&ix);
 }

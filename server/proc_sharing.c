@@ -1,34 +1,22 @@
-/* proc_sharing.c -- MAILBOX_OPEN, ACL_GET, ACL_SET(_OP): working in other mailboxes. */
+/* proc_sharing.c -- ACL_GET, ACL_SET, MYRIGHTS: rights in shared mailboxes. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "authz.h"
-#include "mailstore.h"
 #include "procs.h"
 
-void proc_mailbox_open(struct caller *caller, void *args_, void *res_)
+/* Copies the entries (one folder's) into the reply, MAILRPC_ACL_MAX at most. */
+static mr_status acl_page(const store_acl_t *acl, mr_acl_res *res)
 {
-	mr_name *name = args_;
-	mr_res *res = res_;
-	target_set(caller, "in=%s", (*name)[0] ? *name : caller->mailbox);
-	res->status = authz_open(caller, *name);
-}
-
-/* Copies the entries of one folder into the reply. */
-static mr_status acl_page(const store_acl_t *acl, const char *path, mr_acl_res *res)
-{
-	size_t n = 0;
-	res->mr_acl_res_u.entries.entries_val = calloc(acl->count ? acl->count : 1, sizeof(mr_acl_entry));
+	size_t n = acl->count < MAILRPC_ACL_MAX ? acl->count : MAILRPC_ACL_MAX;
+	res->mr_acl_res_u.entries.entries_val = calloc(n ? n : 1, sizeof(mr_acl_entry));
 	if (res->mr_acl_res_u.entries.entries_val == NULL)
 		return MR_ERR_INTERNAL;
-	for (size_t i = 0; i < acl->count && n < MAILRPC_ACL_MAX; i++) {
-		if (strcmp(acl->items[i].path, path) != 0)
-			continue;
+	for (size_t i = 0; i < n; i++) {
 		char letters[16];
-		mr_acl_entry *e = &res->mr_acl_res_u.entries.entries_val[n++];
+		mr_acl_entry *e = &res->mr_acl_res_u.entries.entries_val[i];
 		e->principal = strdup(acl->items[i].principal);
 		e->rights = strdup(store_rights_format(acl->items[i].rights, letters));
-		res->mr_acl_res_u.entries.entries_len = (u_int)n;
+		res->mr_acl_res_u.entries.entries_len = (u_int)i + 1;
 		if (e->principal == NULL || e->rights == NULL) {
 			xdr_free((xdrproc_t)xdr_mr_acl_res, (char *)res);
 			return MR_ERR_INTERNAL;
@@ -42,45 +30,35 @@ void proc_acl_get(struct caller *caller, void *args_, void *res_)
 	mr_path *path = args_;
 	mr_acl_res *res = res_;
 	store_acl_t *acl = NULL;
-	const char *mbox = authz_mailbox(caller);
-	target_set(caller, "in=%s folder=\"%s\"", mbox, *path);
-	res->status = authz_existing_folder(caller, *path, R_ADMIN);
-	if (res->status != MR_OK)
-		return;
-	int st = store_acl_list(mailstore(), mbox, &acl);
-	res->status = st == STORE_OK ? acl_page(acl, *path, res)
-				     : mailstore_status(st, MR_ERR_NOFOLDER, MR_ERR_INVALID);
+	target_set(caller, "in=%s folder=\"%s\"", mail_session_target(caller->session), *path);
+	res->status = (mr_status)mail_acl_get(caller->session, *path, &acl);
+	if (res->status == MR_OK)
+		res->status = acl_page(acl, res);
 	store_acl_free(&acl);
 }
 
-static void acl_set(struct caller *caller, const unsigned char *op, const mr_acl_set_args *args,
-		    mr_res *res)
+void proc_acl_set(struct caller *caller, void *args_, void *res_)
 {
-	uint32_t rights;
-	target_set(caller, "in=%s folder=\"%s\" principal=%s rights=%s", authz_mailbox(caller),
-		   args->folder, args->principal, args->rights[0] ? args->rights : "-");
-	if (proc_op_repeated(caller, op, STORE_OP_ACL_SET, NULL, &res->status))
-		return;
-	if (args->principal[0] == '\0' || store_rights_parse(args->rights, &rights) != STORE_OK) {
-		res->status = MR_ERR_INVALID;
-		return;
-	}
-	res->status = authz_folder(caller, args->folder, R_ADMIN);
-	store_opname_t name = {caller->mailbox, op};
-	if (res->status == MR_OK)
-		res->status = mailstore_status(store_acl_set_op(mailstore(), authz_mailbox(caller),
-								args->folder, args->principal, rights,
-								&name, NULL),
-					       MR_ERR_NOFOLDER, MR_ERR_INVALID);
+	mr_acl_set_args *args = args_;
+	mr_res *res = res_;
+	store_result_t r;
+	target_set(caller, "in=%s folder=\"%s\" principal=%s rights=%s",
+		   mail_session_target(caller->session), args->folder, args->principal,
+		   args->rights[0] ? args->rights : "-");
+	res->status = (mr_status)mail_acl_set(caller->session, (unsigned char *)args->op,
+					      args->folder, args->principal, args->rights, &r);
+	target_done(caller, &r);
 }
 
-void proc_acl_set(struct caller *caller, void *args, void *res)
+void proc_myrights(struct caller *caller, void *args_, void *res_)
 {
-	acl_set(caller, NULL, args, res);
-}
-
-void proc_acl_set_op(struct caller *caller, void *args_, void *res)
-{
-	mr_acl_set_op_args *args = args_;
-	acl_set(caller, proc_op_of(args->op), &args->acl, res);
+	mr_path *path = args_;
+	mr_rights_res *res = res_;
+	uint32_t rights = 0;
+	char letters[16];
+	target_set(caller, "in=%s folder=\"%s\"", mail_session_target(caller->session), *path);
+	res->status = (mr_status)mail_myrights(caller->session, *path, &rights);
+	if (res->status == MR_OK &&
+	    (res->mr_rights_res_u.rights = strdup(store_rights_format(rights, letters))) == NULL)
+		res->status = MR_ERR_INTERNAL;
 }

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "authz.h"
-#include "mailstore.h"
 #include "procs.h"
 #include "summary.h"
 
@@ -67,19 +65,15 @@ void proc_sync(struct caller *caller, void *args_, void *res_)
 {
 	mr_sync_args *args = args_;
 	mr_sync_res *res = res_;
-	const char *mbox = authz_mailbox(caller);
 	store_sync_page_t *page = NULL;
 	store_sync_pos_t pos = {args->pos.tomb_change, args->pos.tomb_id, args->pos.msg_id,
 				args->pos.tombs_done};
-	target_set(caller, "mailbox=%s folder=\"%s\" since=%llu", mbox, args->folder,
+	target_set(caller, "mailbox=%s folder=\"%s\" since=%llu",
+		   mail_session_target(caller->session), args->folder,
 		   (unsigned long long)args->since);
-
-	res->status = authz_folder(caller, args->folder, R_READ);
-	if (res->status != MR_OK)
-		return;
-	int st = store_sync(mailstore(), mbox, args->folder, args->since, &pos, MAILRPC_IDS_MAX,
-			    MAILRPC_PAGE_MAX, &page);
-	res->status = st == STORE_OK ? fill_page(page, &args->pos, &res->mr_sync_res_u.page)
-				     : mailstore_status(st, MR_ERR_NOFOLDER, MR_ERR_BADNAME);
+	res->status = (mr_status)mail_sync(caller->session, args->folder, args->since, &pos,
+					   MAILRPC_IDS_MAX, MAILRPC_PAGE_MAX, &page);
+	if (res->status == MR_OK)
+		res->status = fill_page(page, &args->pos, &res->mr_sync_res_u.page);
 	store_sync_page_free(&page);
 }

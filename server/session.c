@@ -6,33 +6,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
+#include "conn.h"
 #include "log.h"
 #include "mailrpc_prot.h"
 #include "session.h"
 
-/*
- * MIT's acceptor reports a context lifetime that includes the clock-skew
- * allowance (libdefaults clockskew, 300 s by default): a 20 s ticket shows
- * 320 s.  Taking it off makes the context end when the ticket does.
- */
-static OM_uint32 clock_skew(void)
+int session_clock_skew(void)
 {
-	static int skew = -1;
-	if (skew < 0) {
-		krb5_context ctx;
-		profile_t profile;
-		skew = 300;
-		if (krb5_init_context(&ctx) == 0) {
-			if (krb5_get_profile(ctx, &profile) == 0) {
-				profile_get_integer(profile, "libdefaults", "clockskew", NULL, 300, &skew);
-				profile_release(profile);
-			}
-			krb5_free_context(ctx);
+	krb5_context ctx;
+	profile_t profile;
+	int skew = 300;
+	if (krb5_init_context(&ctx) == 0) {
+		if (krb5_get_profile(ctx, &profile) == 0) {
+			profile_get_integer(profile, "libdefaults", "clockskew", NULL, 300, &skew);
+			profile_release(profile);
 		}
-		if (skew < 0)
-			skew = 0;
+		krb5_free_context(ctx);
 	}
-	return (OM_uint32)skew;
+	return skew < 0 ? 0 : skew;
+}
+
+/* p's name as a C string in buf (large enough: checked by the caller). */
+static const char *principal_copy(char *buf, rpc_gss_principal_t p)
+{
+	memcpy(buf, p->name, (size_t)p->len);
+	buf[p->len] = '\0';
+	return buf;
 }
 
 static bool_t session_callback(struct svc_req *req, gss_cred_id_t deleg, gss_ctx_id_t ctx,
@@ -53,18 +53,19 @@ static bool_t session_callback(struct svc_req *req, gss_cred_id_t deleg, gss_ctx
 	struct session *s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return FALSE;
-	OM_uint32 skew = clock_skew();
+	/* MIT's acceptor reports a context lifetime that includes the clock-
+	 * skew allowance: a 20 s ticket shows 320 s.  Taking it off makes the
+	 * context end when the ticket does. */
+	OM_uint32 skew = (OM_uint32)config_get()->clock_skew;
 	s->expires = time(NULL) + (time_t)(lifetime > skew ? lifetime - skew : 0);
 
 	char principal[512];
 	rpc_gss_principal_t p = lock->raw_cred->client_principal;
-	if (p == NULL || p->len <= 0 || (size_t)p->len >= sizeof(principal)) {
+	if (p == NULL || p->len <= 0 || (size_t)p->len >= sizeof(principal) ||
+	    mail_session_new(conn_service(), principal_copy(principal, p), &s->mail) != MAIL_OK) {
 		free(s);
 		return FALSE;
 	}
-	memcpy(principal, p->name, (size_t)p->len);
-	principal[p->len] = '\0';
-	s->mailbox_status = identity_mailbox(principal, s->mailbox, sizeof(s->mailbox));
 
 	/* A locked context answers a call claiming another level with
 	 * AUTH_FAILED instead of replying at a level nobody checked. */
@@ -75,7 +76,7 @@ static bool_t session_callback(struct svc_req *req, gss_cred_id_t deleg, gss_ctx
 
 int session_register(unsigned long prog, unsigned long vers)
 {
-	rpc_gss_callback_t cb = {.program = (u_int)prog, .version = (u_int)vers,
-				 .callback = session_callback};
+	rpc_gss_callback_t cb = {
+	    .program = (u_int)prog, .version = (u_int)vers, .callback = session_callback};
 	return rpc_gss_set_callback(&cb) ? 0 : -1;
 }

@@ -1,6 +1,6 @@
 /*
  * append.c -- mailrpc_append: a message that fits one chunk, stored by one
- * call (MSG_APPEND_OP) instead of begin, data and commit: one round trip,
+ * call (MSG_APPEND) instead of begin, data and commit: one round trip,
  * one durable commit on the server.  It carries a fresh operation id, so
  * mr_call may repeat it after a lost connection and it is stored once.
  */
@@ -8,8 +8,6 @@
 #include <string.h>
 
 #include "internal.h"
-
-_Static_assert(MAILRPC_APPEND_MAX == MAILRPC_CHUNK_MAX, "mailrpc.h must follow the IDL");
 
 int mailrpc_append(struct mailrpc *conn, const char *folder, const void *data, size_t len,
 		   unsigned flags, uint64_t *id_r, struct mailrpc_error *err)
@@ -35,7 +33,7 @@ int mailrpc_append(struct mailrpc *conn, const char *folder, const void *data, s
 		return mr_fail(err, MAILRPC_E_NOMEM, "cannot compute SHA-256");
 	mr_id_res res;
 	memset(&res, 0, sizeof(res));
-	status = mr_call(conn, MR_MSG_APPEND_OP, (xdrproc_t)xdr_mr_msg_append_args, &args,
+	status = mr_call(conn, MR_MSG_APPEND, (xdrproc_t)xdr_mr_msg_append_args, &args,
 			 (xdrproc_t)xdr_mr_id_res, &res, err);
 	if (status == MAILRPC_OK)
 		*id_r = res.mr_id_res_u.id;

@@ -460,6 +460,66 @@ int mc_body_drop(struct mailrpc_cache *c, MDB_txn *txn, uint64_t id, struct mail
 	return rc == 0 || rc == MDB_NOTFOUND ? MAILRPC_OK : mc_fail(err, rc, "drop a body");
 }
 
+/* Moves the chunks of old's body to new_id, one at a time (a chunk is
+ * copied out first: writes may move what the map holds). */
+static int body_move(struct mailrpc_cache *c, MDB_txn *txn, uint64_t old, uint64_t new_id,
+		     struct mailrpc_error *err)
+{
+	MDB_cursor *cur;
+	int rc = mdb_cursor_open(txn, c->body, &cur), status = MAILRPC_OK;
+	if (rc != 0)
+		return mc_fail(err, rc, "move a body");
+	unsigned char kb[16];
+	mc_put_be64(kb, old);
+	mc_put_be64(kb + 8, 0);
+	MDB_val k, v;
+	/* Bounded: each turn moves a chunk. */
+	while (status == MAILRPC_OK) {
+		k.mv_size = 16;
+		k.mv_data = kb;
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+		if (rc != 0 || k.mv_size != 16 || mc_get_be64(k.mv_data) != old)
+			break;
+		uint64_t offset = mc_get_be64((unsigned char *)k.mv_data + 8);
+		void *chunk = malloc(v.mv_size ? v.mv_size : 1);
+		size_t len = v.mv_size;
+		if (chunk == NULL) {
+			status = mr_fail(err, MAILRPC_E_NOMEM, "out of memory moving a cached body");
+			break;
+		}
+		memcpy(chunk, v.mv_data, len);
+		rc = mdb_cursor_del(cur, 0);
+		status = rc == 0 ? mc_body_append(c, txn, new_id, offset, chunk, len, err)
+				 : mc_fail(err, rc, "move a body");
+		free(chunk);
+	}
+	mdb_cursor_close(cur);
+	if (status == MAILRPC_OK && rc != 0 && rc != MDB_NOTFOUND)
+		status = mc_fail(err, rc, "move a body");
+	return status;
+}
+
+int mc_summary_rekey(struct mailrpc_cache *c, MDB_txn *txn, uint64_t old, uint64_t new_id,
+		     struct mailrpc_error *err)
+{
+	struct mailrpc_summary s;
+	unsigned char kb[8];
+	int status = mc_summary_get(c, txn, old, &s, err);
+	if (status == MAILRPC_E_NOTCACHED)
+		return MAILRPC_OK;
+	if (status != MAILRPC_OK)
+		return status;
+	s.id = new_id;
+	status = mc_summary_put(c, txn, &s, err);
+	mr_summary_clear(&s);
+	mc_put_be64(kb, old);
+	MDB_val k = {8, kb};
+	int rc = status == MAILRPC_OK ? mdb_del(txn, c->summary, &k, NULL) : 0;
+	if (rc != 0)
+		status = mc_fail(err, rc, "drop a summary");
+	return status == MAILRPC_OK ? body_move(c, txn, old, new_id, err) : status;
+}
+
 /* ---- states and folders ----------------------------------------------- */
 
 int mc_state_get(struct mailrpc_cache *c, MDB_txn *txn, const char *folder, uint64_t *state_r,

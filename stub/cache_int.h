@@ -48,6 +48,10 @@ int mc_summary_get(struct mailrpc_cache *c, MDB_txn *txn, uint64_t id, struct ma
 		   struct mailrpc_error *err);
 /* Drops a summary with its body. */
 int mc_summary_drop(struct mailrpc_cache *c, MDB_txn *txn, uint64_t id, struct mailrpc_error *err);
+/* The message cached as old is new_id now (the server moved it): its
+ * summary and body go under the new id (nothing cached: nothing done). */
+int mc_summary_rekey(struct mailrpc_cache *c, MDB_txn *txn, uint64_t old, uint64_t new_id,
+		     struct mailrpc_error *err);
 
 /* Calls fn for every summary in id order until it returns non-zero (which
  * is returned); s is valid only during the call. */
@@ -97,6 +101,9 @@ struct mc_entry {
 };
 int mc_entry_decode(const MDB_val *key, const MDB_val *val, struct mc_entry *e);
 void mc_entry_clear(struct mc_entry *e);
+/* Entries after seq about message old are about new_id now. */
+int mc_journal_renumber(struct mailrpc_cache *c, MDB_txn *txn, uint64_t seq, uint64_t old,
+			uint64_t new_id, struct mailrpc_error *err);
 
 /* Adds to the cached counts of folder (cache_folders.c); a folder not in
  * the list is left alone. */

@@ -20,6 +20,8 @@
 /* Largest message queued offline: the server's default limit. */
 #define SEND_MAX ((size_t)50 << 20)
 #define FIXED (4 + MAILRPC_OPID_SIZE + 4 + 4 + 4 + 8)
+/* Where an entry keeps its message id (see journal_add). */
+#define ENTRY_ID_AT 32
 
 static int no_memory(struct mailrpc_error *err)
 {
@@ -40,7 +42,7 @@ int mc_entry_decode(const MDB_val *key, const MDB_val *val, struct mc_entry *e)
 	memcpy(&e->set, p + 20, 4);
 	memcpy(&e->clear, p + 24, 4);
 	memcpy(&e->hard, p + 28, 4);
-	memcpy(&e->id, p + 32, 8);
+	memcpy(&e->id, p + ENTRY_ID_AT, 8);
 	const char *s = (const char *)p + FIXED, *end = (const char *)p + val->mv_size;
 	const char *nul = memchr(s, '\0', (size_t)(end - s));
 	if (nul == NULL || nul - s >= (long)sizeof(e->folder))
@@ -63,6 +65,44 @@ void mc_entry_clear(struct mc_entry *e)
 {
 	free(e->rcpts);
 	e->rcpts = NULL;
+}
+
+int mc_journal_renumber(struct mailrpc_cache *c, MDB_txn *txn, uint64_t seq, uint64_t old,
+			uint64_t new_id, struct mailrpc_error *err)
+{
+	MDB_cursor *cur;
+	unsigned char kb[8];
+	mc_put_be64(kb, seq + 1);
+	MDB_val k = {8, kb}, v;
+	int rc = mdb_cursor_open(txn, c->journal, &cur);
+	if (rc != 0)
+		return mc_fail(err, rc, "renumber offline changes");
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		uint64_t id;
+		uint32_t kind;
+		if (v.mv_size < FIXED)
+			continue;
+		memcpy(&kind, v.mv_data, 4);
+		memcpy(&id, (unsigned char *)v.mv_data + ENTRY_ID_AT, 8);
+		if (id != old || kind == MC_SEND)
+			continue;
+		unsigned char *copy = malloc(v.mv_size);
+		if (copy == NULL) {
+			mdb_cursor_close(cur);
+			return no_memory(err);
+		}
+		memcpy(copy, v.mv_data, v.mv_size);
+		memcpy(copy + ENTRY_ID_AT, &new_id, 8);
+		MDB_val nv = {v.mv_size, copy};
+		rc = mdb_cursor_put(cur, &k, &nv, MDB_CURRENT);
+		free(copy);
+		if (rc != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return rc == 0 || rc == MDB_NOTFOUND ? MAILRPC_OK
+					      : mc_fail(err, rc, "renumber offline changes");
 }
 
 /* Appends e under the next sequence number, with a fresh operation id. */
@@ -97,7 +137,7 @@ static int journal_add(struct mailrpc_cache *c, MDB_txn *txn, struct mc_entry *e
 	memcpy(buf + 20, &e->set, 4);
 	memcpy(buf + 24, &e->clear, 4);
 	memcpy(buf + 28, &e->hard, 4);
-	memcpy(buf + 32, &e->id, 8);
+	memcpy(buf + ENTRY_ID_AT, &e->id, 8);
 	memcpy(buf + FIXED, e->folder, flen);
 	if (e->rcpts_len)
 		memcpy(buf + FIXED + flen, e->rcpts, e->rcpts_len);

@@ -5,7 +5,9 @@
  * the server answered it.  A refusal drops the entry (told to the caller)
  * and re-reads the message from the server so the cached view matches it
  * (a refused send is kept in Drafts first); a lost link or a server fault
- * stops with the entry kept.
+ * stops with the entry kept.  A message the server moved has a new id
+ * there: the cache keeps its summary and body under it, and later entries
+ * about it follow.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,26 +27,31 @@ static int definitive(int status)
 	       status != MAILRPC_E_INTERNAL;
 }
 
-static int call_batch(struct mailrpc *conn, const struct mc_entry *e, struct mailrpc_error *err)
+/* *new_id_r: the message's id after the change (0: gone for good). */
+static int call_batch(struct mailrpc *conn, const struct mc_entry *e, uint64_t *new_id_r,
+		      struct mailrpc_error *err)
 {
 	mr_id id = e->id;
 	mr_batch_res res;
 	memset(&res, 0, sizeof(res));
 	int status;
+	*new_id_r = 0;
 	if (e->kind == MC_DELETE && e->hard) {
-		mr_delete_op_args a = {.del = {.ids = {1, &id}, .hard = 1}};
+		mr_delete_args a = {.ids = {1, &id}, .hard = 1};
 		memcpy(a.op, e->op, sizeof(a.op));
-		status = mr_call(conn, MR_MSG_DELETE_OP, (xdrproc_t)xdr_mr_delete_op_args, &a,
+		status = mr_call(conn, MR_MSG_DELETE, (xdrproc_t)xdr_mr_delete_args, &a,
 				 (xdrproc_t)xdr_mr_batch_res, &res, err);
 	} else {
 		/* A delete not meant to be permanent is a move to Deleted Items:
 		 * if the server put it there already, it stays there. */
 		const char *to = e->kind == MC_MOVE ? e->folder : DELETED_ITEMS;
-		mr_move_op_args a = {.move = {.ids = {1, &id}, .folder = (char *)to}};
+		mr_move_args a = {.ids = {1, &id}, .folder = (char *)to};
 		memcpy(a.op, e->op, sizeof(a.op));
-		status = mr_call(conn, MR_MSG_MOVE_OP, (xdrproc_t)xdr_mr_move_op_args, &a,
+		status = mr_call(conn, MR_MSG_MOVE, (xdrproc_t)xdr_mr_move_args, &a,
 				 (xdrproc_t)xdr_mr_batch_res, &res, err);
 	}
+	if (status == MAILRPC_OK && res.new_ids.new_ids_len == 1)
+		*new_id_r = res.new_ids.new_ids_val[0];
 	xdr_free((xdrproc_t)xdr_mr_batch_res, &res);
 	return status;
 }
@@ -52,11 +59,11 @@ static int call_batch(struct mailrpc *conn, const struct mc_entry *e, struct mai
 static int call_flags(struct mailrpc *conn, const struct mc_entry *e, struct mailrpc_error *err)
 {
 	mr_id id = e->id;
-	mr_flags_op_args a = {.flags = {.ids = {1, &id}, .set = e->set, .clear = e->clear}};
+	mr_flags_args a = {.ids = {1, &id}, .set = e->set, .clear = e->clear};
 	mr_res res;
 	memset(&res, 0, sizeof(res));
 	memcpy(a.op, e->op, sizeof(a.op));
-	int status = mr_call(conn, MR_MSG_FLAGS_OP, (xdrproc_t)xdr_mr_flags_op_args, &a,
+	int status = mr_call(conn, MR_MSG_FLAGS, (xdrproc_t)xdr_mr_flags_args, &a,
 			     (xdrproc_t)xdr_mr_res, &res, err);
 	xdr_free((xdrproc_t)xdr_mr_res, &res);
 	return status;
@@ -173,9 +180,9 @@ static void describe(const struct mc_entry *e, char *buf, size_t len)
 {
 	unsigned long long id = e->id;
 	if (e->kind == MC_FLAGS) {
-		static const char *names[] = {"seen", "flagged", "answered", "draft"};
+		static const char *names[] = {"seen", "flagged", "answered", "draft", "deleted"};
 		int used = snprintf(buf, len, "flag %llu", id);
-		for (int i = 0; i < 4 && used > 0 && (size_t)used < len; i++)
+		for (int i = 0; i < 5 && used > 0 && (size_t)used < len; i++)
 			if ((e->set | e->clear) & (1u << i))
 				used += snprintf(buf + used, len - (size_t)used, " %c%s",
 						 e->set & (1u << i) ? '+' : '-', names[i]);
@@ -204,9 +211,10 @@ static int server_copy(struct mailrpc *conn, const struct mc_entry *e,
 }
 
 /* Removes the answered entry (and, after a send or a refusal, updates the
- * cached copy) in one transaction. */
+ * cached copy; after a move, follows the message to its new id) in one
+ * transaction. */
 static int settle(struct mailrpc *conn, struct mailrpc_cache *c, const struct mc_entry *e,
-		  int refused, struct mailrpc_error *err)
+		  int refused, uint64_t new_id, struct mailrpc_error *err)
 {
 	struct mailrpc_msglist *now = NULL;
 	int status = refused ? server_copy(conn, e, &now, err) : MAILRPC_OK;
@@ -224,6 +232,10 @@ static int settle(struct mailrpc *conn, struct mailrpc_cache *c, const struct mc
 		status = mc_summary_put(c, txn, &now->items[0], err);
 	else if (refused || e->kind == MC_SEND)
 		status = mc_summary_drop(c, txn, e->id, err);
+	else if (new_id != 0 && new_id != e->id)
+		status = mc_summary_rekey(c, txn, e->id, new_id, err);
+	if (status == MAILRPC_OK && !refused && new_id != 0 && new_id != e->id)
+		status = mc_journal_renumber(c, txn, e->seq, e->id, new_id, err);
 	int rc = status == MAILRPC_OK ? mdb_del(txn, c->journal, &k, NULL) : 0;
 	if (rc != 0)
 		status = mc_fail(err, rc, "remove a replayed change");
@@ -271,10 +283,10 @@ static int replay_all(struct mailrpc *conn, struct mailrpc_cache *cache,
 		if (status != MAILRPC_OK || !found)
 			break;
 		struct mailrpc_error cerr;
-		uint64_t draft = 0;
+		uint64_t draft = 0, new_id = 0;
 		int answer = e.kind == MC_SEND	  ? call_send(conn, cache, &e, &draft, &cerr)
 			     : e.kind == MC_FLAGS ? call_flags(conn, &e, &cerr)
-						  : call_batch(conn, &e, &cerr);
+						  : call_batch(conn, &e, &new_id, &cerr);
 		if (answer != MAILRPC_OK && !definitive(answer)) {
 			if (err != NULL)
 				*err = cerr;
@@ -283,7 +295,9 @@ static int replay_all(struct mailrpc *conn, struct mailrpc_cache *cache,
 		}
 		char what[400], line[1000];
 		describe(&e, what, sizeof(what));
-		if (answer == MAILRPC_OK)
+		if (answer == MAILRPC_OK && new_id != 0 && new_id != e.id)
+			snprintf(line, sizeof(line), "%s (now %llu)", what, (unsigned long long)new_id);
+		else if (answer == MAILRPC_OK)
 			snprintf(line, sizeof(line), "%s", what);
 		else if (answer == MAILRPC_E_NOMESSAGE || answer == MAILRPC_E_NOTFOUND)
 			snprintf(line, sizeof(line),
@@ -294,7 +308,7 @@ static int replay_all(struct mailrpc *conn, struct mailrpc_cache *cache,
 				 what, cerr.message, DRAFTS, (unsigned long long)draft);
 		else
 			snprintf(line, sizeof(line), "dropped: %s: %s", what, cerr.message);
-		status = settle(conn, cache, &e, answer != MAILRPC_OK, err);
+		status = settle(conn, cache, &e, answer != MAILRPC_OK, new_id, err);
 		if (status == MAILRPC_OK && report_r) {
 			report_r->replayed += answer == MAILRPC_OK;
 			report_r->dropped += answer != MAILRPC_OK;

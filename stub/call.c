@@ -16,33 +16,40 @@ _Static_assert(MAILRPC_LEVEL_PRIVACY == (int)MR_LEVEL_PRIVACY, "level numbers ma
 
 /* Whether a call may be sent again when it is not known whether the
  * server did it: it only reads, or writes at an explicit offset (a repeat
- * gets MR_ERR_OFFSET with where to resume), or carries an operation id. */
+ * gets MR_ERR_OFFSET with where to resume), or carries an operation id
+ * (protocol version 2: every call that changes something does; the
+ * library always sends one). */
 static int repeatable(rpcproc_t proc)
 {
 	switch (proc) {
 	case MR_WHOAMI:
+	case MR_MAILBOX_OPEN:
+	case MR_QUOTA:
 	case MR_FOLDER_LIST:
+	case MR_FOLDER_GET:
+	case MR_FOLDER_CREATE:
+	case MR_FOLDER_RENAME:
+	case MR_FOLDER_DELETE:
+	case MR_FOLDER_SYNC:
 	case MR_MSG_LIST:
 	case MR_MSG_SEARCH:
 	case MR_MSG_INFO:
 	case MR_MSG_FETCH:
+	case MR_MSG_INDEX:
+	case MR_MSG_APPEND:
+	case MR_UPLOAD_BEGIN:
 	case MR_UPLOAD_APPEND:
 	case MR_UPLOAD_STATUS:
+	case MR_UPLOAD_ABORT:
 	case MR_UPLOAD_COMMIT_APPEND:
 	case MR_UPLOAD_COMMIT_SUBMIT:
-	case MR_MSG_MOVE_OP:
-	case MR_MSG_COPY_OP:
-	case MR_MSG_DELETE_OP:
-	case MR_MSG_FLAGS_OP:
-	case MR_FOLDER_CREATE_OP:
-	case MR_FOLDER_RENAME_OP:
-	case MR_FOLDER_DELETE_OP:
-	case MR_ACL_SET_OP:
-	case MR_UPLOAD_BEGIN_OP:
-	case MR_MSG_APPEND_OP:
-	case MR_FOLDER_SYNC:
-	case MR_MAILBOX_OPEN:
+	case MR_MSG_MOVE:
+	case MR_MSG_COPY:
+	case MR_MSG_DELETE:
+	case MR_MSG_FLAGS:
 	case MR_ACL_GET:
+	case MR_ACL_SET:
+	case MR_MYRIGHTS:
 	case MR_WAIT:
 	case MR_SYNC:
 		return 1;
@@ -83,7 +90,7 @@ static size_t expected_bytes(rpcproc_t proc, xdrproc_t xargs, void *args)
 		return n + ((mr_fetch_args *)args)->length;
 	/* Only these carry more than a few hundred bytes of arguments;
 	 * sizing every call's would cost a small call a visible share. */
-	if (proc == MR_UPLOAD_APPEND || proc == MR_MSG_APPEND_OP)
+	if (proc == MR_UPLOAD_APPEND || proc == MR_MSG_APPEND)
 		n += xdr_sizeof(xargs, args);
 	return n;
 }
@@ -94,7 +101,7 @@ static size_t expected_bytes(rpcproc_t proc, xdrproc_t xargs, void *args)
 /* Calls that move message data, whose sizes teach the link's rate. */
 static int bulk(rpcproc_t proc)
 {
-	return proc == MR_MSG_FETCH || proc == MR_UPLOAD_APPEND || proc == MR_MSG_APPEND_OP;
+	return proc == MR_MSG_FETCH || proc == MR_UPLOAD_APPEND || proc == MR_MSG_APPEND;
 }
 
 /* Seconds a call may spend in the server besides the link's time: a

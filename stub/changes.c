@@ -5,10 +5,10 @@
  * The server does each MOVE, COPY or DELETE call in one transaction that
  * keeps the ids before the first it cannot change (its "done"), so a batch
  * bigger than MAILRPC_IDS_MAX is simply split into several calls.  FLAGS
- * is all or nothing for its ids, so it cannot be split.
- * Every call carries a fresh operation id (the _OP procedures), so that
- * mr_call may repeat it after a lost connection and the server still does
- * it once.
+ * is all or nothing for its ids, so it cannot be split.  A message moved
+ * or copied gets a new id where it goes: the replies say which.
+ * Every call carries a fresh operation id, so that mr_call may repeat it
+ * after a lost connection and the server still does it once.
  */
 #include <string.h>
 
@@ -75,9 +75,9 @@ static int call_chunk(struct mailrpc *conn, const struct batch *b, const uint64_
 		annotate_batch(err, status, b, ids[done]);
 	if (new_ids_r != NULL) {
 		size_t got = take_new_ids(&res, done, new_ids_r);
-		/* A copy whose new id we cannot tell is no use to the caller. */
+		/* A message whose new id we cannot tell is lost to the caller. */
 		if (status == MAILRPC_OK && got < done)
-			status = mr_fail(err, MAILRPC_E_RPC, "server made %zu copies but sent %zu new ids",
+			status = mr_fail(err, MAILRPC_E_RPC, "server changed %zu messages but sent %zu new ids",
 					 done, got);
 		done = got;
 	}
@@ -113,36 +113,42 @@ static int move_or_copy(struct mailrpc *conn, rpcproc_t proc, const uint64_t *id
 	int status = mr_check_path(folder, err);
 	if (status != MAILRPC_OK)
 		return status;
-	mr_move_op_args args = {.move = {.folder = (char *)folder}};
-	struct batch b = {proc, (xdrproc_t)xdr_mr_move_op_args, &args, args.op,
-			  &args.move.ids.ids_len, &args.move.ids.ids_val, folder};
+	mr_move_args args = {.folder = (char *)folder};
+	struct batch b = {proc, (xdrproc_t)xdr_mr_move_args, &args, args.op, &args.ids.ids_len,
+			  &args.ids.ids_val, folder};
 	return run_batch(conn, &b, ids, n, new_ids_r, done_r, err);
 }
 
-int mailrpc_move(struct mailrpc *conn, const uint64_t *ids, size_t n, const char *folder,
-		 size_t *done_r, struct mailrpc_error *err)
+/* The outputs of a batch, before it runs. */
+static void batch_start(uint64_t *new_ids_r, size_t n, size_t *done_r)
 {
 	*done_r = 0;
-	return move_or_copy(conn, MR_MSG_MOVE_OP, ids, n, folder, NULL, done_r, err);
+	if (new_ids_r != NULL)
+		memset(new_ids_r, 0, n * sizeof(*new_ids_r));
+}
+
+int mailrpc_move(struct mailrpc *conn, const uint64_t *ids, size_t n, const char *folder,
+		 uint64_t *new_ids_r, size_t *done_r, struct mailrpc_error *err)
+{
+	batch_start(new_ids_r, n, done_r);
+	return move_or_copy(conn, MR_MSG_MOVE, ids, n, folder, new_ids_r, done_r, err);
 }
 
 int mailrpc_copy(struct mailrpc *conn, const uint64_t *ids, size_t n, const char *folder,
 		 uint64_t *new_ids_r, size_t *done_r, struct mailrpc_error *err)
 {
-	*done_r = 0;
-	if (new_ids_r != NULL)
-		memset(new_ids_r, 0, n * sizeof(*new_ids_r));
-	return move_or_copy(conn, MR_MSG_COPY_OP, ids, n, folder, new_ids_r, done_r, err);
+	batch_start(new_ids_r, n, done_r);
+	return move_or_copy(conn, MR_MSG_COPY, ids, n, folder, new_ids_r, done_r, err);
 }
 
 int mailrpc_delete(struct mailrpc *conn, const uint64_t *ids, size_t n, int hard,
-		   size_t *done_r, struct mailrpc_error *err)
+		   uint64_t *new_ids_r, size_t *done_r, struct mailrpc_error *err)
 {
-	*done_r = 0;
-	mr_delete_op_args args = {.del = {.hard = hard != 0}};
-	struct batch b = {MR_MSG_DELETE_OP, (xdrproc_t)xdr_mr_delete_op_args, &args, args.op,
-			  &args.del.ids.ids_len, &args.del.ids.ids_val, NULL};
-	return run_batch(conn, &b, ids, n, NULL, done_r, err);
+	batch_start(new_ids_r, n, done_r);
+	mr_delete_args args = {.hard = hard != 0};
+	struct batch b = {MR_MSG_DELETE, (xdrproc_t)xdr_mr_delete_args, &args, args.op,
+			  &args.ids.ids_len, &args.ids.ids_val, NULL};
+	return run_batch(conn, &b, ids, n, new_ids_r, done_r, err);
 }
 
 /*
@@ -171,14 +177,13 @@ static void name_missing(struct mailrpc *conn, const uint64_t *ids, size_t n,
 static int check_flags_args(const uint64_t *ids, size_t n, unsigned set, unsigned clear,
 			    struct mailrpc_error *err)
 {
-	const unsigned all = MAILRPC_FLAG_SEEN | MAILRPC_FLAG_FLAGGED | MAILRPC_FLAG_ANSWERED |
-			     MAILRPC_FLAG_DRAFT;
+	const unsigned all = MR_FLAGS_ALL;
 	if (n > 0 && ids == NULL)
 		return mr_fail(err, MAILRPC_E_USAGE, "no message ids given");
-	if (n > MAILRPC_IDS_MAX)
+	if (n > MAILRPC_BATCH_MAX)
 		return mr_fail(err, MAILRPC_E_USAGE,
 			       "%zu ids given; flags change all or none of at most %d ids at a time",
-			       n, MAILRPC_IDS_MAX);
+			       n, MAILRPC_BATCH_MAX);
 	if (((set | clear) & ~all) != 0)
 		return mr_fail(err, MAILRPC_E_USAGE, "unknown flag bits 0x%x", (set | clear) & ~all);
 	return MAILRPC_OK;
@@ -192,13 +197,13 @@ int mailrpc_set_flags(struct mailrpc *conn, const uint64_t *ids, size_t n, unsig
 	int status = check_flags_args(ids, n, set, clear, err);
 	if (status != MAILRPC_OK || n == 0)
 		return status;
-	mr_flags_op_args args = {.flags = {.ids = {.ids_len = (u_int)n, .ids_val = (mr_id *)ids},
-					   .set = set, .clear = clear}};
+	mr_flags_args args = {.ids = {.ids_len = (u_int)n, .ids_val = (mr_id *)ids}, .set = set,
+			      .clear = clear};
 	mr_res res;
 	memset(&res, 0, sizeof(res));
 	status = mailrpc_opid_new((unsigned char *)args.op, err);
 	if (status == MAILRPC_OK)
-		status = mr_call(conn, MR_MSG_FLAGS_OP, (xdrproc_t)xdr_mr_flags_op_args, &args,
+		status = mr_call(conn, MR_MSG_FLAGS, (xdrproc_t)xdr_mr_flags_args, &args,
 				 (xdrproc_t)xdr_mr_res, &res, err);
 	xdr_free((xdrproc_t)xdr_mr_res, &res);
 	if (status == MAILRPC_E_NOMESSAGE || status == MAILRPC_E_NOTFOUND)

@@ -57,7 +57,7 @@ int mr_link_params_from(const struct mailrpc_options *opts, struct mr_link_param
 	if (opts->ccache)
 		snprintf(p->ccache, sizeof(p->ccache), "%s", opts->ccache);
 	p->prog = MAILRPC_PROG;
-	p->vers = MAILRPC_V1;
+	p->vers = MAILRPC_V2;
 	p->timeout = opts->timeout > 0 ? opts->timeout : 0;
 	p->attempts = opts->reconnect_attempts < 0    ? 0
 		      : opts->reconnect_attempts == 0 ? RECONNECT_ATTEMPTS

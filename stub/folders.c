@@ -2,7 +2,7 @@
  * folders.c -- mailrpc_folders and creating, renaming and deleting
  * folders (see mailrpc.h); also mr_check_path, the client-side check that
  * a folder path fits the wire before it is sent.  Create, rename and
- * delete carry a fresh operation id (the _OP procedures), so mr_call may
+ * delete carry a fresh operation id, so mr_call may
  * repeat them after a lost connection and the server still does them once
  * (a repeated create is not told "exists").
  */
@@ -140,8 +140,8 @@ int mailrpc_folder_create(struct mailrpc *conn, const char *path, struct mailrpc
 	int status = mr_check_path(path, err);
 	if (status != MAILRPC_OK)
 		return status;
-	mr_folder_create_op_args args = {.path = (char *)path};
-	status = call_plain(conn, MR_FOLDER_CREATE_OP, (xdrproc_t)xdr_mr_folder_create_op_args, &args,
+	mr_folder_create_args args = {.path = (char *)path};
+	status = call_plain(conn, MR_FOLDER_CREATE, (xdrproc_t)xdr_mr_folder_create_args, &args,
 			    args.op, err);
 	if (status == MAILRPC_E_NOFOLDER || status == MAILRPC_E_NOTFOUND)
 		annotate_missing_parent(err, path);
@@ -185,8 +185,8 @@ int mailrpc_folder_rename(struct mailrpc *conn, const char *from, const char *to
 		status = mr_check_path(to, err);
 	if (status != MAILRPC_OK)
 		return status;
-	mr_folder_rename_op_args args = {.rename = {.from = (char *)from, .to = (char *)to}};
-	status = call_plain(conn, MR_FOLDER_RENAME_OP, (xdrproc_t)xdr_mr_folder_rename_op_args, &args,
+	mr_folder_rename_args args = {.from = (char *)from, .to = (char *)to};
+	status = call_plain(conn, MR_FOLDER_RENAME, (xdrproc_t)xdr_mr_folder_rename_args, &args,
 			    args.op, err);
 	if (status != MAILRPC_OK)
 		annotate_rename(err, status, from, to);
@@ -201,8 +201,8 @@ int mailrpc_folder_delete(struct mailrpc *conn, const char *path, int recursive,
 	int status = mr_check_path(path, err);
 	if (status != MAILRPC_OK)
 		return status;
-	mr_folder_delete_op_args args = {.del = {.path = (char *)path, .recursive = recursive != 0}};
-	status = call_plain(conn, MR_FOLDER_DELETE_OP, (xdrproc_t)xdr_mr_folder_delete_op_args, &args,
+	mr_folder_delete_args args = {.path = (char *)path, .recursive = recursive != 0};
+	status = call_plain(conn, MR_FOLDER_DELETE, (xdrproc_t)xdr_mr_folder_delete_args, &args,
 			    args.op, err);
 	if (status != MAILRPC_OK)
 		mr_annotate(err, "%s", path);

@@ -16,9 +16,10 @@
  *   link_model.c, errors.c, state_dir.c     pure estimates; error texts;
  *                                           the client state directory
  *
- * A new link asks its owner for the steps it needs (reopening a mailbox)
- * through a hook (mr_link_ready_fn); the hook uses mr_call_once, which
- * never reconnects, so making a link never re-enters mr_call.
+ * A new link, or a new context on one, asks its owner for the steps it
+ * needs (reopening a mailbox) through a hook (mr_link_ready_fn); the hook
+ * uses mr_call_once, which never reconnects, so making a link never
+ * re-enters mr_call.
  */
 #ifndef MAILRPC_INTERNAL_H
 #define MAILRPC_INTERNAL_H
@@ -117,7 +118,9 @@ int mr_connect_like(const struct mailrpc *model, struct mailrpc **conn_r,
 		    struct mailrpc_error *err);
 
 /* The ready hook of every connection's link (sharing.c): a mailbox opened
- * before is opened again first on a new link.  owner is the connection. */
+ * before is opened again first on a new link or context (the server makes
+ * each context a session of its own, which starts in the caller's own
+ * mailbox).  owner is the connection. */
 int mr_mailbox_ready(struct mr_link *link, void *owner, struct mailrpc_error *err);
 
 /* ---- the client state directory (state_dir.c) -------------------------- */

@@ -44,6 +44,31 @@ static void set_timeout(struct mr_link *l, int seconds)
 	clnt_control(l->clnt, CLSET_TIMEOUT, (char *)&tv);
 }
 
+/* The owner's steps on a new context (of a new link, or renewed on this
+ * one: the server makes each context a session of its own, which starts
+ * afresh).  A context renewed while they run (their own call met a
+ * forgotten context) needs no second run: their call is sent again on it.
+ * If they fail, the link goes, so no call is ever sent on a context
+ * without them. */
+static int run_ready(struct mr_link *l, struct mailrpc_error *err)
+{
+	if (l->ready == NULL || l->in_ready)
+		return MAILRPC_OK;
+	l->in_ready = 1;
+	int status = l->ready(l, l->owner, err);
+	l->in_ready = 0;
+	if (status != MAILRPC_OK)
+		mr_link_drop(l, 0);
+	return status;
+}
+
+/* A new security context on the link, and the owner's steps on it. */
+static int renew_context(struct mr_link *l, struct mailrpc_error *err)
+{
+	int status = mr_link_context(l, err);
+	return status == MAILRPC_OK ? run_ready(l, err) : status;
+}
+
 /* TCP, RPC client and security context to p.host:p.port, then the
  * owner's steps. */
 static int open_link(struct mr_link *l, struct mailrpc_error *err)
@@ -73,9 +98,7 @@ static int open_link(struct mr_link *l, struct mailrpc_error *err)
 	 * of the link's (only until calls measure it). */
 	if (status == MAILRPC_OK && l->model.calls == 0)
 		mr_model_observe_rtt(&l->model, mr_now() - start);
-	if (status == MAILRPC_OK && l->ready != NULL)
-		status = l->ready(l, l->owner, err);
-	return status;
+	return status == MAILRPC_OK ? run_ready(l, err) : status;
 }
 
 int mr_link_up(struct mr_link *l, struct mailrpc_error *err)
@@ -89,7 +112,7 @@ int mr_link_up(struct mr_link *l, struct mailrpc_error *err)
 	/* A context lost earlier (say, to an expired ticket) is rebuilt first:
 	 * the user may have run kinit since. */
 	if (l->auth == NULL)
-		return mr_link_context(l, err);
+		return renew_context(l, err);
 	return MAILRPC_OK;
 }
 
@@ -120,7 +143,7 @@ int mr_link_exchange(struct mr_link *l, struct mr_exchange *x, enum clnt_stat *s
 	*stat_r = send_call(l, x);
 	if (*stat_r == RPC_AUTHERROR && context_trouble(l->clnt)) {
 		/* Expired or forgotten context: one new context, one more try. */
-		int status = mr_link_context(l, err);
+		int status = renew_context(l, err);
 		if (status != MAILRPC_OK)
 			return status;
 		xdr_free(x->xres, x->res);

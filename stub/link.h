@@ -6,10 +6,11 @@
  *
  * It knows no procedure.  call.c decides which calls may be repeated, how
  * long each may take and what its result means; the link's owner says
- * through its ready hook what has to happen on every new link before any
- * other call (reopening a mailbox).  The hook may use only calls that
- * never reconnect (mr_link_exchange, or call.c's mr_call_once over it),
- * so remaking a link never re-enters the retry loop that asked for it.
+ * through its ready hook what has to happen on every new link, and every
+ * new context on one, before any other call (reopening a mailbox).  The
+ * hook may use only calls that never reconnect (mr_link_exchange, or
+ * call.c's mr_call_once over it), so remaking a link never re-enters the
+ * retry loop that asked for it.
  *
  * Files: link.c (up, down, backoff, one exchange), link_socket.c (TCP),
  * link_context.c (RPCSEC_GSS context), link_body.c (arguments out,
@@ -55,8 +56,9 @@ struct mr_link_session {
 
 struct mr_link;
 
-/* Steps the owner needs on every new link before anything else; on
- * failure the new link is dropped and the status returned. */
+/* Steps the owner needs on every new link and every context renewed on
+ * one, before anything else; on failure the link is dropped and the
+ * status returned. */
 typedef int (*mr_link_ready_fn)(struct mr_link *link, void *owner, struct mailrpc_error *err);
 
 struct mr_link {
@@ -69,6 +71,7 @@ struct mr_link {
 	struct mr_link_session session;
 	mr_link_ready_fn ready;
 	void *owner;
+	int in_ready; /* the ready hook is running */
 };
 
 /*
@@ -94,17 +97,19 @@ void mr_link_init(struct mr_link *l, const struct mr_link_params *p, mr_link_rea
 /*
  * Makes the link usable: with no link, a new one (TCP, RPC client,
  * context, then the ready hook); with a link whose context was lost (an
- * expired ticket, say), a new context, since the user may have run kinit.
+ * expired ticket, say), a new context and the hook, since the user may
+ * have run kinit.
  * On a failure to make a new link, there is no link afterwards.
  */
 int mr_link_up(struct mr_link *l, struct mailrpc_error *err);
 
 /*
  * Sends one call over a link that is up and waits x->timeout seconds for
- * its reply; a context the server no longer accepts is replaced once and
- * the call sent once more.  Never reconnects.  *stat_r is the RPC outcome
- * (on RPC_SUCCESS x->seconds is set); a status other than MAILRPC_OK means
- * the new context could not be made.
+ * its reply; a context the server no longer accepts is replaced once (and
+ * the ready hook run on it) and the call sent once more.  Never
+ * reconnects.  *stat_r is the RPC outcome (on RPC_SUCCESS x->seconds is
+ * set); a status other than MAILRPC_OK means the new context (or the
+ * hook's steps on it) failed.
  */
 int mr_link_exchange(struct mr_link *l, struct mr_exchange *x, enum clnt_stat *stat_r,
 		     struct mailrpc_error *err);

@@ -51,10 +51,13 @@ enum mailrpc_status {
 	MAILRPC_E_NOMESSAGE = 14,
 	MAILRPC_E_NOUPLOAD = 15,  /* upload finished, expired, or not yours */
 	MAILRPC_E_BADNAME = 16,   /* folder name not allowed */
-	MAILRPC_E_NORCPT = 17,    /* unknown recipient: nothing was delivered */
+	MAILRPC_E_NORCPT = 17,    /* cannot deliver to a recipient: nothing was delivered */
 	MAILRPC_E_MISMATCH = 18,  /* upload size or SHA-256 differs from announced */
 	MAILRPC_E_OFFSET = 19,    /* upload offset is not the bytes received */
 	MAILRPC_E_WELLKNOWN = 20, /* well-known folders cannot be renamed/deleted */
+	MAILRPC_E_DAMAGED = 21,   /* a record stored on the server is damaged */
+	MAILRPC_E_FULL = 22,      /* the server's storage is full: try later */
+	MAILRPC_E_LIMIT = 23,     /* a per-user resource limit was reached */
 	/* Failures found on the client side. */
 	MAILRPC_E_USAGE = 100,    /* bad argument to a libmailrpc function */
 	MAILRPC_E_CONNECT = 101,  /* TCP connection could not be made */
@@ -65,7 +68,7 @@ enum mailrpc_status {
 	MAILRPC_E_RPC = 106,      /* connection lost, timeout, protocol error */
 	MAILRPC_E_NOMEM = 107,
 	MAILRPC_E_IO = 108,       /* reading or writing a local file failed */
-	MAILRPC_E_CORRUPT = 109,  /* downloaded bytes do not match the server's SHA-256 */
+	MAILRPC_E_CORRUPT = 109,  /* downloaded or cached bytes do not match their SHA-256 */
 	MAILRPC_E_NOTCACHED = 110, /* not in the offline cache (mailrpc_cache_*) */
 	/* The server does not know the operation (a procedure or protocol
 	 * version newer than it): upgrade mailrpcd.  The message names the
@@ -180,7 +183,8 @@ enum mailrpc_flag {
 	MAILRPC_FLAG_SEEN = 1,
 	MAILRPC_FLAG_FLAGGED = 2,
 	MAILRPC_FLAG_ANSWERED = 4,
-	MAILRPC_FLAG_DRAFT = 8
+	MAILRPC_FLAG_DRAFT = 8,
+	MAILRPC_FLAG_DELETED = 16  /* IMAP \Deleted: marked for expunge (right "t") */
 };
 
 struct mailrpc_summary {
@@ -242,20 +246,24 @@ int mailrpc_info(struct mailrpc *conn, uint64_t id, struct mailrpc_msglist **lis
 		 struct mailrpc_error *err);
 
 /* ------------------------------------------------------------------ */
-/* Changing messages.  Ids go one by one, each change durable on its   */
-/* own; on failure *done_r says how many ids succeeded first.          */
-/* Each call to the server carries a new operation id, so one lost     */
-/* with its connection is repeated and still done once (a repeated     */
-/* copy gets the same new ids).                                        */
+/* Changing messages.  Ids go one by one; on failure *done_r says how  */
+/* many ids succeeded first.  The server takes MAILRPC_BATCH_MAX ids a */
+/* call at most (more are sent in several calls).  Each call carries a */
+/* new operation id, so one lost with its connection is repeated and   */
+/* still done once (a repeated move or copy gets the same new ids).    */
+/* A message moved or copied gets a new id in the folder it goes to    */
+/* (the ids of a folder only grow, as IMAP's UIDs must): new_ids_r     */
+/* (may be NULL) receives them, n entries (0 for those not done).      */
 
+#define MAILRPC_BATCH_MAX 4096
 int mailrpc_move(struct mailrpc *conn, const uint64_t *ids, size_t n, const char *folder,
-		 size_t *done_r, struct mailrpc_error *err);
-/* new_ids_r (may be NULL) receives the copies' ids, n entries. */
+		 uint64_t *new_ids_r, size_t *done_r, struct mailrpc_error *err);
 int mailrpc_copy(struct mailrpc *conn, const uint64_t *ids, size_t n, const char *folder,
 		 uint64_t *new_ids_r, size_t *done_r, struct mailrpc_error *err);
-/* To Deleted Items; permanent when already there or when hard. */
+/* To Deleted Items (new ids there in new_ids_r); for good (new id 0)
+ * when already there or when hard. */
 int mailrpc_delete(struct mailrpc *conn, const uint64_t *ids, size_t n, int hard,
-		   size_t *done_r, struct mailrpc_error *err);
+		   uint64_t *new_ids_r, size_t *done_r, struct mailrpc_error *err);
 /* Sets, then clears, flag bits on all ids in one transaction (all or none). */
 int mailrpc_set_flags(struct mailrpc *conn, const uint64_t *ids, size_t n, unsigned set,
 		      unsigned clear, struct mailrpc_error *err);
@@ -307,17 +315,19 @@ int mailrpc_put(struct mailrpc *conn, const char *folder, int fd, unsigned flags
 /*
  * Sends everything readable from fd to local recipients (mailbox names):
  * each gets it in their Inbox, and a copy goes to your Sent Items, all in
- * one transaction.  An unknown recipient fails the whole send
- * (MAILRPC_E_NORCPT, named in the message) and nobody gets anything.
+ * one transaction.  A recipient the server cannot deliver to fails the
+ * whole send (MAILRPC_E_NORCPT, "cannot deliver to X"; the server never
+ * says why, so nobody learns whether another mailbox exists, is disabled
+ * or is full) and nobody gets anything.
  */
 int mailrpc_send(struct mailrpc *conn, const char *const *rcpts, size_t n, int fd,
 		 mailrpc_progress_fn progress, void *ctx, uint64_t *sent_id_r,
 		 struct mailrpc_error *err);
 
 /*
- * Sends on behalf of mailbox from (you need right "p" on its Outbox): the
- * message gains a "Sender:" header naming you, and from's Sent Items gets
- * the copy.  from NULL or "" is mailrpc_send.
+ * Sends on behalf of mailbox from (you need right "p" on its Outbox, and
+ * no other): the message gains a "Sender:" header naming you, and from's
+ * Sent Items gets the copy.  from NULL or "" is mailrpc_send.
  */
 int mailrpc_send_as(struct mailrpc *conn, const char *from, const char *const *rcpts, size_t n,
 		    int fd, mailrpc_progress_fn progress, void *ctx, uint64_t *sent_id_r,
@@ -381,6 +391,18 @@ int mailrpc_acl_get(struct mailrpc *conn, const char *folder, struct mailrpc_acl
 /* Grants principal exactly rights on folder; rights "" removes the entry. */
 int mailrpc_acl_set(struct mailrpc *conn, const char *folder, const char *principal,
 		    const char *rights, struct mailrpc_error *err);
+/* Your own rights on folder (letters as above; the owner holds all). */
+int mailrpc_myrights(struct mailrpc *conn, const char *folder, char rights_r[16],
+		     struct mailrpc_error *err);
+
+/* The quota of the mailbox you work in (its owner only). */
+struct mailrpc_quota {
+	uint64_t used;         /* bytes of all messages */
+	uint64_t limit;        /* bytes in force: the mailbox's own quota, else
+	                          the server's default-quota policy; 0: none */
+	uint64_t messages;
+};
+int mailrpc_quota(struct mailrpc *conn, struct mailrpc_quota *quota_r, struct mailrpc_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Waiting for changes.                                                */
@@ -526,10 +548,12 @@ int mailrpc_cache_sync(struct mailrpc *conn, struct mailrpc_cache *cache,
  * Offline changes.  With no link, these change the cache's view at once
  * (--offline ls and cat show it) and record the change in the cache's
  * journal, each message's change an entry with its own operation id chosen
- * now.  mailrpc_cache_sync replays the journal first, in order, with the
- * _OP procedures (so a replay cut off and repeated, even by another run,
- * reuses the id and the server does it once), removing each entry once the
- * server answered it, then syncs down.
+ * now.  mailrpc_cache_sync replays the journal first, in order, each call
+ * with its entry's id (so a replay cut off and repeated, even by another
+ * run, reuses the id and the server does it once), removing each entry once
+ * the server answered it, then syncs down.  A message moved (to Deleted
+ * Items too) gets a new id on the server: the cache keeps its summary and
+ * body under it, and later entries about the message follow it.
  *
  * Conflicts: a message deleted on the server (or otherwise gone) stays
  * deleted: the offline change is dropped and reported (dropped = 1).  Any
@@ -544,7 +568,7 @@ int mailrpc_cache_sync(struct mailrpc *conn, struct mailrpc_cache *cache,
  * message was in Deleted Items when deleted offline.
  *
  * Ids of messages in the cache only; messages waiting in the Outbox to be
- * sent cannot be changed.  At most MAILRPC_IDS_MAX ids per call.
+ * sent cannot be changed.  At most MAILRPC_BATCH_MAX ids per call.
  */
 int mailrpc_cache_set_flags(struct mailrpc_cache *cache, const uint64_t *ids, size_t n,
 			    unsigned set, unsigned clear, struct mailrpc_error *err);

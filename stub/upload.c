@@ -9,8 +9,6 @@
 
 #include "internal.h"
 
-_Static_assert(MAILRPC_OPID_SIZE == MAILRPC_OPID_LEN, "op id size matches the IDL");
-
 int mailrpc_opid_new(unsigned char op[MAILRPC_OPID_SIZE], struct mailrpc_error *err)
 {
 	if (RAND_bytes(op, MAILRPC_OPID_SIZE) != 1)
@@ -43,15 +41,15 @@ int mailrpc_upload_begin(struct mailrpc *conn, uint64_t size, const unsigned cha
 	*upload_r = 0;
 	if (conn == NULL || sha256 == NULL)
 		return mr_fail(err, MAILRPC_E_USAGE, "mailrpc_upload_begin: no connection or digest");
-	mr_upload_begin_op_args args = {.begin = {.size = size}};
-	memcpy(args.begin.sha256, sha256, sizeof(args.begin.sha256));
+	mr_upload_begin_args args = {.size = size};
+	memcpy(args.sha256, sha256, sizeof(args.sha256));
 	mr_upload_res res;
 	memset(&res, 0, sizeof(res));
 	/* An op id: a repeat after a lost reply gets the same upload. */
 	int status = mailrpc_opid_new((unsigned char *)args.op, err);
 	if (status == MAILRPC_OK)
-		status = mr_call(conn, MR_UPLOAD_BEGIN_OP, (xdrproc_t)xdr_mr_upload_begin_op_args,
-				 &args, (xdrproc_t)xdr_mr_upload_res, &res, err);
+		status = mr_call(conn, MR_UPLOAD_BEGIN, (xdrproc_t)xdr_mr_upload_begin_args, &args,
+				 (xdrproc_t)xdr_mr_upload_res, &res, err);
 	if (status == MAILRPC_OK)
 		*upload_r = res.mr_upload_res_u.state.upload;
 	xdr_free((xdrproc_t)xdr_mr_upload_res, &res);
@@ -65,6 +63,8 @@ int mailrpc_upload_append(struct mailrpc *conn, uint64_t upload, uint64_t offset
 	if (conn == NULL || len > MAILRPC_CHUNK_MAX)
 		return mr_fail(err, MAILRPC_E_USAGE, "mailrpc_upload_append: at most %d bytes a chunk",
 			       MAILRPC_CHUNK_MAX);
+	/* No op id: the offset makes a repeat harmless (MR_ERR_OFFSET says
+	 * where the upload stands). */
 	mr_upload_append_args args = {.upload = upload, .offset = offset,
 				      .data = {.data_len = (u_int)len, .data_val = (char *)data}};
 	return upload_call(conn, MR_UPLOAD_APPEND, (xdrproc_t)xdr_mr_upload_append_args, &args,
@@ -81,10 +81,13 @@ int mailrpc_upload_status(struct mailrpc *conn, uint64_t upload, uint64_t *recei
 
 int mailrpc_upload_abort(struct mailrpc *conn, uint64_t upload, struct mailrpc_error *err)
 {
-	mr_upload_ref args = {.upload = upload};
+	mr_upload_abort_args args = {.upload = upload};
 	mr_res res = {0};
-	int status = mr_call(conn, MR_UPLOAD_ABORT, (xdrproc_t)xdr_mr_upload_ref, &args,
-			     (xdrproc_t)xdr_mr_res, &res, err);
+	/* An op id: a repeat after a lost reply is not told "no such upload". */
+	int status = mailrpc_opid_new((unsigned char *)args.op, err);
+	if (status == MAILRPC_OK)
+		status = mr_call(conn, MR_UPLOAD_ABORT, (xdrproc_t)xdr_mr_upload_abort_args, &args,
+				 (xdrproc_t)xdr_mr_res, &res, err);
 	if (status == MAILRPC_E_NOUPLOAD)
 		mr_annotate(err, "%llu", (unsigned long long)upload);
 	return status;
@@ -159,12 +162,9 @@ int mailrpc_upload_commit_submit_op(struct mailrpc *conn, uint64_t upload, const
 		*sent_id_r = res.sent_id;
 	else if (status == MAILRPC_E_NORCPT && from && from[0] && res.bad_rcpt >= n)
 		mr_fail(err, status, "you may not send on behalf of %s", from);
-	else if (res.bad_rcpt < n && err != NULL) {
-		char why[sizeof(err->message)];
-		snprintf(why, sizeof(why), "%s", status == MAILRPC_E_NORCPT ? "no such mailbox" : err->message);
-		mr_fail(err, status, "recipient %s: %s; nothing was delivered to anyone",
-			rcpts[res.bad_rcpt], why);
-	}
+	else if (status == MAILRPC_E_NORCPT && res.bad_rcpt < n)
+		mr_fail(err, status, "cannot deliver to %s; nothing was delivered to anyone",
+			rcpts[res.bad_rcpt]);
 	xdr_free((xdrproc_t)xdr_mr_submit_res, &res);
 	return status;
 }

@@ -127,6 +127,9 @@ stop_server() {
 
 mailrpc() { "$BIN/bin/mailrpc" "$@"; }
 
+# proc NAME: the number of procedure MR_NAME in idl/mailrpc.x.
+proc() { sed -n "s/.* MR_$1(.*= *\([0-9]*\);.*/\1/p" "$TOP/idl/mailrpc.x"; }
+
 # relay_start PORT CUT [LOSE_PROC]: a recording relay (tests/tools/relay.c)
 # to the server on PORT (0: any), cutting each connection after CUT bytes
 # (0: never), and losing the reply to the first call of procedure

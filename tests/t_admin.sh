@@ -226,13 +226,14 @@ ids_b=$(as bob --json ls B --limit 0 | jq -r '.[].id' | tr '\n' ' ')
 ADMIN dump bob "$T/bob.base" 2>/dev/null
 read -r total _ <<<"$(dumpids "$T/bob.base")"
 check "mover set-up: $total messages, 3000 of them in A and B" test "$total" -ge 3000
-# mover: swaps A and B and back, at most 100 times; counts its moves.
+# mover: swaps A and B and back, at most 100 times, following the new id
+# each move gives a message (mv prints them); counts its moves.
 mover() {
 	local round
 	for round in $(seq 1 100); do
-		as bob mv $ids_a B >/dev/null && as bob mv $ids_b A >/dev/null || return
+		ids_a=$(as bob mv $ids_a B) && ids_b=$(as bob mv $ids_b A) || return
 		echo $((4 * round - 2)) >"$T/moves"
-		as bob mv $ids_a A >/dev/null && as bob mv $ids_b B >/dev/null || return
+		ids_a=$(as bob mv $ids_a A) && ids_b=$(as bob mv $ids_b B) || return
 		echo $((4 * round)) >"$T/moves"
 	done
 }

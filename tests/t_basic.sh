@@ -62,3 +62,10 @@ stop_server
 start_server --min-level auth
 out=$(mailrpc -l auth --json whoami)
 expect_contains "auth accepted by an auth server" "$out" '"level":"auth"'
+
+# Protocol version 1 is gone: a v1 client is told which versions are spoken
+# (libmailrpc turns that into MAILRPC_E_TOOOLD, "client too old for this
+# server": t_link).
+out=$("$TOOLS/rawrpc" 127.0.0.1 "$PORT" version 1)
+same "a version 1 call is refused naming version 2" "$out" \
+	"rejected: RPC_PROGVERSMISMATCH versions 2-2"

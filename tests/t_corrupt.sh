@@ -19,8 +19,8 @@ check "verify: clean before anything is broken" ADMIN verify
 "$TOOLS/breakstore" "$T/store" message alice "$bad"
 "$TOOLS/session" "localhost:$PORT" corrupt "$bad" "$good" >"$T/session.out" 2>&1
 out=$(cat "$T/session.out")
-same "reading the corrupt message is an error" "$(grep '^bad:' <<<"$out")" \
-	"bad: internal server error (see the server log)"
+same "reading the corrupt message is an error saying so" "$(grep '^bad:' <<<"$out")" \
+	"bad: a stored record is damaged; the administrator has been told"
 same "the same connection then reads another message" "$(grep '^good:' <<<"$out")" "good: ok"
 same "... lists the folders" "$(grep '^folders:' <<<"$out")" "folders: ok"
 same "... and answers WHOAMI" "$(grep '^whoami:' <<<"$out")" "whoami: ok"
@@ -28,7 +28,7 @@ same "... and answers WHOAMI" "$(grep '^whoami:' <<<"$out")" "whoami: ok"
 # that then served the rest: no reconnection hid a dead process.
 calls=$(grep -E 'proc=(MSG_FETCH|FOLDER_LIST|WHOAMI) ' "$SERVER_LOG")
 check "the fetch of the corrupt message $bad was answered, with an error" \
-	grep -q "proc=MSG_FETCH .* id=$bad offset=0 result=internal server error" "$SERVER_LOG"
+	grep -q "proc=MSG_FETCH .* id=$bad offset=0 result=a stored record is damaged" "$SERVER_LOG"
 served=$(grep -o 'mailrpcd\[[0-9]*\]' <<<"$calls" | sort -u)
 check "one connection process served the 4 calls, the failed one first ($served)" \
 	test "$(wc -l <<<"$calls")" -eq 4 -a "$(wc -l <<<"$served")" -eq 1
@@ -39,7 +39,7 @@ expect_contains "the server's log names the database and the key (mailbox id/mes
 expect_not_contains "no connection process died" "$(cat "$SERVER_LOG")" "died of signal"
 out=$(mailrpc cat "$bad" 2>&1); rc=$?
 check "mailrpc cat of it fails (exit $rc)" test "$rc" -ne 0
-expect_contains "mailrpc cat says so" "$out" "internal server error"
+expect_contains "mailrpc cat says so" "$out" "a stored record is damaged"
 check "the other message still reads byte-exact" bash -c "'$BIN/bin/mailrpc' cat $good | cmp -s '$MSG' -"
 check "the server is still running" kill -0 "$SERVER_PID"
 

@@ -37,5 +37,7 @@ wait "$SESSION"; rc=$?
 out=$(cat "$T/expiry.out")
 expect_contains "expired context: refused with a clear message" "$out" "refused: Kerberos ticket expired"
 expect_contains "expired context: same connection works after kinit" "$out" "renewed: shorty"
+expect_contains "and the new context works in the mailbox the old one opened (public: none seen)" \
+	"$out" "folders: 0"
 check "expired context: session tool succeeded" test "$rc" -eq 0
 check "server logged the expired context" grep -q "Kerberos ticket of this context expired" "$SERVER_LOG"

@@ -29,7 +29,7 @@ check "alice's copy is in Sent Items" test "$(mailrpc --json ls "Sent Items" | j
 out=$(mailrpc send --to bob,nosuchuser "$MSG" 2>&1); rc=$?
 check "unknown recipient: send fails" test "$rc" -ne 0
 expect_contains "unknown recipient: named, nothing delivered" "$out" \
-	"recipient nosuchuser: no such mailbox; nothing was delivered to anyone"
+	"cannot deliver to nosuchuser; nothing was delivered to anyone"
 check "unknown recipient: bob got nothing more" test "$(inbox_count bob)" -eq 1
 kinit_as alice
 check "unknown recipient: no copy in Sent Items" test "$(mailrpc --json ls "Sent Items" | jq length)" -eq 1
@@ -50,6 +50,8 @@ out=$(mailrpc put Drafts "$T/900k" 2>&1); rc=$?
 check "over quota: refused" test "$rc" -ne 0
 expect_contains "over quota: says quota" "$out" "quota exceeded"
 check "over quota: nothing stored" test "$(mailrpc --json folders | jq '[.[].total] | add')" -eq "$before"
+same "quota: the limit, and what is used under it" \
+	"$(mailrpc --json quota | jq -c '[.limit, .used < .limit, .used > 2700000]')" "[3145728,true,true]"
 out=$(mailrpc send --to bob "$T/900k" 2>&1); rc=$?
 check "over quota: a send is refused too (the Sent Items copy counts)" test "$rc" -ne 0
 check "over quota: bob got nothing" test "$(inbox_count bob)" -eq 1

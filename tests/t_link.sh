@@ -1,7 +1,8 @@
 # t_link.sh -- libmailrpc's link layer and client state directory:
 # a client newer than the server is told "server too old for X", never a
 # raw RPC error (tests/tools/newclient: a procedure the server lacks, a
-# protocol version it does not serve); a delegate's connection cut again
+# protocol version it does not serve), and one older than it "client too
+# old for this server"; a delegate's connection cut again
 # and again reopens the other mailbox on every new link; each call's
 # transaction id and RPCSEC_GSS sequence number are read back from its
 # header; the state directory is made private, refused when others could
@@ -33,6 +34,11 @@ expect_contains "a protocol version the server does not serve is MAILRPC_E_TOOOL
 expect_contains "and names the operation and both versions" "$out" \
 	"server too old for WHOAMI: it speaks mailrpc protocol version $V, this client needs version $((V + 1))"
 expect_not_contains "never a raw 'version mismatch'" "$out" "mismatch"
+# ---- and an older client (protocol version 1, gone from this server) -------
+out=$(newclient version $((V - 1)) 2>&1)
+expect_contains "a protocol version the server dropped is MAILRPC_E_TOOOLD too" "$out" "status=111 "
+expect_contains "and says the client is the old one, naming both versions" "$out" \
+	"client too old for this server: it speaks mailrpc protocol version $V, this client version $((V - 1)) (upgrade libmailrpc)"
 out=$(newclient version "$V" 2>&1)
 same "the same tool at the server's version ($V) works" "$out" "status=0"
 expect_contains "the server goes on serving" "$(as alice whoami)" "mailbox:    alice"

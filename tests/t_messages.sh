@@ -104,7 +104,7 @@ out=$(mailrpc ls --sort size --limit 3)
 check "text ls: one line per message" test "$(wc -l <<<"$out")" -eq 3
 first=$(head -1 <<<"$out")
 id=$(head -1 <<<"$want")
-expect_contains "text line starts with the id" "$first" "$id  ----  "
+expect_contains "text line starts with the id" "$first" "$id  -----  "
 expect_contains "text line has the From" "$first" "ser "
 expect_contains "text line has the subject" "$first" "ubject "
 check "text line ends with the size" grep -qE ' [0-9.]+[KM]?$' <<<"$first"
@@ -139,11 +139,16 @@ usage_error "flag set and cleared at once is a usage error" mailrpc flag "$m1" +
 
 # ---- move, copy, delete ----------------------------------------------------
 m4=$(id_of 4) m6=$(id_of 6) m7=$(id_of 7) m8=$(id_of 8)
-check "mv to Drafts" mailrpc mv "$m4" Drafts
-jq_check "mv keeps the id" "$(mailrpc --json ls Drafts)" "
-	length == 1 and .[0].id == $m4 and .[0].folder == \"Drafts\""
+n4=$(mailrpc mv "$m4" Drafts)
+check "mv to Drafts prints the new id ($n4)" test -n "$n4"
+check "mv gives the message a new id in its folder, above every id there was" \
+	test "${n4:-0}" -gt "$(mailrpc --json ls | jq 'map(.id) | max')"
+jq_check "mv puts it in Drafts under that id" "$(mailrpc --json ls Drafts)" "
+	length == 1 and .[0].id == ${n4:-0} and .[0].folder == \"Drafts\" and
+	.[0].sha256 == \"$(sha256sum "$T/m4" | cut -d' ' -f1)\""
 jq_check "mv takes it out of the Inbox" "$(mailrpc --json ls)" "
 	length == 29 and all(.[]; .id != $m4)"
+fails_with "the old id is gone" "no such message: $m4" mailrpc cat "$m4"
 out=$(mailrpc cp "$m6" "$m7" Drafts)
 check "cp prints one new id per message" test "$(wc -l <<<"$out")" -eq 2
 c6=$(head -1 <<<"$out")
@@ -158,20 +163,26 @@ jq_check "cp --json prints an array of new ids" "$(mailrpc --json cp "$m8" Draft
 fails_with "mv an unknown id" "no such message: 999999" mailrpc mv 999999 Drafts
 fails_with "mv to an unknown folder" "no such folder: Nowhere" mailrpc mv "$m6" Nowhere
 fails_with "cp an unknown id" "no such message: 999999" mailrpc cp 999999 Drafts
-out=$(mailrpc mv "$m6" 999999 "$m7" Drafts 2>&1)
-expect_contains "mv stops at the unknown id and names it" "$out" "no such message: 999999"
-expect_contains "mv says how many were moved first" "$out" "1 of 3"
-jq_check "ids before the failure were moved" "$(mailrpc --json ls Drafts)" "any(.[]; .id == $m6)"
+out=$(mailrpc mv "$m6" 999999 "$m7" Drafts 2>"$T/mv.err")
+expect_contains "mv stops at the unknown id and names it" "$(cat "$T/mv.err")" "no such message: 999999"
+expect_contains "mv says how many were moved first" "$(cat "$T/mv.err")" "1 of 3"
+n6=$out
+jq_check "ids before the failure were moved, and their new ids printed ($n6)" \
+	"$(mailrpc --json ls Drafts)" "any(.[]; .id == ${n6:-0} and
+	.sha256 == \"$(sha256sum "$T/m6" | cut -d' ' -f1)\") and all(.[]; .id != $m6)"
 usage_error "mv without a folder is a usage error" mailrpc mv "$m6"
 usage_error "mv with a bad id is a usage error" mailrpc mv abc Drafts
 
 m9=$(id_of 9) m10=$(id_of 10)
 check "rm moves to Deleted Items" mailrpc rm "$m9"
-jq_check "deleted message keeps its id in Deleted Items" "$(mailrpc --json ls 'Deleted Items')" "
-	length == 1 and .[0].id == $m9"
-check "rm again deletes for good" mailrpc rm "$m9"
+d9=$(mailrpc --json ls 'Deleted Items' | jq '.[0].id')
+jq_check "the deleted message is in Deleted Items under a new id" \
+	"$(mailrpc --json ls 'Deleted Items')" "length == 1 and .[0].id > $m9 and
+	.[0].sha256 == \"$(sha256sum "$T/m9" | cut -d' ' -f1)\""
+fails_with "its old id is gone" "no such message: $m9" mailrpc flag "$m9" +seen
+check "rm there deletes for good" mailrpc rm "$d9"
 jq_check "Deleted Items is empty" "$(mailrpc --json ls 'Deleted Items')" 'length == 0'
-fails_with "a deleted message is gone" "no such message: $m9" mailrpc flag "$m9" +seen
+fails_with "a deleted message is gone" "no such message: $d9" mailrpc flag "$d9" +seen
 check "rm --hard deletes at once" mailrpc rm --hard "$m10"
 jq_check "rm --hard skips Deleted Items" "$(mailrpc --json ls 'Deleted Items')" 'length == 0'
 jq_check "rm --hard removes it from the Inbox" "$(mailrpc --json ls)" "all(.[]; .id != $m10)"
@@ -193,7 +204,7 @@ m17=$(id_of 17)
 same "search --body finds the body only" "$(mailrpc --json search --body zanzibar | ids)" "$m17"
 # Message 4 (From u28, now in Drafts) is found from anywhere.
 jq_check "search spans every folder" "$(mailrpc --json search --from 'u28@')" "
-	length == 1 and .[0].id == $m4 and .[0].folder == \"Drafts\""
+	length == 1 and .[0].id == ${n4:-0} and .[0].folder == \"Drafts\""
 jq_check "search in one folder stays there" "$(mailrpc --json search Inbox --from 'u28@')" \
 	'length == 0'
 jq_check "search criteria must all match" \

@@ -55,9 +55,9 @@ as alice flag "$a" +seen >/dev/null      # another flag: must survive
 as alice flag "$d" +answered >/dev/null  # d: flagged cleared offline, answered here
 as alice rm --hard "$e" >/dev/null       # e: gone; its offline +seen must not revive it
 
-# ---- sync: replay, with the first FLAGS_OP reply lost (procedure 28) ------
+# ---- sync: replay, with the first MSG_FLAGS reply lost --------------------
 relay_stop
-relay_start "$RPORT" 0 28
+relay_start "$RPORT" 0 "$(proc MSG_FLAGS)"
 m=$(mark)
 as alice $M --json sync >"$T/sync.json" 2>"$T/sync.err"
 check "the sync succeeds" test -s "$T/sync.json"
@@ -66,11 +66,20 @@ expect_contains "the user is told of the dropped change" "$(cat "$T/sync.err")" 
 	"dropped: flag $e +seen: message $e is gone from the server"
 expect_contains "and of the replayed ones" "$(cat "$T/sync.err")" "replayed: mv $b Drafts"
 check "--json lists each change" jq -e '.replay | length == 6' "$T/sync.json"
-expect_contains "the lost FLAGS_OP reply: its repeat was answered from the record" \
-	"$(tail -n +"$m" "$SERVER_LOG" | grep 'proc=MSG_FLAGS_OP')" "repeated op"
+expect_contains "the lost MSG_FLAGS reply: its repeat was answered from the record" \
+	"$(tail -n +"$m" "$SERVER_LOG" | grep 'proc=MSG_FLAGS ')" "repeated op"
 same "server: offline +flagged and server +seen both stand" "$(flags "$a")" "seen,flagged"
-same "server: the move happened" "$(folder_of "$b")" "Drafts"
-same "server: the delete went to Deleted Items" "$(folder_of "$c")" "Deleted Items"
+# A move gives a message a new id where it goes: the replay says which.
+b2=$(sed -n "s/.*replayed: mv $b Drafts (now \([0-9]*\)).*/\1/p" "$T/sync.err")
+c2=$(sed -n "s/.*replayed: rm $c (now \([0-9]*\)).*/\1/p" "$T/sync.err")
+same "server: the move happened (now ${b2:-none})" "$(folder_of "${b2:-0}")|$(folder_of "$b")" "Drafts|"
+same "server: the delete went to Deleted Items (now ${c2:-none})" "$(folder_of "${c2:-0}")" \
+	"Deleted Items"
+check "offline: the moved message's cached body was not fetched again" \
+	bash -c "! tail -n +$m '$SERVER_LOG' | grep -q 'proc=MSG_FETCH .*id=${b2:-0} '"
+check "it stayed in the cache, under its new id" \
+	cmp -s <(as alice $M --offline cat "${b2:-0}") <(as alice cat "${b2:-0}")
+same "offline: its old id is gone from the cache" "$(folder_of "$b" --offline)" ""
 same "server: same flag, the offline change wins; the server's other flag stays" \
 	"$(flags "$d")" "answered"
 same "server: the message deleted there stays deleted" "$(folder_of "$e")" ""
@@ -85,11 +94,11 @@ out=$(as alice $M --json sync 2>"$T/sync2.err")
 same "a second sync replays nothing" "$(jq -c '[.replayed, .dropped]' <<<"$out")" "[0,0]"
 same "bob still has it once" "$(subjects bob Inbox)" "queued"
 
-# ---- a queued send whose commit reply is lost (procedure 15) --------------
+# ---- a queued send whose commit reply is lost ------------------------------
 printf 'From: alice\r\nTo: bob\r\nSubject: second\r\n\r\nagain\r\n' >"$T/q2"
 as alice $M --offline send --to bob "$T/q2" >/dev/null
 relay_stop
-relay_start "$RPORT" 0 15
+relay_start "$RPORT" 0 "$(proc UPLOAD_COMMIT_SUBMIT)"
 m=$(mark)
 as alice $M sync >"$T/sync3.out" 2>"$T/sync3.err"
 n=$(tail -n +"$m" "$SERVER_LOG" | grep -c "proc=UPLOAD_COMMIT_SUBMIT .*result=OK")
@@ -117,7 +126,7 @@ printf 'From: alice\r\nTo: nobody-here\r\nSubject: unsendable\r\n\r\nkeep me\r\n
 as alice $M --offline send --to nobody-here "$T/q3" >/dev/null
 drafts_before=$(as alice --json ls Drafts | jq length)
 relay_stop
-relay_start "$RPORT" 0 14  # the reply of the Drafts append is lost once
+relay_start "$RPORT" 0 "$(proc UPLOAD_COMMIT_APPEND)"  # the Drafts append's reply is lost once
 m=$(mark)
 as alice $M sync >"$T/sync5.out" 2>"$T/sync5.err"
 err5=$(cat "$T/sync5.err")

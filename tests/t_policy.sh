@@ -52,8 +52,13 @@ check "delivery over the default quota: deferred (exit $rc)" test "$rc" -eq 75
 expect_contains "delivery over the default quota: says quota" "$(cat "$T/err")" "bob: mailbox over quota"
 check "nothing more stored for alice" test "$(count alice Drafts)" -eq 2
 check "nothing more stored for bob" test "$(count bob Inbox)" -eq 3
-# A mailbox's own quota still wins over the default.
+# QUOTA tells its owner the limit in force: the policy's default...
+same "mailrpc quota: the limit is the policy's default-quota" \
+	"$(as bob --json quota | jq -c '[.limit, .messages]')" "[307200,3]"
+# ...and a mailbox's own quota, which still wins over the default.
 ADMIN quota bob 1M >/dev/null
+same "mailrpc quota: a mailbox's own quota is its limit" "$(as bob --json quota | jq .limit)" \
+	1048576
 check "delivery under bob's own quota: stored" deliver -d bob <"$T/40k"
 
 # ---- a change reaches a running server, on an open connection ----

@@ -51,9 +51,9 @@ check "privacy: message body never on the wire, either way" test "$(mail_on_wire
 check "auth: message body readable both ways (the test can fail)" test "$(mail_on_wire auth)" = "up=1 down=1"
 
 # Non-GSS flavors: refused as too weak, whatever the server's minimum.
-out=$("$TOOLS/rawrpc" 127.0.0.1 "$PORT" authnone 1)
+out=$("$TOOLS/rawrpc" 127.0.0.1 "$PORT" authnone "$(proc WHOAMI)")
 check "AUTH_NONE WHOAMI refused as too weak" test "$out" = "rejected: RPC_AUTHERROR AUTH_TOOWEAK"
-out=$("$TOOLS/rawrpc" 127.0.0.1 "$PORT" authsys 1)
+out=$("$TOOLS/rawrpc" 127.0.0.1 "$PORT" authsys "$(proc WHOAMI)")
 check "AUTH_SYS WHOAMI refused as too weak" test "$out" = "rejected: RPC_AUTHERROR AUTH_TOOWEAK"
 out=$("$TOOLS/rawrpc" 127.0.0.1 "$PORT" authnone 0)
 check "NULL procedure answers without credentials" test "$out" = accepted
@@ -78,5 +78,5 @@ claimed "privacy server: an honest integrity context is refused as too weak" \
 	integrity integrity "$TOOWEAK"
 check "privacy server: logged the level refusal" \
 	grep -q "refused proc=WHOAMI principal=$MARKER@MAILRPC.TEST level=integrity .*: below minimum level privacy" "$SERVER_LOG"
-out=$("$TOOLS/rawrpc" 127.0.0.1 "$PORT" authsys 1)
+out=$("$TOOLS/rawrpc" 127.0.0.1 "$PORT" authsys "$(proc WHOAMI)")
 check "privacy server: AUTH_SYS refused as too weak" test "$out" = "$TOOWEAK"

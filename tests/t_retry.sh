@@ -34,10 +34,10 @@ n=$(peers "$m" MSG_FETCH)
 check "its chunks came over several connections ($n)" test "$n" -ge 3
 relay_stop
 
-# ---- a commit whose reply is lost (procedure 14, UPLOAD_COMMIT_APPEND) ---
+# ---- a commit whose reply is lost (UPLOAD_COMMIT_APPEND) ----------------
 # Over one chunk (128 KiB), so it goes begin, data, commit.
 { printf 'From: alice\r\nSubject: once\r\n\r\n'; head -c 150000 /dev/urandom | base64; } >"$T/m"
-relay_start 0 0 14
+relay_start 0 0 "$(proc UPLOAD_COMMIT_APPEND)"
 m=$(mark)
 id=$(mailrpc -s "localhost:$RP" put Once "$T/m" 2>"$T/commit.err")
 check "a put whose commit reply is lost succeeds (id ${id:-none})" test -n "$id"
@@ -46,25 +46,25 @@ check "the commit was sent twice ($n)" test "$n" -eq 2
 check "exactly one message is stored" test "$(count Once)" -eq 1
 relay_stop
 
-# ---- a copy whose reply is lost (procedure 26, MSG_COPY_OP) --------------
-relay_start 0 0 26
+# ---- a copy whose reply is lost (MSG_COPY) --------------------------------
+relay_start 0 0 "$(proc MSG_COPY)"
 m=$(mark)
 new=$(mailrpc -s "localhost:$RP" --json cp "$id" Copies 2>"$T/cp.err")
 check "a copy whose reply is lost succeeds ($new)" test -n "$new"
 expect_contains "the repeat is answered from the record" \
-	"$(tail -n +"$m" "$SERVER_LOG" | grep 'proc=MSG_COPY_OP')" "repeated op"
+	"$(tail -n +"$m" "$SERVER_LOG" | grep 'proc=MSG_COPY ')" "repeated op"
 check "exactly one copy is made" test "$(count Copies)" -eq 1
 check "the copy is the one reported" test "$(mailrpc --json ls Copies | jq -c 'map(.id)')" = "$new"
 relay_stop
 
-# ---- folder, ACL and upload-begin calls whose reply is lost (30-34) ------
-# lost PROC NAME WHAT ARGS...: runs mailrpc ARGS through a relay that
-# loses the first reply of procedure PROC; it must succeed, its repeat
-# answered from the record of the first.
+# ---- folder, ACL and upload calls whose reply is lost -------------------
+# lost NAME WHAT ARGS...: runs mailrpc ARGS through a relay that loses the
+# first reply of procedure NAME; it must succeed, its repeat answered from
+# the record of the first.
 lost() {
-	local proc=$1 name=$2 what=$3 rc
-	shift 3
-	relay_start 0 0 "$proc"
+	local name=$1 what=$2 rc
+	shift 2
+	relay_start 0 0 "$(proc "$name")"
 	m=$(mark)
 	mailrpc -s "localhost:$RP" "$@" >"$T/lost.out" 2>"$T/lost.err"
 	rc=$?
@@ -76,21 +76,25 @@ lost() {
 	relay_stop
 }
 has_folder() { mailrpc --json folders | jq -e --arg p "$1" 'map(select(.path == $p)) | length == 1' >/dev/null; }
-lost 30 FOLDER_CREATE_OP "a mkfolder" mkfolder Lost
+lost FOLDER_CREATE "a mkfolder" mkfolder Lost
 check "the folder is there" has_folder Lost
-lost 31 FOLDER_RENAME_OP "a mvfolder" mvfolder Lost Found
+lost FOLDER_RENAME "a mvfolder" mvfolder Lost Found
 check "it was renamed once" eval 'has_folder Found && ! has_folder Lost'
-lost 32 FOLDER_DELETE_OP "an rmfolder" rmfolder Found
+lost FOLDER_DELETE "an rmfolder" rmfolder Found
 check "it is gone" eval '! has_folder Found'
-lost 33 ACL_SET_OP "an acl set" acl Inbox set bob lr
+lost ACL_SET "an acl set" acl Inbox set bob lr
 expect_contains "bob holds the rights" "$(mailrpc acl Inbox)" "bob"
-lost 34 UPLOAD_BEGIN_OP "a put's begin" put Once "$T/m"
-ups=$(tail -n +"$m" "$SERVER_LOG" | grep "proc=UPLOAD_BEGIN_OP " | grep -o 'upload=[0-9]*' | sort -u)
+lost UPLOAD_BEGIN "a put's begin" put Once "$T/m"
+ups=$(tail -n +"$m" "$SERVER_LOG" | grep "proc=UPLOAD_BEGIN " | grep -o 'upload=[0-9]*' | sort -u)
 check "both begins name one upload ($(echo $ups))" test "$(wc -w <<<"$ups")" -eq 1
 check "the put stored one message" test "$(count Once)" -eq 2
 printf 'From: alice\r\nSubject: small\r\n\r\none call\r\n' >"$T/small"
-lost 35 MSG_APPEND_OP "a small put (one call)" put Once "$T/small"
+lost MSG_APPEND "a small put (one call)" put Once "$T/small"
 check "the small put stored one message" test "$(count Once)" -eq 3
+mv_id=$(mailrpc --json ls Once | jq '.[0].id')
+lost MSG_MOVE "an mv" mv "$mv_id" Copies
+check "the mv moved it once, to the id it printed" \
+	test "$(mailrpc --json ls Copies | jq -c 'map(.id) | sort | last')" = "$(cat "$T/lost.out")"
 
 # ---- the server goes away: bounded backoff, then a clear error -----------
 mailrpc wait Inbox >"$T/wait.out" 2>"$T/wait.err" &

@@ -34,7 +34,7 @@ state=$(jq -r .state <<<"$out")
 n=$(msg n Inbox)
 as alice flag "$a" +flagged >/dev/null
 as alice mv "$b" Drafts >/dev/null
-as alice mv "$d" Inbox >/dev/null
+d=$(as alice mv "$d" Inbox)  # moved in: a new id in the Inbox
 as alice rm --hard "$c" >/dev/null
 msg elsewhere "Sent Items" >/dev/null
 out=$(sync Inbox "$state")

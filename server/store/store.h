@@ -49,9 +49,10 @@ enum store_status {
 	STORE_BUSY,       /* temporarily unavailable (e.g. reader table full) */
 	STORE_DISABLED,   /* mailbox disabled by the administrator */
 	STORE_INTERNAL,   /* unexpected LMDB/system error, logged "store:" */
-	STORE_CORRUPT     /* a stored record does not decode or contradicts
+	STORE_CORRUPT,    /* a stored record does not decode or contradicts
 	                     another; its database and key are logged.  The
 	                     call changed nothing; others go on working. */
+	STORE_FORBIDDEN   /* the call's guard refused it (see store_guard_t) */
 };
 
 /* Returns a static string; never NULL. */
@@ -88,7 +89,8 @@ void store_set_log(store_log_fn fn, void *ctx);
 #define STORE_FLAG_FLAGGED   2u
 #define STORE_FLAG_ANSWERED  4u
 #define STORE_FLAG_DRAFT     8u
-#define STORE_FLAGS_ALL      15u
+#define STORE_FLAG_DELETED   16u  /* IMAP \Deleted: marked, not yet expunged */
+#define STORE_FLAGS_ALL      31u
 
 /* Well-known folders, created with every mailbox; never deleted/renamed. */
 #define STORE_FOLDER_INBOX    "Inbox"
@@ -99,14 +101,6 @@ void store_set_log(store_log_fn fn, void *ctx);
 
 typedef struct store store_t;
 
-/* Names a call by an operation id (see store_op_find): op (STORE_OPID_LEN
- * bytes; NULL: not named) of the caller's own mailbox owner, under which
- * its result is kept. */
-typedef struct store_opname {
-	const char *owner;
-	const unsigned char *op;
-} store_opname_t;
-
 /* ---- environment (store_env.c) ---------------------------------------- */
 typedef struct store_options {
 	uint64_t map_size;         /* initial map size; 0 -> 1 GiB.  An existing
@@ -114,7 +108,7 @@ typedef struct store_options {
 	unsigned max_readers;      /* LMDB reader slots; 0 -> 1024.  Only the
 	                              process creating the lock file decides. */
 	int64_t  op_max_age;       /* seconds an operation's result is kept
-	                              (see store_op_find); 0 -> 1 day */
+	                              (see "exactly-once calls"); 0 -> 1 day */
 	uint64_t op_max;           /* results kept store-wide; 0 -> 100000 */
 	uint64_t tomb_max;         /* tombstones kept per mailbox; 0 -> 100000 */
 } store_options_t;
@@ -168,6 +162,94 @@ int store_policy_set(store_t *st, int key, uint64_t value);
 /* Forgets the set value: the default applies again. */
 int store_policy_unset(store_t *st, int key);
 
+/* ---- calls on a user's behalf (store_call.c, store_op.c) ----------------
+ * The functions ending in _as act for a caller (a server's session) and
+ * take a store_call_t; the others are the trusted local API (delivery,
+ * administration, tests) and check nothing.
+ *
+ * A guard decides, inside the transaction that reads or changes them,
+ * every folder and message a call is about to touch: the store names the
+ * action and the object at that moment (store_touch_t) and does nothing
+ * the guard refuses.  A recursive or batch operation asks for every object
+ * it reaches, so a right revoked before the transaction began is seen, and
+ * no object escapes the check.  The store decides nothing about who may
+ * do what: that is the guard's job (mailrpc's is service/authz.c). */
+enum store_action {
+	STORE_ACT_LOOKUP = 1,   /* see this folder (listings: refused ones are left out) */
+	STORE_ACT_READ,         /* read this folder's messages (list, search, sync, wait) */
+	STORE_ACT_SCOPE,        /* read the whole mailbox at once (search or wait on "") */
+	STORE_ACT_CREATE,       /* make a subfolder of this folder ("" the root) */
+	STORE_ACT_RENAME,       /* rename or move this folder (each one a rename moves) */
+	STORE_ACT_DELETE,       /* delete this folder (each one of a recursive delete) */
+	STORE_ACT_TAKEN,        /* a create or rename wants this existing folder's path */
+	STORE_ACT_CHILD,        /* a delete that is not recursive finds this subfolder */
+	STORE_ACT_MSG_READ,     /* read this message (info, fetch, the source of a copy) */
+	STORE_ACT_MSG_INSERT,   /* add a message to this folder with flags */
+	STORE_ACT_MSG_MOVE_OUT, /* move this message out of its folder */
+	STORE_ACT_MSG_DELETE,   /* move this message to Deleted Items */
+	STORE_ACT_MSG_EXPUNGE,  /* delete this message for good */
+	STORE_ACT_MSG_FLAGS,    /* set or clear flags (in touch.flags) on this message */
+	STORE_ACT_ACL,          /* read or change this folder's access control list */
+	STORE_ACT_RIGHTS,       /* tell the caller what it may do in this folder */
+	STORE_ACT_POST,         /* send on behalf of the mailbox (touch: its Outbox) */
+	STORE_ACT_UPLOAD        /* use the mailbox's uploads (touch: its root) */
+};
+
+struct st_where;
+typedef struct store_touch {
+	int action;             /* enum store_action */
+	int named;              /* 1: the object the caller named; 0: one that a
+	                           recursive or batch operation reaches through it */
+	const char *mailbox;
+	const char *path;       /* the folder (of the message); "" the root */
+	uint64_t folder_id;     /* 0: the root */
+	uint64_t msg_id;        /* 0: a folder action */
+	uint32_t flags;         /* MSG_FLAGS: the bits set or cleared;
+	                           MSG_INSERT: the new message's flags */
+	const struct st_where *where;   /* for store_touch_rights */
+} store_touch_t;
+
+/* STORE_OK lets the call touch t; anything else stops it with that status:
+ * STORE_NOTFOUND (the caller may not know it exists), STORE_FORBIDDEN,
+ * or another the caller should get instead. */
+typedef int (*store_guard_fn)(void *ctx, const store_touch_t *t);
+typedef struct store_guard {
+	store_guard_fn fn;
+	void *ctx;
+	const char *owned;   /* a mailbox where the guard allows everything
+	                        (its owner's), so the store need not ask about
+	                        it, nor read what asking takes; NULL: none */
+} store_guard_t;
+
+/* For a guard: the rights granted on t's folder to principal (an ACL
+ * entry's name, or STORE_ANYONE), read in t's transaction by one direct
+ * lookup; 0 when there is no entry. */
+int store_touch_rights(const store_touch_t *t, const char *principal, uint32_t *rights_r);
+
+/* Who a call is for.  op names it for exactly-once (see "exactly-once
+ * calls" below): STORE_OPID_LEN bytes chosen by the client, kept under
+ * the caller's own mailbox owner; NULL: not named. */
+typedef struct store_call {
+	const store_guard_t *guard;   /* NULL: nothing is checked */
+	const char *owner;
+	const unsigned char *op;
+} store_call_t;
+
+/* What a call did, in ids and counts (so any front-end can answer a
+ * repeat of it): filled on STORE_OK.  A batch (store_change) may stop
+ * early: status says why ids[done] was not changed. */
+typedef struct store_result {
+	int replayed;      /* op was done before: this is its record */
+	int status;        /* STORE_OK, or why a batch stopped at done */
+	uint64_t id;       /* the id the call made: a message, an upload, the
+	                      sent copy; an upload append: the bytes received */
+	size_t done;       /* a batch: ids changed */
+	uint64_t *ids;     /* a batch: the new id each changed one got (copy,
+	                      move; 0 for a delete for good); NULL: none */
+} store_result_t;
+/* Frees ids and zeroes r. */
+void store_result_clear(store_result_t *r);
+
 /* ---- mailboxes (store_mailbox.c) ------------------------------------- */
 typedef struct store_mailbox_info {
 	uint64_t next_id;     /* next message id to be assigned */
@@ -175,6 +257,7 @@ typedef struct store_mailbox_info {
 	uint64_t messages;    /* number of messages */
 	uint64_t change;      /* change counter (every mutation +1) */
 	uint64_t quota;       /* own quota bytes, 0 = the policy's default-quota */
+	uint64_t quota_in_force; /* what applies: own, else the policy's (0: none) */
 	int      disabled;
 } store_mailbox_info_t;
 
@@ -203,6 +286,11 @@ int store_mailbox_set_quota(store_t *st, const char *name, uint64_t quota);
  * INVALID as for the mailbox or folder. */
 int store_wait_change(store_t *st, const char *mbox, const char *folder,
                       uint64_t since, int timeout_ms, uint64_t *change_r);
+/* The same for a caller: READ on folder (SCOPE on the root when NULL),
+ * decided once, when the wait begins. */
+int store_wait_change_as(store_t *st, const store_call_t *call, const char *mbox,
+                         const char *folder, uint64_t since, int timeout_ms,
+                         uint64_t *change_r);
 
 /* ---- folders (store_folder.c) ------------------------------------------
  * Paths: "/" between levels, case-sensitive, 1..255 bytes of valid UTF-8,
@@ -214,10 +302,13 @@ typedef struct store_folder_info {
 	uint64_t bytes;      /* sum of message sizes */
 	uint64_t change;     /* change number of the last change */
 	int      well_known;
+	uint64_t id;         /* stays with the folder through renames; never
+	                        reused in its mailbox (0: the root) */
 } store_folder_info_t;
 
 typedef struct store_folder_list {
-	uint64_t total;               /* folders in the mailbox */
+	uint64_t total;               /* folders in the mailbox (_as: that
+	                                 the caller may look up) */
 	size_t   count;               /* entries in items */
 	store_folder_info_t *items;   /* in path byte order */
 } store_folder_list_t;
@@ -225,9 +316,19 @@ typedef struct store_folder_list {
 /* limit is clamped to STORE_LIST_MAX. */
 int store_folder_list(store_t *st, const char *mbox, uint64_t offset,
                       uint32_t limit, store_folder_list_t **list_r);
+/* The same for a caller: only the folders the guard lets it LOOKUP; offset
+ * and total count those. */
+int store_folder_list_as(store_t *st, const store_call_t *call, const char *mbox,
+                         uint64_t offset, uint32_t limit, store_folder_list_t **list_r);
 void store_folder_list_free(store_folder_list_t **list);
 int store_folder_get(store_t *st, const char *mbox, const char *path,
                      store_folder_info_t *info_r);
+/* The same for a caller doing action there (LOOKUP, RIGHTS, ...); path ""
+ * is the root (counts 0).  *next_id_r (may be NULL): the mailbox's next
+ * message id, which every message added to the folder later reaches. */
+int store_folder_get_as(store_t *st, const store_call_t *call, const char *mbox,
+                        const char *path, int action, store_folder_info_t *info_r,
+                        uint64_t *next_id_r);
 /* Parent must exist (NOTFOUND); EXISTS if present. */
 int store_folder_create(store_t *st, const char *mbox, const char *path);
 /* Renames/moves with all subfolders.  DENIED for well-known; EXISTS if the
@@ -239,14 +340,18 @@ int store_folder_rename(store_t *st, const char *mbox, const char *from,
  * subfolders and messages go, counters updated).  DENIED for well-known. */
 int store_folder_delete(store_t *st, const char *mbox, const char *path,
                         int recursive);
-/* The same, named by an operation id (see store_opname_t); replayed_r may
- * be NULL. */
-int store_folder_create_op(store_t *st, const char *mbox, const char *path,
-                           const store_opname_t *name, int *replayed_r);
-int store_folder_rename_op(store_t *st, const char *mbox, const char *from,
-                           const char *to, const store_opname_t *name, int *replayed_r);
-int store_folder_delete_op(store_t *st, const char *mbox, const char *path, int recursive,
-                           const store_opname_t *name, int *replayed_r);
+/* The same for a caller.  Create: CREATE on the parent; a path taken by a
+ * folder is EXISTS only if the guard lets the caller see it (TAKEN),
+ * else what the guard says.  Rename: RENAME on every folder moved, CREATE
+ * on the new parent, TAKEN as for create.  Delete: DELETE on every folder
+ * removed; not recursive, NOTEMPTY for messages or for a subfolder the
+ * guard lets the caller see (CHILD), else what the guard says. */
+int store_folder_create_as(store_t *st, const store_call_t *call, const char *mbox,
+                           const char *path, store_result_t *res_r);
+int store_folder_rename_as(store_t *st, const store_call_t *call, const char *mbox,
+                           const char *from, const char *to, store_result_t *res_r);
+int store_folder_delete_as(store_t *st, const store_call_t *call, const char *mbox,
+                           const char *path, int recursive, store_result_t *res_r);
 
 /* ---- messages (store_message.c, store_list.c, store_search.c) ---------- */
 typedef struct store_msginfo {
@@ -277,27 +382,34 @@ void store_msglist_free(store_msglist_t **list);
 int store_message_append(store_t *st, const char *mbox, const char *folder,
                          const void *body, size_t len, uint32_t flags,
                          int64_t received, uint64_t *id_r);
-/* The same for a body announced with its SHA-256 (INVALID if it does not
- * match), named by an operation id: a repeat returns the first id. */
-int store_message_append_op(store_t *st, const char *mbox, const char *folder,
-                            const void *body, size_t len, uint32_t flags,
-                            const unsigned char *sha256, const store_opname_t *name,
-                            uint64_t *id_r, int *replayed_r);
+/* The same for a caller (MSG_INSERT on folder), for a body announced with
+ * its SHA-256 (INVALID if it does not match); res_r->id is the new id. */
+int store_message_append_as(store_t *st, const store_call_t *call, const char *mbox,
+                            const char *folder, const void *body, size_t len, uint32_t flags,
+                            const unsigned char *sha256, store_result_t *res_r);
 /* The same with a chosen id (restoring a backup): EXISTS if taken. */
 int store_message_restore(store_t *st, const char *mbox, const char *folder,
                           uint64_t id, const void *body, size_t len,
                           uint32_t flags, int64_t received, uint64_t *id_r);
 int store_message_get(store_t *st, const char *mbox, uint64_t id,
                       store_msginfo_t **info_r);
+/* The same for a caller (MSG_READ). */
+int store_message_get_as(store_t *st, const store_call_t *call, const char *mbox, uint64_t id,
+                         store_msginfo_t **info_r);
 /* Copies at most maxlen body bytes starting at offset into buf.
  * offset > size -> INVALID; offset == size -> *len_r = 0. */
 int store_message_fetch(store_t *st, const char *mbox, uint64_t id,
                         uint64_t offset, void *buf, size_t maxlen,
                         size_t *len_r);
+/* The same for a caller (MSG_READ), also giving the whole message's size
+ * and SHA-256 (32 bytes), read in the same transaction. */
+int store_message_fetch_as(store_t *st, const store_call_t *call, const char *mbox,
+                           uint64_t id, uint64_t offset, void *buf, size_t maxlen,
+                           size_t *len_r, uint64_t *size_r, unsigned char *sha256_r);
 /* One id, not named (see store_change). */
-/* Moves within the mailbox, keeping the id. */
+/* Moves within the mailbox; *new_id_r (may be NULL) is its id there. */
 int store_message_move(store_t *st, const char *mbox, uint64_t id,
-                       const char *dest);
+                       const char *dest, uint64_t *new_id_r);
 /* Copies within the mailbox; new id (body shared, counted in quota). */
 int store_message_copy(store_t *st, const char *mbox, uint64_t id,
                        const char *dest, uint64_t *new_id_r);
@@ -327,6 +439,32 @@ typedef struct store_list_query {
 
 int store_message_list(store_t *st, const char *mbox, const char *folder,
                        const store_list_query_t *q, store_msglist_t **list_r);
+/* The same for a caller (READ on folder). */
+int store_message_list_as(store_t *st, const store_call_t *call, const char *mbox,
+                          const char *folder, const store_list_query_t *q,
+                          store_msglist_t **list_r);
+
+/* A folder's messages in id order from the folder index and the records'
+ * fixed fields, without their summaries: what an IMAP session keeps. */
+typedef struct store_index_entry {
+	uint64_t id;
+	uint32_t flags;
+	uint64_t size;
+	int64_t  received;
+	uint64_t change;
+} store_index_entry_t;
+
+typedef struct store_index {
+	size_t count;
+	store_index_entry_t *items;
+	int more;            /* entries after these: ask from the last id */
+} store_index_t;
+
+/* Up to max (at most STORE_BATCH_MAX) messages of folder with ids above
+ * after, for a caller (READ on folder). */
+int store_index_as(store_t *st, const store_call_t *call, const char *mbox, const char *folder,
+                   uint64_t after, uint32_t max, store_index_t **index_r);
+void store_index_free(store_index_t **index);
 
 typedef struct store_search_query {
 	const char *folder;   /* NULL = all folders */
@@ -339,51 +477,42 @@ typedef struct store_search_query {
 /* Results in ascending id order. */
 int store_message_search(store_t *st, const char *mbox,
                          const store_search_query_t *q, store_msglist_t **list_r);
+/* The same for a caller: READ on q->folder, or SCOPE on the root. */
+int store_message_search_as(store_t *st, const store_call_t *call, const char *mbox,
+                            const store_search_query_t *q, store_msglist_t **list_r);
 
-/* ---- exactly-once commits (store_op.c) ----------------------------------
- * A client names a non-idempotent call with an operation id of its choice
- * (random, STORE_OPID_LEN bytes).  A call given an op id (upload commits,
- * message changes, folder calls, ACL set, upload begin) records its result
- * in the same transaction as its work, under the caller's (uploader's)
- * mailbox; the same op id again returns that result without doing the
- * work twice, as long as it is kept (op_max_age seconds, op_max results
- * store-wide, oldest forgotten first).  Only successes are recorded: a
- * failed call changed nothing, so repeating it is harmless. */
+/* ---- exactly-once calls (store_op.c) ------------------------------------
+ * A client names a call that changes something with an operation id of its
+ * choice (random, STORE_OPID_LEN bytes), in store_call_t.op.  Every _as
+ * call that writes looks op up, does its work and records its result
+ * (store_result_t: ids and counts) in one write transaction, under the
+ * caller's own mailbox (call->owner); the same op id again gets that
+ * result back (replayed = 1) and changes nothing, as long as it is kept
+ * (op_max_age seconds, op_max results store-wide, oldest forgotten
+ * first).  A repeat is answered before anything is checked again: the
+ * first call may have changed what the check would see.  Only what
+ * changed something is recorded: a failed call changed nothing, so
+ * repeating it is harmless.  The same id naming another kind of call is
+ * STORE_INVALID. */
 #define STORE_OPID_LEN 16u
 enum store_op_kind {
 	STORE_OP_APPEND = 1, STORE_OP_SUBMIT = 2,
 	STORE_OP_MOVE = 3, STORE_OP_COPY = 4, STORE_OP_DELETE = 5, STORE_OP_FLAGS = 6,
 	STORE_OP_FOLDER_CREATE = 7, STORE_OP_FOLDER_RENAME = 8, STORE_OP_FOLDER_DELETE = 9,
-	STORE_OP_ACL_SET = 10, STORE_OP_UPLOAD_BEGIN = 11
+	STORE_OP_ACL_SET = 10, STORE_OP_UPLOAD_BEGIN = 11, STORE_OP_UPLOAD_APPEND = 12,
+	STORE_OP_UPLOAD_ABORT = 13
 };
 
-/* STORE_OK with the recorded id (new message, sent copy, upload begun; 0
- * for the rest); NOTFOUND if op is unknown (or forgotten); INVALID if op
- * named another kind of call. */
-int store_op_find(store_t *st, const char *mbox, const unsigned char *op,
-                  int kind, uint64_t *id_r);
-
-/* The recorded reply of a change (store_change) named by op: STORE_OK
- * with a malloc'd copy (free it) and its length; NOTFOUND; INVALID if op
- * named another kind of call.  A read: for answering a repeat before
- * checking it again (the write transaction looks op up again too). */
-int store_op_result_find(store_t *st, const char *mbox, const unsigned char *op, int kind,
-                         void **result_r, size_t *len_r);
-
-/* Calls named by a store_opname_t (the *_op functions and store_change)
- * look op up, do the work and record its success in one write
- * transaction: a repeated op changes nothing and returns STORE_OK with
- * *replayed_r = 1 (and the recorded id where there is one); a failure
- * records nothing (it changed nothing, so repeating it is safe). */
-
 /* ---- changes to messages (store_change.c) -------------------------------
- * Moves (keeping ids), copies (new ids, shared bodies), deletes (to
- * Deleted Items; permanent if already there or hard) and flag changes of
- * n ids (1..STORE_BATCH_MAX) of one mailbox, in one write transaction
- * taking one change number.  Move, copy and delete go id by id and stop at
- * the first id that cannot be changed (missing, over quota): the ids
- * before it stay changed and the outcome says how far it got.  Flags are
- * all or nothing. */
+ * Moves, copies (shared bodies), deletes (to Deleted Items; for good if
+ * already there or hard) and flag changes of n ids (1..STORE_BATCH_MAX)
+ * of one mailbox, in one write transaction taking one change number.  A
+ * message moved (to Deleted Items too) or copied gets a new id in the
+ * folder it goes to, so each folder's ids only ever grow (they are IMAP
+ * UIDs); the one it leaves keeps a tombstone.  Move, copy and delete go id
+ * by id and stop at the first id that cannot be changed (missing, over
+ * quota, refused): the ids before it stay changed and the result says how
+ * far it got.  Flags are all or nothing. */
 typedef struct store_change {
 	int kind;                  /* STORE_OP_MOVE, _COPY, _DELETE or _FLAGS */
 	const uint64_t *ids;
@@ -391,30 +520,18 @@ typedef struct store_change {
 	const char *dest;          /* MOVE, COPY: the folder */
 	int hard;                  /* DELETE */
 	uint32_t set, clear;       /* FLAGS: set, then clear */
-	uint64_t *new_ids;         /* COPY: room for n ids of the copies */
-	store_opname_t name;       /* op id; owner NULL or op NULL: none */
 } store_change_t;
 
-typedef struct store_change_outcome {
-	int status;                /* STORE_OK or why ids[done] was not changed */
-	size_t done;               /* ids changed (new_ids holds as many) */
-	int replayed;              /* op was done before: nothing else is set
-	                              but reply */
-	void *reply;               /* replayed: the recorded reply (free it) */
-	size_t reply_len;
-} store_change_outcome_t;
-
-/* The reply to keep for a named change, made from its outcome inside the
- * transaction (may be called more than once): malloc'd bytes, opaque to
- * the store, and their length; NULL keeps none. */
-typedef void *(*store_reply_fn)(const store_change_outcome_t *out, void *ctx, size_t *len_r);
-
-/* Does ch in mailbox mbox.  STORE_OK: *out_r holds the outcome (or the
- * replay of a repeated op), and the ids before out_r->done were changed
- * and, if named, recorded with reply(out_r) in the same transaction.
- * Another status: nothing changed (out_r->status says the same). */
-int store_change(store_t *st, const char *mbox, const store_change_t *ch,
-                 store_reply_fn reply, void *reply_ctx, store_change_outcome_t *out_r);
+/* Does ch in mailbox mbox for call (NULL: trusted).  STORE_OK: the ids
+ * before res_r->done were changed (res_r->ids: their new ids for a move,
+ * copy or delete), and res_r->status says why the next one was not.  The
+ * guard is asked about the destination (MSG_INSERT) once, then about each
+ * id as it stands when its turn comes (MSG_READ and MSG_INSERT for a copy,
+ * MSG_MOVE_OUT, MSG_DELETE or MSG_EXPUNGE, MSG_FLAGS): an id repeated in a
+ * delete is judged by where the first occurrence put it.  Another status:
+ * nothing changed. */
+int store_change(store_t *st, const store_call_t *call, const char *mbox,
+                 const store_change_t *ch, store_result_t *res_r);
 
 /* ---- changes since a state (store_tomb.c, store_sync.c) -----------------
  * Removing a message from a folder (a permanent delete, or a move out of
@@ -452,21 +569,22 @@ typedef struct store_sync_page {
 int store_sync(store_t *st, const char *mbox, const char *folder, uint64_t since,
                const store_sync_pos_t *pos, uint32_t max_removed, uint32_t max_changed,
                store_sync_page_t **page_r);
+/* The same for a caller (READ on folder). */
+int store_sync_as(store_t *st, const store_call_t *call, const char *mbox, const char *folder,
+                  uint64_t since, const store_sync_pos_t *pos, uint32_t max_removed,
+                  uint32_t max_changed, store_sync_page_t **page_r);
 void store_sync_page_free(store_sync_page_t **page);
 /* Forgets tombstones older than the policy's tombstone-age (every mailbox). */
 int store_tomb_expire(store_t *st, uint64_t *expired_r);
 
-/* ---- uploads (store_upload.c) -------------------------------------------
+/* ---- uploads (store_upload.c, store_submit.c) ---------------------------
  * Chunked, resumable; kept in the store (survive restart).  Upload ids are
- * store-wide, never reused, and only visible to the mailbox that began
- * them (others get NOTFOUND). */
+ * store-wide and never reused; each upload belongs to the mailbox that
+ * began it, and is looked up only among that mailbox's (others' are
+ * NOTFOUND).  The _as forms ask the guard for UPLOAD on that mailbox. */
 int store_upload_begin(store_t *st, const char *mbox, uint64_t expected_size,
                        const unsigned char *sha256 /* 32 bytes or NULL */,
                        uint64_t *upload_id_r);
-/* The same, named by an operation id: a repeat gets the same upload id. */
-int store_upload_begin_op(store_t *st, const char *mbox, uint64_t expected_size,
-                          const unsigned char *sha256, const store_opname_t *name,
-                          uint64_t *upload_id_r, int *replayed_r);
 /* offset must equal the bytes received so far; otherwise STORE_INVALID
  * and *received_r = bytes received (resume from there).  On OK
  * *received_r = new total.  TOOBIG past the size limit, INVALID past the
@@ -491,19 +609,6 @@ int store_upload_commit_submit(store_t *st, const char *sender,
                                uint64_t upload_id, const char *const *rcpts,
                                size_t n, uint64_t *sent_id_r,
                                size_t *bad_index_r);
-/* The same, where the upload was made by another mailbox than the one the
- * message goes to (a delegate filing into, or sending as, mailbox).  op
- * (NULL: none) is the call's operation id, see store_op_find: a commit
- * whose op already succeeded returns the recorded id and does nothing. */
-int store_upload_commit_append_to(store_t *st, const char *uploader,
-                                  uint64_t upload_id, const char *mbox,
-                                  const char *folder, uint32_t flags,
-                                  const unsigned char *op, uint64_t *id_r);
-int store_upload_commit_submit_as(store_t *st, const char *uploader,
-                                  uint64_t upload_id, const char *sender,
-                                  const char *const *rcpts, size_t n,
-                                  const unsigned char *op,
-                                  uint64_t *sent_id_r, size_t *bad_index_r);
 /* Puts one header line (no line ending; CRLF or LF is added to match the
  * message's first line) before a finished upload's bytes, after checking
  * them against the announced SHA-256 (INVALID on mismatch).  The commit
@@ -514,11 +619,38 @@ int store_upload_abort(store_t *st, const char *mbox, uint64_t upload_id);
 /* Removes uploads begun more than older_than seconds ago (any mailbox). */
 int store_upload_expire(store_t *st, int64_t older_than, uint64_t *expired_r);
 
+/* The same for a caller; uploader is the mailbox the upload belongs to.
+ * begin: res_r->id is the upload; append: res_r->id the bytes received,
+ * also on INVALID and TOOBIG as above; status: *received_r, *expected_r. */
+int store_upload_begin_as(store_t *st, const store_call_t *call, const char *uploader,
+                          uint64_t expected_size, const unsigned char *sha256,
+                          store_result_t *res_r);
+int store_upload_append_as(store_t *st, const store_call_t *call, const char *uploader,
+                           uint64_t upload_id, uint64_t offset, const void *data, size_t len,
+                           store_result_t *res_r);
+int store_upload_status_as(store_t *st, const store_call_t *call, const char *uploader,
+                           uint64_t upload_id, uint64_t *received_r, uint64_t *expected_r);
+int store_upload_abort_as(store_t *st, const store_call_t *call, const char *uploader,
+                          uint64_t upload_id, store_result_t *res_r);
+/* Files the upload in folder of mailbox mbox (MSG_INSERT there with
+ * flags); res_r->id is the new message. */
+int store_upload_commit_append_as(store_t *st, const store_call_t *call, const char *uploader,
+                                  uint64_t upload_id, const char *mbox, const char *folder,
+                                  uint32_t flags, store_result_t *res_r);
+/* Sends the upload as mailbox sender (POST on its Outbox), first putting
+ * header before it if not NULL (see store_upload_prepend_header: the
+ * "Sender:" of send-on-behalf); res_r->id is the copy in sender's Sent
+ * Items; *bad_index_r as above. */
+int store_upload_commit_submit_as(store_t *st, const store_call_t *call, const char *uploader,
+                                  uint64_t upload_id, const char *sender, const char *header,
+                                  const char *const *rcpts, size_t n, store_result_t *res_r,
+                                  size_t *bad_index_r);
+
 /* ---- access control lists (store_acl.c) ---------------------------------
  * Rights per folder (and on the mailbox root, path ""), for a principal or
  * for STORE_ANYONE, as RFC 4314 letters.  Entries follow a folder through
  * renames (they are keyed by folder id) and go when it is deleted.  The
- * store records rights; deciding what they allow is the server's job. */
+ * store records rights; deciding what they allow is the guard's job. */
 #define STORE_PRINCIPAL_MAX 255u
 #define STORE_ANYONE "anyone"
 #define STORE_RIGHTS_LETTERS "lrswipkxtea"   /* bit i is letter i */
@@ -540,12 +672,14 @@ typedef struct store_acl {
  * mailboxes (admin restore). */
 int store_acl_set(store_t *st, const char *mbox, const char *path,
                   const char *principal, uint32_t rights);
-/* The same, named by an operation id (see store_opname_t). */
-int store_acl_set_op(store_t *st, const char *mbox, const char *path,
-                     const char *principal, uint32_t rights,
-                     const store_opname_t *name, int *replayed_r);
+/* The same for a caller (ACL on path). */
+int store_acl_set_as(store_t *st, const store_call_t *call, const char *mbox, const char *path,
+                     const char *principal, uint32_t rights, store_result_t *res_r);
 /* Every entry of the mailbox.  NOTFOUND if the mailbox is missing. */
 int store_acl_list(store_t *st, const char *mbox, store_acl_t **acl_r);
+/* The entries of one folder ("" the root), for a caller (ACL on path). */
+int store_acl_get_as(store_t *st, const store_call_t *call, const char *mbox, const char *path,
+                     store_acl_t **acl_r);
 void store_acl_free(store_acl_t **acl);
 /* "lrs..." for rights (buf >= 12 bytes); returns buf. */
 char *store_rights_format(uint32_t rights, char *buf);
@@ -610,6 +744,11 @@ typedef struct store_fsync_page {
  * (all zero for the first). */
 int store_folder_sync(store_t *st, const char *mbox, uint64_t since, const store_fsync_pos_t *pos,
                       uint32_t max_deleted, uint32_t max_folders, store_fsync_page_t **page_r);
+/* The same for a caller: only the folders the guard lets it LOOKUP are
+ * listed and counted, and pos never points past one it may not see. */
+int store_folder_sync_as(store_t *st, const store_call_t *call, const char *mbox, uint64_t since,
+                         const store_fsync_pos_t *pos, uint32_t max_deleted,
+                         uint32_t max_folders, store_fsync_page_t **page_r);
 void store_folder_sync_page_free(store_fsync_page_t **page);
 
 #ifdef __cplusplus

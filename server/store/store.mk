@@ -34,6 +34,8 @@ STORE_SRCS := \
 	$(STORE_DIR)/store_verify_records.c \
 	$(STORE_DIR)/store_notify.c \
 	$(STORE_DIR)/store_op.c \
+	$(STORE_DIR)/store_call.c \
+	$(STORE_DIR)/store_index.c \
 	$(STORE_DIR)/store_tomb.c \
 	$(STORE_DIR)/store_sync.c \
 	$(STORE_DIR)/store_folder_sync.c \

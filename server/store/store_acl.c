@@ -51,58 +51,100 @@ int st_acl_drop_mailbox(store_t *st, MDB_txn *txn, uint64_t mbid)
 	return drop_prefix(st, txn, kb, 8);
 }
 
+int store_touch_rights(const store_touch_t *t, const char *principal, uint32_t *rights_r)
+{
+	unsigned char kb[16 + STORE_PRINCIPAL_MAX];
+	MDB_val k, v;
+	size_t n = strlen(principal);
+	int status;
+
+	*rights_r = 0;
+	if (n == 0 || n > STORE_PRINCIPAL_MAX)
+		return STORE_OK;   /* no entry can have that name */
+	k.mv_data = kb;
+	k.mv_size = acl_key(kb, t->where->mbid, t->folder_id, principal);
+	status = st_err(mdb_get(t->where->txn, t->where->st->db_acl, &k, &v), "acl get");
+	if (status == STORE_NOTFOUND)
+		return STORE_OK;
+	if (status == STORE_OK && v.mv_size != ACL_VAL_LEN)
+		return st_corrupt("acl", &k, "value of %zu bytes", v.mv_size);
+	if (status == STORE_OK)
+		*rights_r = st_get_u32((const unsigned char *)v.mv_data + 4);
+	return status;
+}
+
 struct acl_ctx {
+	const store_call_t *call;   /* NULL: trusted (admin restore) */
 	const char *mbox, *path, *principal;
 	uint32_t rights;
 };
 
-static int set_txn(store_t *st, MDB_txn *txn, void *vctx)
+/* The mailbox and folder (root: id 0) of an ACL call, guard asked. */
+static int acl_target(store_t *st, MDB_txn *txn, const struct acl_ctx *c, st_mbox_t *mb,
+		      st_folder_t *f)
 {
-	struct acl_ctx *c = vctx;
-	unsigned char kb[16 + STORE_PRINCIPAL_MAX], vb[ACL_VAL_LEN] = {0};
-	st_mbox_t mb;
-	st_folder_t f = {0};
-	int status = st_mbox_load(st, txn, c->mbox, 1, &mb);
+	/* Local administration works on disabled mailboxes too. */
+	int status = st_mbox_load(st, txn, c->mbox, c->call == NULL, mb);
+	memset(f, 0, sizeof(*f));
 	if (status == STORE_OK && c->path[0] != '\0')
-		status = st_folder_by_path(st, txn, mb.mbid, c->path, &f);
-	if (status != STORE_OK)
-		return status;
-	MDB_val k = { acl_key(kb, mb.mbid, f.id, c->principal), kb };
-	if (c->rights == 0) {
+		status = st_folder_by_path(st, txn, mb->mbid, c->path, f);
+	st_target_t at = { c->mbox, mb->mbid, c->path[0] ? f : NULL, 0, 0 };
+	if (status == STORE_OK)
+		status = st_touch(st, txn, c->call, STORE_ACT_ACL, 1, &at);
+	return status;
+}
+
+int st_acl_put(store_t *st, MDB_txn *txn, const char *mbox, st_mbox_t *mb, uint64_t fid,
+	       const char *principal, uint32_t rights)
+{
+	unsigned char kb[16 + STORE_PRINCIPAL_MAX], vb[ACL_VAL_LEN] = {0};
+	MDB_val k = { acl_key(kb, mb->mbid, fid, principal), kb };
+	int status;
+	if (rights == 0) {
 		int rc = mdb_del(txn, st->db_acl, &k, NULL);
 		status = rc == MDB_NOTFOUND ? STORE_OK : st_err(rc, "acl del");
 	} else {
 		st_put_u16(vb, 1);
-		st_put_u32(vb + 4, c->rights);
+		st_put_u32(vb + 4, rights);
 		MDB_val v = { sizeof(vb), vb };
 		status = st_err(mdb_put(txn, st->db_acl, &k, &v, 0), "acl put");
 	}
 	if (status == STORE_OK) {
-		mb.change++;
-		status = st_mbox_save(st, txn, c->mbox, &mb);
+		mb->change++;
+		status = st_mbox_save(st, txn, mbox, mb);
 	}
 	return status;
+}
+
+static int set_txn(store_t *st, MDB_txn *txn, void *vctx)
+{
+	struct acl_ctx *c = vctx;
+	st_mbox_t mb;
+	st_folder_t f;
+	int status = acl_target(st, txn, c, &mb, &f);
+	return status == STORE_OK ? st_acl_put(st, txn, c->mbox, &mb, f.id, c->principal, c->rights)
+				  : status;
 }
 
 int store_acl_set(store_t *st, const char *mbox, const char *path, const char *principal,
 		  uint32_t rights)
 {
-	return store_acl_set_op(st, mbox, path, principal, rights, NULL, NULL);
+	store_result_t res;
+	return store_acl_set_as(st, NULL, mbox, path, principal, rights, &res);
 }
 
-int store_acl_set_op(store_t *st, const char *mbox, const char *path, const char *principal,
-		     uint32_t rights, const store_opname_t *name, int *replayed_r)
+int store_acl_set_as(store_t *st, const store_call_t *call, const char *mbox, const char *path,
+		     const char *principal, uint32_t rights, store_result_t *res_r)
 {
-	struct acl_ctx c = { mbox, path, principal, rights };
-	if (replayed_r != NULL)
-		*replayed_r = 0;
+	struct acl_ctx c = { call, mbox, path, principal, rights };
+	memset(res_r, 0, sizeof(*res_r));
 	/* A principal is what krb5_unparse_name displays (it escapes control
 	 * characters) or "anyone": the text rules of a mailbox name, so no tab
 	 * or newline can reach a dump or a log line. */
 	if (path == NULL || st_valid_mailbox_name(principal) != STORE_OK ||
 	    (rights & ~STORE_RIGHTS_ALL) || (path[0] != '\0' && st_valid_path(path) != STORE_OK))
 		return STORE_INVALID;
-	return st_write_named(st, name, STORE_OP_ACL_SET, set_txn, &c, NULL, NULL, replayed_r);
+	return st_run(st, call, STORE_OP_ACL_SET, NULL, set_txn, &c, res_r);
 }
 
 static int acl_push(store_acl_t *acl, size_t *cap, const char *path, const MDB_val *k,
@@ -127,11 +169,14 @@ static int acl_push(store_acl_t *acl, size_t *cap, const char *path, const MDB_v
 	return STORE_OK;
 }
 
-int st_acl_collect(store_t *st, MDB_txn *txn, uint64_t mbid, store_acl_t *acl)
+/* The entries of every folder (one: only those of folder f, NULL the root). */
+static int collect(store_t *st, MDB_txn *txn, uint64_t mbid, int one, const st_folder_t *one_f,
+		   store_acl_t *acl)
 {
-	unsigned char prefix[8];
+	unsigned char prefix[16];
+	size_t plen = one ? st_key2(prefix, mbid, one_f ? one_f->id : 0) : 8;
 	MDB_cursor *cur = NULL;
-	MDB_val k = { 8, prefix }, v;
+	MDB_val k = { plen, prefix }, v;
 	st_folder_t f;
 	size_t cap = 0;
 	int status = STORE_OK, rc;
@@ -142,7 +187,7 @@ int st_acl_collect(store_t *st, MDB_txn *txn, uint64_t mbid, store_acl_t *acl)
 		return st_err(rc, "acl cursor");
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0 && status == STORE_OK;
 	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size <= 16 || memcmp(k.mv_data, prefix, 8) != 0)
+		if (k.mv_size <= 16 || memcmp(k.mv_data, prefix, plen) != 0)
 			break;
 		uint64_t fid = st_get_u64((const unsigned char *)k.mv_data + 8);
 		const char *path = "";
@@ -159,18 +204,28 @@ int st_acl_collect(store_t *st, MDB_txn *txn, uint64_t mbid, store_acl_t *acl)
 	return status;
 }
 
-int store_acl_list(store_t *st, const char *mbox, store_acl_t **acl_r)
+int st_acl_collect(store_t *st, MDB_txn *txn, uint64_t mbid, store_acl_t *acl)
 {
+	return collect(st, txn, mbid, 0, NULL, acl);
+}
+
+/* The entries of folder path ("" the root) of mbox for call, or of every
+ * folder (path NULL, trusted callers only), in one read transaction. */
+static int acl_read(store_t *st, const store_call_t *call, const char *mbox, const char *path,
+		    store_acl_t **acl_r)
+{
+	struct acl_ctx c = { call, mbox, path ? path : "", NULL, 0 };
 	MDB_txn *txn = NULL;
 	st_mbox_t mb;
+	st_folder_t f;
 	store_acl_t *acl = calloc(1, sizeof(*acl));
 	int status = acl ? st_read_begin(st, &txn) : STORE_INTERNAL;
 
 	*acl_r = NULL;
 	if (status == STORE_OK)
-		status = st_mbox_load(st, txn, mbox, 1, &mb);
+		status = acl_target(st, txn, &c, &mb, &f);
 	if (status == STORE_OK)
-		status = st_acl_collect(st, txn, mb.mbid, acl);
+		status = collect(st, txn, mb.mbid, path != NULL, path && path[0] ? &f : NULL, acl);
 	if (txn != NULL)
 		mdb_txn_abort(txn);
 	if (status == STORE_OK)
@@ -178,6 +233,17 @@ int store_acl_list(store_t *st, const char *mbox, store_acl_t **acl_r)
 	else
 		store_acl_free(&acl);
 	return status;
+}
+
+int store_acl_list(store_t *st, const char *mbox, store_acl_t **acl_r)
+{
+	return acl_read(st, NULL, mbox, NULL, acl_r);
+}
+
+int store_acl_get_as(store_t *st, const store_call_t *call, const char *mbox, const char *path,
+		     store_acl_t **acl_r)
+{
+	return acl_read(st, call, mbox, path, acl_r);
 }
 
 void store_acl_free(store_acl_t **acl)

@@ -84,13 +84,19 @@ void store_folder_list_free(store_folder_list_t **list)
 int store_folder_list(store_t *st, const char *mbox, uint64_t offset,
                       uint32_t limit, store_folder_list_t **list_r)
 {
+	return store_folder_list_as(st, NULL, mbox, offset, limit, list_r);
+}
+
+int store_folder_list_as(store_t *st, const store_call_t *call, const char *mbox,
+                         uint64_t offset, uint32_t limit, store_folder_list_t **list_r)
+{
 	store_folder_list_t *list = NULL;
 	MDB_txn *txn = NULL;
 	subtree_t all = { 0, 0, NULL };
 	st_mbox_t mb;
 	st_folder_t f;
 	size_t i;
-	int status;
+	int status, seen;
 
 	*list_r = NULL;
 	if (limit > STORE_LIST_MAX)
@@ -110,14 +116,20 @@ int store_folder_list(store_t *st, const char *mbox, uint64_t offset,
 		status = STORE_INTERNAL;
 		goto out;
 	}
-	list->total = all.count;
-	for (i = 0; i < limit && offset + i < all.count; i++) {
-		status = st_folder_by_id(st, txn, mb.mbid,
-		                         all.e[offset + i].fid, &f);
-		if (status != STORE_OK)
-			goto out;
-		st_folder_to_info(&f, &list->items[list->count++]);
+	/* total and offset count only what the caller may see. */
+	for (i = 0; i < all.count && status == STORE_OK; i++) {
+		status = st_folder_by_id(st, txn, mb.mbid, all.e[i].fid, &f);
+		st_target_t at = { mbox, mb.mbid, &f, 0, 0 };
+		if (status == STORE_OK)
+			status = st_visible(st, txn, call, &at, &seen);
+		if (status != STORE_OK || !seen)
+			continue;
+		if (list->total >= offset && list->count < limit)
+			st_folder_to_info(&f, &list->items[list->count++]);
+		list->total++;
 	}
+	if (status != STORE_OK)
+		goto out;
 	*list_r = list;
 	list = NULL;
 out:
@@ -131,45 +143,91 @@ out:
 int store_folder_get(store_t *st, const char *mbox, const char *path,
                      store_folder_info_t *info_r)
 {
+	return store_folder_get_as(st, NULL, mbox, path, STORE_ACT_LOOKUP, info_r, NULL);
+}
+
+int store_folder_get_as(store_t *st, const store_call_t *call, const char *mbox,
+                        const char *path, int action, store_folder_info_t *info_r,
+                        uint64_t *next_id_r)
+{
 	MDB_txn *txn = NULL;
 	st_mbox_t mb;
 	st_folder_t f;
 	int status;
 
 	memset(info_r, 0, sizeof(*info_r));
+	if (next_id_r != NULL)
+		*next_id_r = 0;
 	status = st_read_begin(st, &txn);
 	if (status != STORE_OK)
 		goto out;
 	status = st_mbox_load(st, txn, mbox, 0, &mb);
-	if (status == STORE_OK)
+	memset(&f, 0, sizeof(f));
+	/* Only a caller may ask about the root (its rights there). */
+	if (status == STORE_OK && (path[0] != '\0' || call == NULL))
 		status = st_folder_by_path(st, txn, mb.mbid, path, &f);
+	st_target_t at = { mbox, mb.mbid, path[0] ? &f : NULL, 0, 0 };
+	if (status == STORE_OK)
+		status = st_touch(st, txn, call, action, 1, &at);
 	if (status == STORE_OK)
 		st_folder_to_info(&f, info_r);
+	if (status == STORE_OK && next_id_r != NULL)
+		*next_id_r = mb.next_msg_id;
 out:
 	if (txn != NULL)
 		mdb_txn_abort(txn);
 	return status;
 }
 
-/* Checks that the parent of path (if any) exists. */
-static int parent_exists(store_t *st, MDB_txn *txn, uint64_t mbid,
-                         const char *path)
+struct folder_ctx {
+	const store_call_t *call;   /* NULL: trusted */
+	const char *mbox, *path, *to;
+	int recursive;
+};
+
+/* Asks the guard about action on folder f (NULL: the root) of c's mailbox. */
+static int touch(store_t *st, MDB_txn *txn, const struct folder_ctx *c, const st_mbox_t *mb,
+                 int action, int named, const st_folder_t *f)
+{
+	st_target_t at = { c->mbox, mb->mbid, f, 0, 0 };
+
+	return st_touch(st, txn, c->call, action, named, &at);
+}
+
+/* The parent of path (if any) exists, and the caller may make folders in
+ * it (or in the root). */
+static int parent_allows(store_t *st, MDB_txn *txn, const struct folder_ctx *c,
+                         const st_mbox_t *mb, const char *path)
 {
 	char parent[STORE_PATH_MAX + 1];
 	const char *slash = strrchr(path, '/');
 	st_folder_t f;
+	int status;
 
 	if (slash == NULL)
-		return STORE_OK;
+		return touch(st, txn, c, mb, STORE_ACT_CREATE, 1, NULL);
 	memcpy(parent, path, (size_t)(slash - path));
 	parent[slash - path] = '\0';
-	return st_folder_by_path(st, txn, mbid, parent, &f);
+	status = st_folder_by_path(st, txn, mb->mbid, parent, &f);
+	if (status == STORE_OK)
+		status = touch(st, txn, c, mb, STORE_ACT_CREATE, 1, &f);
+	return status;
 }
 
-struct folder_ctx {
-	const char *mbox, *path, *to;
-	int recursive;
-};
+/* Whether path is free for a new folder: EXISTS for a folder the caller
+ * may see there, what the guard says for one it may not. */
+static int path_free(store_t *st, MDB_txn *txn, const struct folder_ctx *c, const st_mbox_t *mb,
+                     const char *path)
+{
+	st_folder_t f;
+	int status = st_folder_by_path(st, txn, mb->mbid, path, &f);
+
+	if (status == STORE_NOTFOUND)
+		return STORE_OK;
+	if (status == STORE_OK)
+		status = touch(st, txn, c, mb, STORE_ACT_TAKEN, 0, &f);
+	return status == STORE_OK ? STORE_EXISTS : status;
+}
 
 static int create_txn(store_t *st, MDB_txn *txn, void *vctx)
 {
@@ -181,15 +239,10 @@ static int create_txn(store_t *st, MDB_txn *txn, void *vctx)
 	status = st_valid_path(c->path);
 	if (status == STORE_OK)
 		status = st_mbox_load(st, txn, c->mbox, 0, &mb);
-	if (status != STORE_OK)
-		goto out;
-	status = st_folder_by_path(st, txn, mb.mbid, c->path, &f);
-	if (status != STORE_NOTFOUND) {
-		if (status == STORE_OK)
-			status = STORE_EXISTS;
-		goto out;
-	}
-	status = parent_exists(st, txn, mb.mbid, c->path);
+	if (status == STORE_OK)
+		status = parent_allows(st, txn, c, &mb, c->path);
+	if (status == STORE_OK)
+		status = path_free(st, txn, c, &mb, c->path);
 	if (status != STORE_OK)
 		goto out;
 	mb.change++;
@@ -207,9 +260,9 @@ out:
 
 int store_folder_create(store_t *st, const char *mbox, const char *path)
 {
-	struct folder_ctx c = { mbox, path, NULL, 0 };
+	store_result_t res;
 
-	return st_write(st, create_txn, &c);
+	return store_folder_create_as(st, NULL, mbox, path, &res);
 }
 
 static int fpath_del(store_t *st, MDB_txn *txn, uint64_t mbid,
@@ -254,6 +307,8 @@ static int rename_txn(store_t *st, MDB_txn *txn, void *vctx)
 	if (status != STORE_OK)
 		goto out;
 	status = st_folder_by_path(st, txn, mb.mbid, c->path, &f);
+	if (status == STORE_OK)
+		status = touch(st, txn, c, &mb, STORE_ACT_RENAME, 1, &f);
 	if (status != STORE_OK)
 		goto out;
 	if (f.flags & ST_FOLDER_WELLKNOWN) {
@@ -267,23 +322,25 @@ static int rename_txn(store_t *st, MDB_txn *txn, void *vctx)
 		status = STORE_INVALID;   /* into itself */
 		goto out;
 	}
-	status = st_folder_by_path(st, txn, mb.mbid, c->to, &f);
-	if (status != STORE_NOTFOUND) {
-		if (status == STORE_OK)
-			status = STORE_EXISTS;
-		goto out;
-	}
-	status = parent_exists(st, txn, mb.mbid, c->to);
+	status = parent_allows(st, txn, c, &mb, c->to);
+	if (status == STORE_OK)
+		status = path_free(st, txn, c, &mb, c->to);
 	if (status == STORE_OK)
 		status = subtree_collect(st, txn, mb.mbid, c->path, &t);
 	if (status != STORE_OK)
 		goto out;
-	for (i = 0; i < t.count; i++) {
-		if (tlen + t.e[i].len - flen > STORE_PATH_MAX) {
-			status = STORE_INVALID;   /* a subfolder path too long */
-			goto out;
-		}
+	/* Every folder it moves, the first being f itself. */
+	for (i = 1; i < t.count && status == STORE_OK; i++) {
+		status = st_folder_by_id(st, txn, mb.mbid, t.e[i].fid, &f);
+		if (status == STORE_OK)
+			status = touch(st, txn, c, &mb, STORE_ACT_RENAME, 0, &f);
 	}
+	for (i = 0; i < t.count && status == STORE_OK; i++) {
+		if (tlen + t.e[i].len - flen > STORE_PATH_MAX)
+			status = STORE_INVALID;   /* a subfolder path too long */
+	}
+	if (status != STORE_OK)
+		goto out;
 	mb.change++;
 	for (i = 0; i < t.count; i++) {
 		status = fpath_del(st, txn, mb.mbid, t.e[i].path, t.e[i].len);
@@ -318,9 +375,9 @@ out:
 int store_folder_rename(store_t *st, const char *mbox, const char *from,
                         const char *to)
 {
-	struct folder_ctx c = { mbox, from, to, 0 };
+	store_result_t res;
 
-	return st_write(st, rename_txn, &c);
+	return store_folder_rename_as(st, NULL, mbox, from, to, &res);
 }
 
 /* Permanently removes every message of folder fid (folder record is
@@ -371,6 +428,33 @@ out:
 	return status;
 }
 
+/* The folders below the one deleted (t's first): each must go too when
+ * recursive; otherwise any is NOTEMPTY, but only if the caller may see it
+ * (a folder it cannot see must not show through). */
+static int subfolders_allow(store_t *st, MDB_txn *txn, const struct folder_ctx *c,
+                            const st_mbox_t *mb, const subtree_t *t)
+{
+	int action = c->recursive ? STORE_ACT_DELETE : STORE_ACT_CHILD;
+	int refused = STORE_OK, status;
+	st_folder_t f;
+
+	for (size_t i = 1; i < t->count; i++) {
+		status = st_folder_by_id(st, txn, mb->mbid, t->e[i].fid, &f);
+		if (status == STORE_OK)
+			status = touch(st, txn, c, mb, action, 0, &f);
+		if (status == STORE_OK && !c->recursive)
+			return STORE_NOTEMPTY;
+		/* Not recursive, a folder the guard hides may come before one
+		 * the caller sees, which says NOTEMPTY. */
+		int hidden = status == STORE_FORBIDDEN || status == STORE_NOTFOUND;
+		if (status != STORE_OK && (c->recursive || !hidden))
+			return status;
+		if (refused == STORE_OK)
+			refused = status;
+	}
+	return refused;
+}
+
 static int delete_txn(store_t *st, MDB_txn *txn, void *vctx)
 {
 	struct folder_ctx *c = vctx;
@@ -387,6 +471,8 @@ static int delete_txn(store_t *st, MDB_txn *txn, void *vctx)
 		status = st_mbox_load(st, txn, c->mbox, 0, &mb);
 	if (status == STORE_OK)
 		status = st_folder_by_path(st, txn, mb.mbid, c->path, &f);
+	if (status == STORE_OK)
+		status = touch(st, txn, c, &mb, STORE_ACT_DELETE, 1, &f);
 	if (status != STORE_OK)
 		goto out;
 	if (f.flags & ST_FOLDER_WELLKNOWN) {
@@ -394,12 +480,12 @@ static int delete_txn(store_t *st, MDB_txn *txn, void *vctx)
 		goto out;
 	}
 	status = subtree_collect(st, txn, mb.mbid, c->path, &t);
+	if (status == STORE_OK && !c->recursive && f.total > 0)
+		status = STORE_NOTEMPTY;
+	if (status == STORE_OK)
+		status = subfolders_allow(st, txn, c, &mb, &t);
 	if (status != STORE_OK)
 		goto out;
-	if (!c->recursive && (f.total > 0 || t.count > 1)) {
-		status = STORE_NOTEMPTY;
-		goto out;
-	}
 	mb.change++;
 	for (i = 0; i < t.count; i++) {
 		status = purge_folder(st, txn, &mb, t.e[i].fid);
@@ -428,34 +514,31 @@ out:
 int store_folder_delete(store_t *st, const char *mbox, const char *path,
                         int recursive)
 {
-	struct folder_ctx c = { mbox, path, NULL, recursive };
+	store_result_t res;
 
-	return st_write(st, delete_txn, &c);
+	return store_folder_delete_as(st, NULL, mbox, path, recursive, &res);
 }
 
-int store_folder_create_op(store_t *st, const char *mbox, const char *path,
-                           const store_opname_t *name, int *replayed_r)
+int store_folder_create_as(store_t *st, const store_call_t *call, const char *mbox,
+                           const char *path, store_result_t *res_r)
 {
-	struct folder_ctx c = { mbox, path, NULL, 0 };
+	struct folder_ctx c = { call, mbox, path, NULL, 0 };
 
-	return st_write_named(st, name, STORE_OP_FOLDER_CREATE, create_txn, &c, NULL, NULL,
-	                      replayed_r);
+	return st_run(st, call, STORE_OP_FOLDER_CREATE, NULL, create_txn, &c, res_r);
 }
 
-int store_folder_rename_op(store_t *st, const char *mbox, const char *from, const char *to,
-                           const store_opname_t *name, int *replayed_r)
+int store_folder_rename_as(store_t *st, const store_call_t *call, const char *mbox,
+                           const char *from, const char *to, store_result_t *res_r)
 {
-	struct folder_ctx c = { mbox, from, to, 0 };
+	struct folder_ctx c = { call, mbox, from, to, 0 };
 
-	return st_write_named(st, name, STORE_OP_FOLDER_RENAME, rename_txn, &c, NULL, NULL,
-	                      replayed_r);
+	return st_run(st, call, STORE_OP_FOLDER_RENAME, NULL, rename_txn, &c, res_r);
 }
 
-int store_folder_delete_op(store_t *st, const char *mbox, const char *path, int recursive,
-                           const store_opname_t *name, int *replayed_r)
+int store_folder_delete_as(store_t *st, const store_call_t *call, const char *mbox,
+                           const char *path, int recursive, store_result_t *res_r)
 {
-	struct folder_ctx c = { mbox, path, NULL, recursive };
+	struct folder_ctx c = { call, mbox, path, NULL, recursive };
 
-	return st_write_named(st, name, STORE_OP_FOLDER_DELETE, delete_txn, &c, NULL, NULL,
-	                      replayed_r);
+	return st_run(st, call, STORE_OP_FOLDER_DELETE, NULL, delete_txn, &c, res_r);
 }

@@ -142,4 +142,5 @@ void st_folder_to_info(const st_folder_t *f, store_folder_info_t *info)
 	info->bytes = f->bytes;
 	info->change = f->change;
 	info->well_known = (f->flags & ST_FOLDER_WELLKNOWN) != 0;
+	info->id = f->id;
 }

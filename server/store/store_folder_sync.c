@@ -62,15 +62,17 @@ static int collect_deleted(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t si
 	return status;
 }
 
-/* Folders after pos with a change number above since. */
-static int collect_folders(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t since,
-                           uint64_t after_id, uint32_t max, store_fsync_page_t *page)
+/* Folders after pos with a change number above since that the caller
+ * may look up; the others are skipped, and never named in next. */
+static int collect_folders(store_t *st, MDB_txn *txn, const store_call_t *call,
+                           const char *mbox, uint64_t mbid, uint64_t since, uint64_t after_id,
+                           uint32_t max, store_fsync_page_t *page)
 {
 	unsigned char kb[16];
 	MDB_cursor *cur = NULL;
 	MDB_val k = { st_key2(kb, mbid, after_id + 1), kb }, v;
 	st_folder_t f;
-	int rc, status = STORE_OK;
+	int rc, seen, status = STORE_OK;
 
 	if (max && (page->folders = calloc(max, sizeof(*page->folders))) == NULL)
 		return STORE_INTERNAL;
@@ -82,14 +84,18 @@ static int collect_folders(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t si
 		if (st_folder_decode(&v, &f) != STORE_OK)
 			status = st_corrupt("folder", &k, "folder record of %zu bytes does not decode",
 			                    v.mv_size);
-		if (status != STORE_OK || f.change <= since)
+		f.id = st_get_u64((const unsigned char *)k.mv_data + 8);
+		st_target_t at = { mbox, mbid, &f, 0, 0 };
+		if (status == STORE_OK && f.change > since)
+			status = st_visible(st, txn, call, &at, &seen);
+		if (status != STORE_OK || f.change <= since || !seen)
 			continue;
 		if (page->n_folders == max) {
 			page->more = 1;
 			break;
 		}
 		store_fsync_entry_t *e = &page->folders[page->n_folders++];
-		e->id = st_get_u64((const unsigned char *)k.mv_data + 8);
+		e->id = f.id;
 		st_folder_to_info(&f, &e->info);
 		page->next.folder_id = e->id;
 	}
@@ -100,9 +106,9 @@ static int collect_folders(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t si
 	return status;
 }
 
-static int fsync_read(store_t *st, MDB_txn *txn, const char *mbox, uint64_t since,
-                      const store_fsync_pos_t *pos, uint32_t max_deleted, uint32_t max_folders,
-                      store_fsync_page_t *page)
+static int fsync_read(store_t *st, MDB_txn *txn, const store_call_t *call, const char *mbox,
+                      uint64_t since, const store_fsync_pos_t *pos, uint32_t max_deleted,
+                      uint32_t max_folders, store_fsync_page_t *page)
 {
 	uint64_t horizon = 0;
 	st_mbox_t mb;
@@ -123,11 +129,19 @@ static int fsync_read(store_t *st, MDB_txn *txn, const char *mbox, uint64_t sinc
 		status = collect_deleted(st, txn, mb.mbid, since, pos, max_deleted, page);
 	if (status != STORE_OK || !page->next.tombs_done)
 		return status;
-	return collect_folders(st, txn, mb.mbid, since, pos->folder_id, max_folders, page);
+	return collect_folders(st, txn, call, mbox, mb.mbid, since, pos->folder_id, max_folders,
+	                       page);
 }
 
 int store_folder_sync(store_t *st, const char *mbox, uint64_t since, const store_fsync_pos_t *pos,
                       uint32_t max_deleted, uint32_t max_folders, store_fsync_page_t **page_r)
+{
+	return store_folder_sync_as(st, NULL, mbox, since, pos, max_deleted, max_folders, page_r);
+}
+
+int store_folder_sync_as(store_t *st, const store_call_t *call, const char *mbox, uint64_t since,
+                         const store_fsync_pos_t *pos, uint32_t max_deleted,
+                         uint32_t max_folders, store_fsync_page_t **page_r)
 {
 	store_fsync_page_t *page = NULL;
 	MDB_txn *txn = NULL;
@@ -142,7 +156,7 @@ int store_folder_sync(store_t *st, const char *mbox, uint64_t since, const store
 		goto out;
 	status = st_read_begin(st, &txn);
 	if (status == STORE_OK)
-		status = fsync_read(st, txn, mbox, since, pos, max_deleted, max_folders, page);
+		status = fsync_read(st, txn, call, mbox, since, pos, max_deleted, max_folders, page);
 	if (status == STORE_OK) {
 		*page_r = page;
 		page = NULL;

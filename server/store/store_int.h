@@ -11,13 +11,14 @@
  *   layer 1: log codec validate
  *   layer 2: notify env
  *   layer 3: meta policy cidx
- *   layer 4: mailbox folder_db blob message_db tomb op acl upload summary rfc2047
+ *   layer 4: mailbox folder_db blob message_db tomb op acl upload summary rfc2047 call
  *   layer 5: folder message change list search sync folder_sync submit admin
- *   layer 5: verify verify_records wait dump
+ *   layer 5: verify verify_records wait dump index
  *   layer 6: open
  * 1: diagnostics and error helpers, record encoding, argument checks;
  * 2: the notification file, transactions; 3: schema version and upgrades,
- * store-wide counters, the policy; 4: records; 5: the public operations;
+ * store-wide counters, the policy; 4: records, and asking a call's guard
+ * about them; 5: the public operations;
  * 6: opening and closing a store.
  */
 #ifndef MAILRPC_STORE_INT_H
@@ -30,8 +31,9 @@
 #include <stdlib.h>
 #include <sys/types.h>
 
-/* 2: the per-folder change index "cidx" (a version 1 store gets it at open). */
-#define ST_SCHEMA_VERSION 2u
+/* 2: the per-folder change index "cidx"; 3: op results as ids and counts
+ * (an older store is upgraded at open: store_meta.c). */
+#define ST_SCHEMA_VERSION 3u
 /* Internal status: the write hit MDB_MAP_FULL; st_write grows and retries. */
 #define ST_MAPFULL (-1000)
 /* Bytes at the start of a body scanned for headers. */
@@ -86,44 +88,21 @@ void st_notify_open(store_t *st, const char *dir);
 void st_notify(store_t *st);
 
 /* ---- store_op.c ---- */
-/* Looks up the result of operation op of mailbox mbid: STORE_OK with
- * *id_r, NOTFOUND if unknown, INVALID if op was another kind of call. */
-int st_op_find(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op,
-               uint32_t kind, uint64_t *id_r);
-/* Records op's result (an id, and len bytes of encoded reply, which may
- * be 0), having first forgotten the oldest results beyond the bounds. */
-int st_op_record(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op,
-                 uint32_t kind, uint64_t id, const void *result, size_t len);
-
-/* A write done as operation op of mailbox owner (see store_op_find): one
- * transaction looks op up, and if it is new runs fn(ctx) and, when fn
- * returns STORE_OK, records *id_of and result, so the work and its record
- * commit together or not at all.  fn may run more than once (the map
- * grew); to record bytes it sets result (malloc'd, freed here) and len
- * through its own pointer to this struct.  op NULL: fn alone.  After
- * STORE_OK, replayed says whether op was done before: then fn did not
- * run, and id and replay (malloc'd and NUL-terminated; the caller frees
- * it) are its record. */
-typedef struct st_opw {
-	const char *owner;          /* whose op id: the caller's own mailbox */
-	const unsigned char *op;    /* NULL: none */
-	uint32_t kind;              /* enum store_op_kind */
-	st_write_fn fn;
-	void *ctx;
-	const uint64_t *id_of;      /* in ctx: the id to record; NULL: 0 */
-	void *result;               /* set by fn: bytes to record, or NULL */
-	size_t len;
-	int replayed;               /* out */
-	uint64_t id;                /* out when replayed */
-	void *replay;               /* out when replayed */
-	size_t replay_len;
-} st_opw_t;
-int st_write_op(store_t *st, st_opw_t *w);
-/* st_write_op for calls whose record is their success and *id_of (may be
- * NULL): name NULL or incomplete runs fn alone.  A replay sets *id_r (if
- * not NULL) to the recorded id; *replayed_r (if not NULL) says which. */
-int st_write_named(store_t *st, const store_opname_t *name, uint32_t kind, st_write_fn fn,
-                   void *ctx, const uint64_t *id_of, uint64_t *id_r, int *replayed_r);
+/* A preparation done before a call's write transaction, outside the
+ * writer lock (checksums, summaries, a header put before an upload). */
+typedef int (*st_prepare_fn)(store_t *st, void *ctx);
+/* Runs a call that changes something, exactly once when call names an op
+ * (see the exactly-once section of store.h): one write transaction looks
+ * the op up and, if it is new, runs fn(ctx), which fills res (cleared
+ * before each run: fn may run again when the map grows), then records res
+ * when fn returned STORE_OK and changed something (res->status STORE_OK,
+ * or res->done above 0).  A repeat fills res from the record
+ * (res->replayed) and runs nothing, prepare included: so a call with a
+ * prepare step (which may fail once the op is done: its upload is gone)
+ * is looked up in a read transaction before it too.  This is the one
+ * place that looks ops up or records them. */
+int st_run(store_t *st, const store_call_t *call, uint32_t kind, st_prepare_fn prepare,
+           st_write_fn fn, void *ctx, store_result_t *res);
 
 /* ---- store_tomb.c ---- */
 /* Records that message id (0: the folder itself got a new path) left
@@ -191,8 +170,13 @@ static inline uint64_t st_get_u64(const unsigned char *p)
 #define ST_BLOBMETA_LEN 16u                        /* refs, 0, size */
 #define ST_ACL_VAL_LEN 8u                          /* version, 0, rights */
 #define ST_OP_KEY_LEN (8u + STORE_OPID_LEN)        /* mbid, op id */
-#define ST_OP_VAL_LEN 20u                          /* created, kind, id; then the result */
+#define ST_OP_VAL_LEN 28u                          /* created, kind, id, status, done */
 #define ST_OPAGE_KEY_LEN (8u + ST_OP_KEY_LEN)      /* created, then an op key */
+/* An op value: the fixed part, then the result's ids, 8 bytes each. */
+static inline int st_op_val_fits(size_t len)
+{
+	return len >= ST_OP_VAL_LEN && (len - ST_OP_VAL_LEN) % 8 == 0;
+}
 #define ST_TOMB_VAL_LEN 8u                         /* time */
 #define ST_TOMB_HEAD_LEN 16u                       /* horizon, count */
 #define ST_META_TOMBSTONES "tombstones"            /* meta key: horizons set */
@@ -263,7 +247,42 @@ int st_upload_decode(const MDB_val *v, st_upload_t *u_r);
 size_t st_key2(unsigned char out[16], uint64_t a, uint64_t b);
 size_t st_key3(unsigned char out[24], uint64_t a, uint64_t b, uint64_t c);
 
+/* ---- store_call.c ---- */
+/* Where a guard's store_touch_rights looks. */
+struct st_where {
+	store_t *st;
+	MDB_txn *txn;
+	uint64_t mbid;
+};
+/* Asks call's guard (none: STORE_OK) about action on folder f (NULL: the
+ * root) of mailbox mbox, message msg_id (0: none); see store_touch_t. */
+typedef struct st_target {
+	const char *mbox;
+	uint64_t mbid;
+	const st_folder_t *f;
+	uint64_t msg_id;
+	uint32_t flags;
+} st_target_t;
+int st_touch(store_t *st, MDB_txn *txn, const store_call_t *call, int action, int named,
+             const st_target_t *at);
+/* Whether st_touch would ask call's guard about mailbox mbox: what only
+ * the guard needs (the folder of a message) is read only then. */
+int st_asks(const store_call_t *call, const char *mbox);
+/* The mailbox and the folder (path; NULL: the whole mailbox, *f zeroed)
+ * a caller's read names, loaded in txn, with the guard's leave: READ on
+ * the folder, SCOPE on the root. */
+int st_read_target(store_t *st, MDB_txn *txn, const store_call_t *call, const char *mbox,
+		   const char *path, st_mbox_t *mb, st_folder_t *f);
+/* Whether the caller may LOOKUP at's folder: listings leave out the
+ * folders the guard refuses (*visible_r 0) and fail only on errors. */
+int st_visible(store_t *st, MDB_txn *txn, const store_call_t *call, const st_target_t *at,
+               int *visible_r);
+
 /* ---- store_acl.c ---- */
+/* Sets principal's rights on folder fid (0: the root) of mailbox mbox
+ * (loaded in mb, saved with its next change number); 0 removes them. */
+int st_acl_put(store_t *st, MDB_txn *txn, const char *mbox, st_mbox_t *mb, uint64_t fid,
+               const char *principal, uint32_t rights);
 /* Removes every ACL entry of one folder (fid 0: the mailbox root). */
 int st_acl_drop_folder(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid);
 /* Removes every ACL entry of a mailbox. */
@@ -400,9 +419,10 @@ typedef void (*st_verify_report_fn)(void *ctx, const char *db, const char *key, 
 int st_verify_records(store_t *st, MDB_txn *txn, st_verify_report_fn report, void *ctx);
 
 /* ---- store_upload.c ---- */
-/* Loads mailbox and upload; NOTFOUND if the upload is another mailbox's. */
-int st_upload_load(store_t *st, MDB_txn *txn, const char *mbox, uint64_t uid,
-                   st_mbox_t *mb, st_upload_t *u);
+/* Loads mailbox and upload (the guard asked for UPLOAD on the mailbox);
+ * NOTFOUND if the upload is not among the mailbox's. */
+int st_upload_load(store_t *st, MDB_txn *txn, const store_call_t *call, const char *mbox,
+                   uint64_t uid, st_mbox_t *mb, st_upload_t *u);
 int st_upload_save(store_t *st, MDB_txn *txn, uint64_t uid, const st_upload_t *u);
 int st_upload_del(store_t *st, MDB_txn *txn, uint64_t uid);
 

@@ -245,6 +245,13 @@ static int load_page(store_t *st, MDB_txn *txn, uint64_t mbid, const entry_t *e,
 int store_message_list(store_t *st, const char *mbox, const char *folder,
                        const store_list_query_t *q, store_msglist_t **list_r)
 {
+	return store_message_list_as(st, NULL, mbox, folder, q, list_r);
+}
+
+int store_message_list_as(store_t *st, const store_call_t *call, const char *mbox,
+                          const char *folder, const store_list_query_t *q,
+                          store_msglist_t **list_r)
+{
 	store_msglist_t *list = NULL;
 	MDB_txn *txn = NULL;
 	entry_t *e = NULL, tmp;
@@ -267,9 +274,7 @@ int store_message_list(store_t *st, const char *mbox, const char *folder,
 		goto out;
 	status = st_read_begin(st, &txn);
 	if (status == STORE_OK)
-		status = st_mbox_load(st, txn, mbox, 0, &mb);
-	if (status == STORE_OK)
-		status = st_folder_by_path(st, txn, mb.mbid, folder, &f);
+		status = st_read_target(st, txn, call, mbox, folder, &mb, &f);
 	if (status == STORE_OK && q->sort == STORE_SORT_ID) {
 		status = collect_id_page(st, txn, mb.mbid, f.id, q, limit, &e, &n);
 		if (status == STORE_OK)

@@ -82,6 +82,8 @@ const char *store_strerror(int status)
 		return "mailbox disabled";
 	case STORE_INTERNAL:
 		return "internal error";
+	case STORE_FORBIDDEN:
+		return "not permitted";
 	case STORE_CORRUPT:
 		return "corrupt record in the store (logged; run mailrpc-admin verify)";
 	default:

@@ -122,6 +122,7 @@ int store_mailbox_info(store_t *st, const char *name, store_mailbox_info_t *info
 	info_r->change = mb.change;
 	info_r->quota = mb.quota;
 	info_r->disabled = (mb.flags & ST_MBOX_DISABLED) != 0;
+	status = st_mbox_quota(st, txn, &mb, &info_r->quota_in_force);
 out:
 	if (txn != NULL)
 		mdb_txn_abort(txn);

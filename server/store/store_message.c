@@ -9,6 +9,7 @@
 #include <string.h>
 
 struct append_ctx {
+	const store_call_t *call;
 	const char *mbox, *folder;
 	const void *body;
 	size_t len;
@@ -18,6 +19,7 @@ struct append_ctx {
 	const st_summary_t *sum;
 	uint64_t want_id; /* restore: the id the message must get; 0: next */
 	uint64_t id;   /* out */
+	store_result_t *res;   /* _as: out */
 };
 
 static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
@@ -32,6 +34,9 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 	status = st_mbox_load(st, txn, c->mbox, 0, &mb);
 	if (status == STORE_OK)
 		status = st_folder_by_path(st, txn, mb.mbid, c->folder, &f);
+	st_target_t at = { c->mbox, mb.mbid, &f, 0, c->flags };
+	if (status == STORE_OK)
+		status = st_touch(st, txn, c->call, STORE_ACT_MSG_INSERT, 1, &at);
 	if (status == STORE_OK)
 		status = st_msg_admit(st, txn, &mb, c->len);
 	if (status != STORE_OK)
@@ -66,6 +71,8 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 		mb.next_msg_id = next;
 	if (status == STORE_OK)
 		status = st_mbox_save(st, txn, c->mbox, &mb);
+	if (status == STORE_OK && c->res != NULL)
+		c->res->id = c->id;
 out:
 	free(m);
 	return status;
@@ -103,7 +110,8 @@ int store_message_restore(store_t *st, const char *mbox, const char *folder,
                           uint64_t want_id, const void *body, size_t len,
                           uint32_t flags, int64_t received, uint64_t *id_r)
 {
-	struct append_ctx c = { mbox, folder, body, len, flags, received, NULL, NULL, want_id, 0 };
+	struct append_ctx c = { NULL, mbox, folder, body, len, flags, received, NULL, NULL, want_id, 0,
+	                        NULL };
 	st_summary_t sum;
 	unsigned char sha[32];
 	int status;
@@ -119,36 +127,34 @@ int store_message_restore(store_t *st, const char *mbox, const char *folder,
 	return status;
 }
 
-int store_message_append_op(store_t *st, const char *mbox, const char *folder,
-                            const void *body, size_t len, uint32_t flags,
-                            const unsigned char *sha256, const store_opname_t *name,
-                            uint64_t *id_r, int *replayed_r)
+int store_message_append_as(store_t *st, const store_call_t *call, const char *mbox,
+                            const char *folder, const void *body, size_t len, uint32_t flags,
+                            const unsigned char *sha256, store_result_t *res_r)
 {
-	struct append_ctx c = { mbox, folder, body, len, flags, 0, NULL, NULL, 0, 0 };
+	struct append_ctx c = { call, mbox, folder, body, len, flags, 0, NULL, NULL, 0, 0, res_r };
 	st_summary_t sum;
 	unsigned char sha[32];
 	int status;
 
-	*id_r = 0;
-	if (replayed_r != NULL)
-		*replayed_r = 0;
+	memset(res_r, 0, sizeof(*res_r));
 	memset(&sum, 0, sizeof(sum));
+	/* Checked before the op is looked up: a body that is not what its
+	 * digest says was never this call's. */
 	status = append_prepare(&c, sha, &sum);
 	if (status == STORE_OK && memcmp(sha, sha256, sizeof(sha)) != 0)
 		status = STORE_INVALID;
 	if (status == STORE_OK)
-		status = st_write_named(st, name, STORE_OP_APPEND, append_txn, &c, &c.id, id_r,
-		                        replayed_r);
-	if (status == STORE_OK && (replayed_r == NULL || !*replayed_r))
-		*id_r = c.id;
+		status = st_run(st, call, STORE_OP_APPEND, NULL, append_txn, &c, res_r);
 	st_summary_clear(&sum);
 	return status;
 }
 
-/* Read-side helper: loads mailbox and message into a fresh read txn. */
-static int read_msg(store_t *st, const char *mbox, uint64_t id,
+/* Read-side helper: loads mailbox and message into a fresh read txn and
+ * asks the guard (if any) to let the caller read it. */
+static int read_msg(store_t *st, const store_call_t *call, const char *mbox, uint64_t id,
                     MDB_txn **txn_r, st_mbox_t *mb, st_msg_t *m)
 {
+	st_folder_t f;
 	int status;
 
 	status = st_read_begin(st, txn_r);
@@ -156,11 +162,23 @@ static int read_msg(store_t *st, const char *mbox, uint64_t id,
 		status = st_mbox_load(st, *txn_r, mbox, 0, mb);
 	if (status == STORE_OK)
 		status = st_msg_load(st, *txn_r, mb->mbid, id, m);
+	if (status != STORE_OK || !st_asks(call, mbox))
+		return status;
+	status = st_folder_by_id(st, *txn_r, mb->mbid, m->folder_id, &f);
+	st_target_t at = { mbox, mb->mbid, &f, id, 0 };
+	if (status == STORE_OK)
+		status = st_touch(st, *txn_r, call, STORE_ACT_MSG_READ, 1, &at);
 	return status;
 }
 
 int store_message_get(store_t *st, const char *mbox, uint64_t id,
                       store_msginfo_t **info_r)
+{
+	return store_message_get_as(st, NULL, mbox, id, info_r);
+}
+
+int store_message_get_as(store_t *st, const store_call_t *call, const char *mbox, uint64_t id,
+                         store_msginfo_t **info_r)
 {
 	store_msginfo_t *info = NULL;
 	MDB_txn *txn = NULL;
@@ -173,7 +191,7 @@ int store_message_get(store_t *st, const char *mbox, uint64_t id,
 	info = calloc(1, sizeof(*info));
 	if (m == NULL || info == NULL)
 		goto out;
-	status = read_msg(st, mbox, id, &txn, &mb, m);
+	status = read_msg(st, call, mbox, id, &txn, &mb, m);
 	if (status == STORE_OK)
 		status = st_msg_to_info(st, txn, mb.mbid, id, m, info);
 	if (status == STORE_OK) {
@@ -192,6 +210,16 @@ int store_message_fetch(store_t *st, const char *mbox, uint64_t id,
                         uint64_t offset, void *buf, size_t maxlen,
                         size_t *len_r)
 {
+	uint64_t size;
+	unsigned char sha[32];
+
+	return store_message_fetch_as(st, NULL, mbox, id, offset, buf, maxlen, len_r, &size, sha);
+}
+
+int store_message_fetch_as(store_t *st, const store_call_t *call, const char *mbox,
+                           uint64_t id, uint64_t offset, void *buf, size_t maxlen,
+                           size_t *len_r, uint64_t *size_r, unsigned char *sha256_r)
+{
 	MDB_txn *txn = NULL;
 	st_msg_t *m = NULL;
 	st_mbox_t mb;
@@ -199,6 +227,7 @@ int store_message_fetch(store_t *st, const char *mbox, uint64_t id,
 	int status = STORE_INTERNAL;
 
 	*len_r = 0;
+	*size_r = 0;
 	if (buf == NULL && maxlen > 0) {
 		status = STORE_INVALID;
 		goto out;
@@ -206,7 +235,7 @@ int store_message_fetch(store_t *st, const char *mbox, uint64_t id,
 	m = malloc(sizeof(*m));
 	if (m == NULL)
 		goto out;
-	status = read_msg(st, mbox, id, &txn, &mb, m);
+	status = read_msg(st, call, mbox, id, &txn, &mb, m);
 	if (status != STORE_OK)
 		goto out;
 	if (offset > m->size) {
@@ -215,8 +244,11 @@ int store_message_fetch(store_t *st, const char *mbox, uint64_t id,
 	}
 	n = m->size - offset < maxlen ? (size_t)(m->size - offset) : maxlen;
 	status = st_blob_read(st, txn, m->blob_id, m->size, offset, buf, n);
-	if (status == STORE_OK)
+	if (status == STORE_OK) {
 		*len_r = n;
+		*size_r = m->size;
+		memcpy(sha256_r, m->sha256, 32);
+	}
 out:
 	if (txn != NULL)
 		mdb_txn_abort(txn);

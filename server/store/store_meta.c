@@ -57,23 +57,53 @@ static int meta_fixed(store_t *st, MDB_txn *txn, const char *name,
 	return STORE_OK;
 }
 
-/* A store of schema 1 gets what version 2 added (the change index) in
- * the same transaction that raises its version, so every process that
- * opens it later finds it complete. */
+/* 1 -> 2: the change index (cidx). */
+static int upgrade_to_2(store_t *st, MDB_txn *txn)
+{
+	uint64_t indexed;
+	int status = st_cidx_build(st, txn, &indexed);
+	if (status == STORE_OK)
+		st_log(STORE_LOG_INFO, "schema 1 -> 2: change index built for %llu messages",
+		       (unsigned long long)indexed);
+	return status;
+}
+
+/* 2 -> 3: an op's result is ids and counts (store_result_t), no longer a
+ * protocol version 1 reply.  The old records answer op ids that no
+ * version 2 client sends (they are random and the calls that carried them
+ * are gone), so they are forgotten rather than read as the new layout. */
+static int upgrade_to_3(store_t *st, MDB_txn *txn)
+{
+	MDB_stat ms;
+	int rc = mdb_stat(txn, st->db_op, &ms);
+	if (rc == 0)
+		rc = mdb_drop(txn, st->db_op, 0);
+	if (rc == 0)
+		rc = mdb_drop(txn, st->db_opage, 0);
+	if (rc != 0)
+		return st_err(rc, "op drop");
+	st_log(STORE_LOG_INFO, "schema 2 -> 3: forgot %llu results of protocol version 1 calls",
+	       (unsigned long long)ms.ms_entries);
+	return STORE_OK;
+}
+
+/* An older store gets what each later version added in the transaction
+ * that raises its version, so every process that opens it later finds it
+ * complete.  Other values are left to meta_fixed to refuse. */
 static int meta_upgrade(store_t *st, MDB_txn *txn)
 {
-	uint64_t v, indexed;
+	uint64_t v;
 	int found, status;
 
 	status = st_meta_get_u64(st, txn, "schema_version", &v, &found);
-	if (status != STORE_OK || !found || v != 1)
+	if (status != STORE_OK || !found || v < 1 || v >= ST_SCHEMA_VERSION)
 		return status;
-	status = st_cidx_build(st, txn, &indexed);
+	if (v == 1)
+		status = upgrade_to_2(st, txn);
+	if (status == STORE_OK)
+		status = upgrade_to_3(st, txn);
 	if (status == STORE_OK)
 		status = st_meta_put_u64(st, txn, "schema_version", ST_SCHEMA_VERSION);
-	if (status == STORE_OK)
-		st_log(STORE_LOG_INFO, "schema 1 -> %u: change index built for %llu messages",
-		       ST_SCHEMA_VERSION, (unsigned long long)indexed);
 	return status;
 }
 

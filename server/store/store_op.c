@@ -1,13 +1,16 @@
 /*
- * store_op.c -- results of operations named by a client-chosen id, so a
- * call retried after a lost reply is answered instead of done twice.
- * st_write_op runs a write as such an operation: the lookup, the work and
- * the record of its result are one transaction, so either both the work
- * and its record commit or neither does.
+ * store_op.c -- calls named by a client-chosen operation id, so a call
+ * retried after a lost reply is answered instead of done twice.  st_run is
+ * the one way a call that changes something runs: the lookup of its op,
+ * the work and the record of its result are one transaction, so either
+ * both the work and its record commit or neither does.
  *
- * "op"    key mbid(8) op(16) -> created(8) kind(4) id(8) result
+ * "op"    key mbid(8) op(16) -> created(8) kind(4) id(8) status(4) done(4)
+ *         then the result's ids (8 each, as many as follow)
  * "opage" key created(8) mbid(8) op(16) -> empty; the same results in age
  *         order, so the oldest are found (and forgotten) first.
+ * A result is ids and counts (store_result_t), never a front-end's reply
+ * bytes: any front-end can answer a repeat from it.
  */
 #include "store_int.h"
 
@@ -20,6 +23,14 @@
 #define OPAGE_KEY_LEN ST_OPAGE_KEY_LEN
 /* Forgetting is spread over the writes that add results. */
 #define OP_PRUNE_PER_RECORD 8
+
+void store_result_clear(store_result_t *r)
+{
+	if (r == NULL)
+		return;
+	free(r->ids);
+	memset(r, 0, sizeof(*r));
+}
 
 static void op_key(unsigned char out[OP_KEY_LEN], uint64_t mbid, const unsigned char *op)
 {
@@ -40,8 +51,8 @@ static int op_get(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char 
 	status = st_err(mdb_get(txn, st->db_op, &k, v), "op get");
 	if (status != STORE_OK)
 		return status;
-	if (v->mv_size < OP_VAL_LEN)
-		return st_corrupt("op", &k, "%zu bytes, at least %u", v->mv_size, OP_VAL_LEN);
+	if (!st_op_val_fits(v->mv_size))
+		return st_corrupt("op", &k, "%zu bytes, not %u and 8 per id", v->mv_size, OP_VAL_LEN);
 	/* A result older than the limit is as good as forgotten. */
 	if ((int64_t)st_get_u64(v->mv_data) < st_now() - st->opt.op_max_age)
 		return STORE_NOTFOUND;
@@ -50,14 +61,24 @@ static int op_get(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char 
 	return STORE_OK;
 }
 
-int st_op_find(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op,
-               uint32_t kind, uint64_t *id_r)
+/* res from a record (copied out: map memory lives as long as the txn). */
+static int op_decode(const MDB_val *v, store_result_t *res)
 {
-	MDB_val v;
-	int status = op_get(st, txn, mbid, op, kind, &v);
+	const unsigned char *p = v->mv_data;
+	size_t n = (v->mv_size - OP_VAL_LEN) / 8;
 
-	*id_r = status == STORE_OK ? st_get_u64((unsigned char *)v.mv_data + 12) : 0;
-	return status;
+	store_result_clear(res);
+	res->replayed = 1;
+	res->id = st_get_u64(p + 12);
+	res->status = (int)st_get_u32(p + 20);
+	res->done = st_get_u32(p + 24);
+	if (n == 0)
+		return STORE_OK;
+	if ((res->ids = calloc(n, sizeof(uint64_t))) == NULL)
+		return STORE_INTERNAL;
+	for (size_t i = 0; i < n; i++)
+		res->ids[i] = st_get_u64(p + OP_VAL_LEN + 8 * i);
+	return STORE_OK;
 }
 
 /* Forgets the oldest result if it is past the age limit, or if there is
@@ -97,11 +118,14 @@ out:
 	return status;
 }
 
-int st_op_record(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op,
-                 uint32_t kind, uint64_t id, const void *result, size_t len)
+/* Records res as op's result, having first forgotten the oldest results
+ * beyond the bounds. */
+static int op_record(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op,
+                     uint32_t kind, const store_result_t *res)
 {
+	size_t n = res->ids != NULL ? res->done : 0;
 	unsigned char kb[OP_KEY_LEN], ab[OPAGE_KEY_LEN];
-	MDB_val k = { sizeof(kb), kb }, v = { OP_VAL_LEN + len, NULL };
+	MDB_val k = { sizeof(kb), kb }, v = { OP_VAL_LEN + 8 * n, NULL };
 	MDB_val ak = { sizeof(ab), ab }, av = { 0, NULL };
 	int64_t now = st_now();
 	int i, forgot = 1, status = STORE_OK;
@@ -112,136 +136,109 @@ int st_op_record(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *
 	op_key(kb, mbid, op);
 	st_put_u64(ab, (uint64_t)now);
 	memcpy(ab + 8, kb, OP_KEY_LEN);
-	/* Reserved in place: a change's result may be tens of kilobytes. */
+	/* Reserved in place: a batch's new ids may be tens of kilobytes. */
 	if (status == STORE_OK)
 		status = st_err(mdb_put(txn, st->db_op, &k, &v, MDB_RESERVE), "op put");
 	if (status == STORE_OK) {
 		unsigned char *vb = v.mv_data;
 		st_put_u64(vb, (uint64_t)now);
 		st_put_u32(vb + 8, kind);
-		st_put_u64(vb + 12, id);
-		if (len > 0)
-			memcpy(vb + OP_VAL_LEN, result, len);
+		st_put_u64(vb + 12, res->id);
+		st_put_u32(vb + 20, (uint32_t)res->status);
+		st_put_u32(vb + 24, (uint32_t)res->done);
+		for (size_t j = 0; j < n; j++)
+			st_put_u64(vb + OP_VAL_LEN + 8 * j, res->ids[j]);
 		status = st_err(mdb_put(txn, st->db_opage, &ak, &av, 0), "opage put");
 	}
 	return status;
 }
 
-int st_write_named(store_t *st, const store_opname_t *name, uint32_t kind, st_write_fn fn,
-                   void *ctx, const uint64_t *id_of, uint64_t *id_r, int *replayed_r)
+/* The op's owner (its mbid) and its record if it has one: STORE_OK with
+ * res filled (replayed), NOTFOUND when the call is new. */
+static int op_find(store_t *st, MDB_txn *txn, const store_call_t *call, uint32_t kind,
+                   uint64_t *mbid_r, store_result_t *res)
 {
-	int named = name != NULL && name->owner != NULL && name->op != NULL;
-	st_opw_t w = { named ? name->owner : NULL, named ? name->op : NULL, kind, fn, ctx, id_of,
-	               NULL, 0, 0, 0, NULL, 0 };
-	int status = st_write_op(st, &w);
-
-	if (replayed_r != NULL)
-		*replayed_r = status == STORE_OK && w.replayed;
-	if (status == STORE_OK && w.replayed && id_r != NULL)
-		*id_r = w.id;
-	free(w.replay);
-	return status;
-}
-
-int store_op_find(store_t *st, const char *mbox, const unsigned char *op, int kind,
-                  uint64_t *id_r)
-{
-	MDB_txn *txn = NULL;
-	st_mbox_t mb;
-	int status;
-
-	*id_r = 0;
-	status = st_read_begin(st, &txn);
-	if (status == STORE_OK)
-		status = st_mbox_load(st, txn, mbox, 0, &mb);
-	if (status == STORE_OK)
-		status = st_op_find(st, txn, mb.mbid, op, (uint32_t)kind, id_r);
-	if (txn != NULL)
-		mdb_txn_abort(txn);
-	return status;
-}
-
-int store_op_result_find(store_t *st, const char *mbox, const unsigned char *op, int kind,
-                         void **result_r, size_t *len_r)
-{
-	MDB_txn *txn = NULL;
-	st_mbox_t mb;
-	MDB_val v;
-	int status;
-
-	*result_r = NULL;
-	*len_r = 0;
-	status = st_read_begin(st, &txn);
-	if (status == STORE_OK)
-		status = st_mbox_load(st, txn, mbox, 0, &mb);
-	if (status == STORE_OK)
-		status = op_get(st, txn, mb.mbid, op, (uint32_t)kind, &v);
-	/* Copied out: the bytes live only as long as the transaction. */
-	if (status == STORE_OK && (*result_r = malloc(v.mv_size - OP_VAL_LEN + 1)) == NULL)
-		status = STORE_INTERNAL;
-	if (status == STORE_OK) {
-		*len_r = v.mv_size - OP_VAL_LEN;
-		memcpy(*result_r, (unsigned char *)v.mv_data + OP_VAL_LEN, *len_r);
-	}
-	if (txn != NULL)
-		mdb_txn_abort(txn);
-	return status;
-}
-
-static int opw_txn(store_t *st, MDB_txn *txn, void *ctx)
-{
-	st_opw_t *w = ctx;
 	st_mbox_t owner;
 	MDB_val v;
-	int status = STORE_OK;
+	int status = st_mbox_load(st, txn, call->owner, 0, &owner);
 
-	/* A re-run (the map grew) starts clean. */
-	free(w->result);
-	free(w->replay);
-	w->result = w->replay = NULL;
-	w->len = w->replay_len = 0;
-	w->id = 0;
-	w->replayed = 0;
-	memset(&owner, 0, sizeof(owner));
-	if (w->op != NULL) {
-		status = st_mbox_load(st, txn, w->owner, 0, &owner);
-		if (status == STORE_OK)
-			status = op_get(st, txn, owner.mbid, w->op, w->kind, &v);
-		if (status == STORE_OK) {
-			/* Done before (perhaps by a retry that raced this call). */
-			w->replay_len = v.mv_size - OP_VAL_LEN;
-			if ((w->replay = malloc(w->replay_len + 1)) == NULL)
-				return STORE_INTERNAL;
-			memcpy(w->replay, (unsigned char *)v.mv_data + OP_VAL_LEN, w->replay_len);
-			((char *)w->replay)[w->replay_len] = '\0';
-			w->id = st_get_u64((unsigned char *)v.mv_data + 12);
-			w->replayed = 1;
-			return STORE_OK;
-		}
-		if (status != STORE_NOTFOUND)
-			return status;
-	}
-	status = w->fn(st, txn, w->ctx);
-	if (status == STORE_OK && w->op != NULL)
-		status = st_op_record(st, txn, owner.mbid, w->op, w->kind,
-		                      w->id_of != NULL ? *w->id_of : 0, w->result, w->len);
+	*mbid_r = owner.mbid;
+	if (status == STORE_OK)
+		status = op_get(st, txn, owner.mbid, call->op, kind, &v);
+	if (status == STORE_OK)
+		status = op_decode(&v, res);
 	return status;
 }
 
-int st_write_op(store_t *st, st_opw_t *w)
+struct run {
+	const store_call_t *call;   /* NULL or op NULL: not named */
+	uint32_t kind;
+	st_write_fn fn;
+	void *ctx;
+	store_result_t *res;
+};
+
+static int named(const store_call_t *call)
 {
+	return call != NULL && call->owner != NULL && call->op != NULL;
+}
+
+static int run_txn(store_t *st, MDB_txn *txn, void *ctx)
+{
+	struct run *r = ctx;
+	uint64_t mbid = 0;
 	int status;
 
-	w->result = w->replay = NULL;
-	status = st_write(st, opw_txn, w);
-	free(w->result);
-	w->result = NULL;
-	w->len = 0;
-	if (status != STORE_OK) {
-		free(w->replay);
-		w->replay = NULL;
-		w->replay_len = 0;
-		w->replayed = 0;
+	/* A re-run (the map grew) starts clean. */
+	store_result_clear(r->res);
+	if (named(r->call)) {
+		/* Done before (perhaps by a retry that raced this call)? */
+		status = op_find(st, txn, r->call, r->kind, &mbid, r->res);
+		if (status != STORE_NOTFOUND)
+			return status;
+		store_result_clear(r->res);
 	}
+	status = r->fn(st, txn, r->ctx);
+	/* Only what changed something: a repeat of a refusal is refused alike. */
+	if (status == STORE_OK && named(r->call) &&
+	    (r->res->status == STORE_OK || r->res->done > 0))
+		status = op_record(st, txn, mbid, r->call->op, r->kind, r->res);
+	return status;
+}
+
+/* The answer to a repeat, looked up before the call's preparation. */
+static int replay_early(store_t *st, const store_call_t *call, uint32_t kind,
+                        store_result_t *res)
+{
+	MDB_txn *txn = NULL;
+	uint64_t mbid;
+	int status = st_read_begin(st, &txn);
+
+	if (status == STORE_OK)
+		status = op_find(st, txn, call, kind, &mbid, res);
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	return status;
+}
+
+int st_run(store_t *st, const store_call_t *call, uint32_t kind, st_prepare_fn prepare,
+           st_write_fn fn, void *ctx, store_result_t *res)
+{
+	struct run r = { call, kind, fn, ctx, res };
+	int status = STORE_OK;
+
+	memset(res, 0, sizeof(*res));
+	if (prepare != NULL && named(call)) {
+		status = replay_early(st, call, kind, res);
+		if (status != STORE_NOTFOUND)
+			goto out;
+		store_result_clear(res);
+	}
+	status = prepare != NULL ? prepare(st, ctx) : STORE_OK;
+	if (status == STORE_OK)
+		status = st_write(st, run_txn, &r);
+out:
+	if (status != STORE_OK)
+		store_result_clear(res);
 	return status;
 }

@@ -138,6 +138,12 @@ out:
 int store_message_search(store_t *st, const char *mbox,
                          const store_search_query_t *q, store_msglist_t **list_r)
 {
+	return store_message_search_as(st, NULL, mbox, q, list_r);
+}
+
+int store_message_search_as(store_t *st, const store_call_t *call, const char *mbox,
+                            const store_search_query_t *q, store_msglist_t **list_r)
+{
 	store_msglist_t *list = NULL;
 	MDB_cursor *cur = NULL;
 	MDB_txn *txn = NULL;
@@ -175,14 +181,11 @@ int store_message_search(store_t *st, const char *mbox,
 		goto out;
 	status = st_read_begin(st, &txn);
 	if (status == STORE_OK)
-		status = st_mbox_load(st, txn, mbox, 0, &mb);
+		status = st_read_target(st, txn, call, mbox, q->folder, &mb, &f);
 	if (status != STORE_OK)
 		goto out;
 	k.mv_data = kb;
 	if (q->folder != NULL) {
-		status = st_folder_by_path(st, txn, mb.mbid, q->folder, &f);
-		if (status != STORE_OK)
-			goto out;
 		k.mv_size = st_key3(kb, mb.mbid, f.id, 0);
 		prefix = 16;
 		rc = mdb_cursor_open(txn, st->db_fidx, &cur);

@@ -19,16 +19,18 @@ typedef struct prep {
 	st_summary_t sum;
 } prep_t;
 
-static int prepare(store_t *st, const char *mbox, uint64_t uid, prep_t *p)
+static int prepare(store_t *st, const store_call_t *call, const char *mbox, uint64_t uid,
+                   prep_t *p)
 {
 	MDB_txn *txn = NULL;
 	st_mbox_t mb;
 	int status;
 
+	st_summary_clear(&p->sum);
 	memset(p, 0, sizeof(*p));
 	status = st_read_begin(st, &txn);
 	if (status == STORE_OK)
-		status = st_upload_load(st, txn, mbox, uid, &mb, &p->u);
+		status = st_upload_load(st, txn, call, mbox, uid, &mb, &p->u);
 	if (status != STORE_OK)
 		goto out;
 	if (p->u.received != p->u.expected) {
@@ -52,13 +54,13 @@ out:
 }
 
 /* Re-checks in the write txn that the upload is still the prepared one. */
-static int recheck(store_t *st, MDB_txn *txn, const char *mbox, uint64_t uid,
-                   const prep_t *p, st_mbox_t *mb)
+static int recheck(store_t *st, MDB_txn *txn, const store_call_t *call, const char *mbox,
+                   uint64_t uid, const prep_t *p, st_mbox_t *mb)
 {
 	st_upload_t u;
 	int status;
 
-	status = st_upload_load(st, txn, mbox, uid, mb, &u);
+	status = st_upload_load(st, txn, call, mbox, uid, mb, &u);
 	if (status == STORE_OK &&
 	    (u.blob_id != p->u.blob_id || u.received != p->u.received))
 		status = STORE_INVALID;
@@ -77,17 +79,38 @@ static void fill_msg(st_msg_t *m, const prep_t *p, uint32_t flags,
 }
 
 struct commit_ctx {
+	const store_call_t *call;   /* NULL: trusted */
 	const char *uploader;  /* whose upload it is */
 	const char *mbox, *folder;  /* where it goes (append) / who sends */
+	const char *header;    /* submit: put before the message (NULL: none) */
 	uint64_t uid;
 	uint32_t flags;
-	const prep_t *p;
+	prep_t p;
 	const char *const *rcpts;
 	size_t n;
 	int64_t now;
-	uint64_t id;         /* out: new / sent id */
+	store_result_t *res;   /* out: res->id the new / sent id */
 	size_t bad;          /* out: failing recipient */
 };
+
+static int prepend_header(store_t *st, const store_call_t *call, const char *uploader,
+                          uint64_t upload_id, const char *sender, const char *header);
+
+/* st_prepare_fn: the upload's digest and summary, before the write lock
+ * (and, for a send on behalf, the header put before it first: the guard
+ * decides about sending in the write transaction). */
+static int commit_prepare(store_t *st, void *vctx)
+{
+	struct commit_ctx *c = vctx;
+	int status = STORE_OK;
+
+	if (c->header != NULL)
+		status = prepend_header(st, c->call, c->uploader, c->uid, c->mbox, c->header);
+	if (status == STORE_OK)
+		status = prepare(st, c->call, c->uploader, c->uid, &c->p);
+	c->now = st_now();
+	return status;
+}
 
 static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 {
@@ -97,12 +120,14 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 	st_mbox_t mb;
 	int status;
 
-	c->id = 0;
-	status = recheck(st, txn, c->uploader, c->uid, c->p, &mb);
+	status = recheck(st, txn, c->call, c->uploader, c->uid, &c->p, &mb);
 	if (status == STORE_OK && strcmp(c->mbox, c->uploader) != 0)
 		status = st_mbox_load(st, txn, c->mbox, 0, &mb);
 	if (status == STORE_OK)
 		status = st_folder_by_path(st, txn, mb.mbid, c->folder, &f);
+	st_target_t at = { c->mbox, mb.mbid, &f, 0, c->flags };
+	if (status == STORE_OK)
+		status = st_touch(st, txn, c->call, STORE_ACT_MSG_INSERT, 1, &at);
 	if (status != STORE_OK)
 		goto out;
 	m = calloc(1, sizeof(*m));
@@ -111,8 +136,8 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 		goto out;
 	}
 	mb.change++;
-	fill_msg(m, c->p, c->flags, c->now);
-	status = st_msg_insert(st, txn, &mb, f.id, m, &c->id);
+	fill_msg(m, &c->p, c->flags, c->now);
+	status = st_msg_insert(st, txn, &mb, f.id, m, &c->res->id);
 	if (status == STORE_OK)
 		status = st_upload_del(st, txn, c->uid);
 	if (status == STORE_OK)
@@ -126,41 +151,58 @@ int store_upload_commit_append(store_t *st, const char *mbox,
                                uint64_t upload_id, const char *folder,
                                uint32_t flags, uint64_t *id_r)
 {
-	return store_upload_commit_append_to(st, mbox, upload_id, mbox, folder, flags, NULL, id_r);
+	store_result_t res;
+	int status = store_upload_commit_append_as(st, NULL, mbox, upload_id, mbox, folder, flags,
+	                                           &res);
+
+	*id_r = res.id;
+	return status;
 }
 
-int store_upload_commit_append_to(store_t *st, const char *uploader, uint64_t upload_id,
-                                  const char *mbox, const char *folder, uint32_t flags,
-                                  const unsigned char *op, uint64_t *id_r)
+int store_upload_commit_append_as(store_t *st, const store_call_t *call, const char *uploader,
+                                  uint64_t upload_id, const char *mbox, const char *folder,
+                                  uint32_t flags, store_result_t *res_r)
 {
-	struct commit_ctx c = { .uploader = uploader, .mbox = mbox, .folder = folder,
-	                        .uid = upload_id, .flags = flags };
-	/* The op is the uploader's, whoever's mailbox the message goes to. */
-	store_opname_t name = { uploader, op };
-	prep_t p;
-	int replayed = 0;
+	struct commit_ctx c = { .call = call, .uploader = uploader, .mbox = mbox,
+	                        .folder = folder, .uid = upload_id, .flags = flags,
+	                        .res = res_r };
 	int status;
 
-	*id_r = 0;
-	memset(&p, 0, sizeof(p));
-	/* A retry finds its upload consumed: answer it before looking. */
-	if (op != NULL && store_op_find(st, uploader, op, STORE_OP_APPEND, id_r) == STORE_OK)
-		return STORE_OK;
+	memset(res_r, 0, sizeof(*res_r));
 	status = st_valid_flags(flags);
 	if (status == STORE_OK)
 		status = st_valid_path(folder);
 	if (status == STORE_OK)
-		status = prepare(st, uploader, upload_id, &p);
-	if (status != STORE_OK)
-		goto out;
-	c.p = &p;
-	c.now = st_now();
-	status = st_write_named(st, &name, STORE_OP_APPEND, append_txn, &c, &c.id, id_r, &replayed);
-	if (status == STORE_OK && !replayed)
-		*id_r = c.id;
-out:
-	st_summary_clear(&p.sum);
+		status = st_run(st, call, STORE_OP_APPEND, commit_prepare, append_txn, &c, res_r);
+	st_summary_clear(&c.p.sum);
 	return status;
+}
+
+/* Sending as the mailbox: the guard asked about POST on its Outbox. */
+static int post_allowed(store_t *st, MDB_txn *txn, const struct commit_ctx *c,
+                        const st_mbox_t *mb)
+{
+	st_folder_t f;
+	int status;
+
+	if (!st_asks(c->call, c->mbox))
+		return STORE_OK;
+	status = st_folder_by_path(st, txn, mb->mbid, STORE_FOLDER_OUTBOX, &f);
+	st_target_t at = { c->mbox, mb->mbid, &f, 0, 0 };
+	if (status == STORE_OK)
+		status = st_touch(st, txn, c->call, STORE_ACT_POST, 1, &at);
+	return status;
+}
+
+/* The same for mailbox sender, loaded here. */
+static int post_allowed_in(store_t *st, MDB_txn *txn, const store_call_t *call,
+                           const char *sender)
+{
+	struct commit_ctx c = { .call = call, .mbox = sender };
+	st_mbox_t mb;
+	int status = st_mbox_load(st, txn, sender, 0, &mb);
+
+	return status == STORE_OK ? post_allowed(st, txn, &c, &mb) : status;
 }
 
 /* One distinct mailbox taking part in a submit. */
@@ -180,7 +222,6 @@ static int submit_txn(store_t *st, MDB_txn *txn, void *vctx)
 	uint64_t id;
 	int status = STORE_INTERNAL;
 
-	c->id = 0;
 	c->bad = SIZE_MAX;
 	pt = calloc(c->n + 1, sizeof(*pt));
 	m = calloc(1, sizeof(*m));
@@ -188,9 +229,11 @@ static int submit_txn(store_t *st, MDB_txn *txn, void *vctx)
 		goto out;
 	pt[0].name = c->mbox;
 	pt[0].rindex = SIZE_MAX;
-	status = recheck(st, txn, c->uploader, c->uid, c->p, &pt[0].mb);
+	status = recheck(st, txn, c->call, c->uploader, c->uid, &c->p, &pt[0].mb);
 	if (status == STORE_OK && strcmp(c->mbox, c->uploader) != 0)
 		status = st_mbox_load(st, txn, c->mbox, 0, &pt[0].mb);
+	if (status == STORE_OK)
+		status = post_allowed(st, txn, c, &pt[0].mb);
 	if (status != STORE_OK)
 		goto out;
 	/* Load every distinct recipient before writing anything. */
@@ -215,8 +258,8 @@ static int submit_txn(store_t *st, MDB_txn *txn, void *vctx)
 	/* sender's copy */
 	status = st_folder_by_path(st, txn, pt[0].mb.mbid, STORE_FOLDER_SENT, &f);
 	if (status == STORE_OK) {
-		fill_msg(m, c->p, STORE_FLAG_SEEN, c->now);
-		status = st_msg_insert(st, txn, &pt[0].mb, f.id, m, &c->id);
+		fill_msg(m, &c->p, STORE_FLAG_SEEN, c->now);
+		status = st_msg_insert(st, txn, &pt[0].mb, f.id, m, &c->res->id);
 	}
 	if (status != STORE_OK)
 		goto out;
@@ -226,11 +269,11 @@ static int submit_txn(store_t *st, MDB_txn *txn, void *vctx)
 		status = st_folder_by_path(st, txn, pt[i].mb.mbid,
 		                           STORE_FOLDER_INBOX, &f);
 		if (status == STORE_OK) {
-			fill_msg(m, c->p, 0, c->now);
+			fill_msg(m, &c->p, 0, c->now);
 			status = st_msg_insert(st, txn, &pt[i].mb, f.id, m, &id);
 		}
 		if (status == STORE_OK)
-			status = st_blob_ref(st, txn, c->p->u.blob_id, 1);
+			status = st_blob_ref(st, txn, c->p.u.blob_id, 1);
 		if (status != STORE_OK) {
 			c->bad = pt[i].rindex;
 			goto out;
@@ -251,27 +294,27 @@ int store_upload_commit_submit(store_t *st, const char *sender,
                                size_t n, uint64_t *sent_id_r,
                                size_t *bad_index_r)
 {
-	return store_upload_commit_submit_as(st, sender, upload_id, sender, rcpts, n, NULL,
-	                                     sent_id_r, bad_index_r);
+	store_result_t res;
+	int status = store_upload_commit_submit_as(st, NULL, sender, upload_id, sender, NULL, rcpts,
+	                                           n, &res, bad_index_r);
+
+	*sent_id_r = res.id;
+	return status;
 }
 
-int store_upload_commit_submit_as(store_t *st, const char *uploader, uint64_t upload_id,
-                                  const char *sender, const char *const *rcpts, size_t n,
-                                  const unsigned char *op, uint64_t *sent_id_r,
+int store_upload_commit_submit_as(store_t *st, const store_call_t *call, const char *uploader,
+                                  uint64_t upload_id, const char *sender, const char *header,
+                                  const char *const *rcpts, size_t n, store_result_t *res_r,
                                   size_t *bad_index_r)
 {
-	struct commit_ctx c = { .uploader = uploader, .mbox = sender, .uid = upload_id,
-	                        .rcpts = rcpts, .n = n };
-	store_opname_t name = { uploader, op };
-	prep_t p;
+	struct commit_ctx c = { .call = call, .uploader = uploader, .mbox = sender,
+	                        .header = header, .uid = upload_id, .rcpts = rcpts, .n = n,
+	                        .res = res_r, .bad = SIZE_MAX };
 	size_t i;
-	int replayed = 0, status = STORE_INVALID;
+	int status = STORE_INVALID;
 
-	*sent_id_r = 0;
+	memset(res_r, 0, sizeof(*res_r));
 	*bad_index_r = SIZE_MAX;
-	memset(&p, 0, sizeof(p));
-	if (op != NULL && store_op_find(st, uploader, op, STORE_OP_SUBMIT, sent_id_r) == STORE_OK)
-		return STORE_OK;
 	if (rcpts == NULL || n == 0 || n > STORE_RCPT_MAX)
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -280,24 +323,17 @@ int store_upload_commit_submit_as(store_t *st, const char *uploader, uint64_t up
 			goto out;
 		}
 	}
-	status = prepare(st, uploader, upload_id, &p);
+	status = st_run(st, call, STORE_OP_SUBMIT, commit_prepare, submit_txn, &c, res_r);
 	if (status != STORE_OK)
-		goto out;
-	c.p = &p;
-	c.now = st_now();
-	status = st_write_named(st, &name, STORE_OP_SUBMIT, submit_txn, &c, &c.id, sent_id_r,
-	                        &replayed);
-	if (status == STORE_OK && !replayed)
-		*sent_id_r = c.id;
-	else
 		*bad_index_r = c.bad;
 out:
-	st_summary_clear(&p.sum);
+	st_summary_clear(&c.p.sum);
 	return status;
 }
 
 struct prepend_ctx {
-	const char *uploader;
+	const store_call_t *call;
+	const char *uploader, *sender;
 	uint64_t uid;
 	const void *prefix;
 	size_t len;
@@ -327,7 +363,9 @@ static int prepend_txn(store_t *st, MDB_txn *txn, void *vctx)
 	st_upload_t u;
 	unsigned char sha[32];
 	uint64_t nb = 0;
-	int status = st_upload_load(st, txn, c->uploader, c->uid, &mb, &u);
+	int status = st_upload_load(st, txn, c->call, c->uploader, c->uid, &mb, &u);
+	if (status == STORE_OK && c->sender != NULL)
+		status = post_allowed_in(st, txn, c->call, c->sender);
 	if (status == STORE_OK && u.received != u.expected)
 		status = STORE_INVALID;
 	/* Already there (a send retried after a crash or a failed commit):
@@ -371,7 +409,7 @@ static int first_line_crlf(store_t *st, const char *uploader, uint64_t uid)
 	int crlf = 0;
 	if (st_read_begin(st, &txn) != STORE_OK)
 		return 0;
-	if (st_upload_load(st, txn, uploader, uid, &mb, &u) == STORE_OK && u.received > 0) {
+	if (st_upload_load(st, txn, NULL, uploader, uid, &mb, &u) == STORE_OK && u.received > 0) {
 		size_t n = u.received < sizeof(buf) ? (size_t)u.received : sizeof(buf);
 		if (st_blob_read(st, txn, u.blob_id, u.received, 0, buf, n) == STORE_OK) {
 			const char *nl = memchr(buf, '\n', n);
@@ -382,8 +420,10 @@ static int first_line_crlf(store_t *st, const char *uploader, uint64_t uid)
 	return crlf;
 }
 
-int store_upload_prepend_header(store_t *st, const char *uploader, uint64_t upload_id,
-                                const char *header)
+/* Puts header before the upload (see store_upload_prepend_header); for
+ * a caller sending as sender, once the guard allowed POST there. */
+static int prepend_header(store_t *st, const store_call_t *call, const char *uploader,
+                          uint64_t upload_id, const char *sender, const char *header)
 {
 	char line[STORE_PRINCIPAL_MAX + 64];
 	size_t n = strlen(header);
@@ -391,6 +431,12 @@ int store_upload_prepend_header(store_t *st, const char *uploader, uint64_t uplo
 		return STORE_INVALID;
 	int len = snprintf(line, sizeof(line), "%s%s", header,
 	                   first_line_crlf(st, uploader, upload_id) ? "\r\n" : "\n");
-	struct prepend_ctx c = { uploader, upload_id, line, (size_t)len };
+	struct prepend_ctx c = { call, uploader, sender, upload_id, line, (size_t)len };
 	return st_write(st, prepend_txn, &c);
+}
+
+int store_upload_prepend_header(store_t *st, const char *uploader, uint64_t upload_id,
+                                const char *header)
+{
+	return prepend_header(st, NULL, uploader, upload_id, NULL, header);
 }

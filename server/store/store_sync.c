@@ -241,17 +241,15 @@ static int collect_changed(store_t *st, MDB_txn *txn, uint64_t mbid, const st_fo
 }
 
 /* The page itself, in the read txn. */
-static int sync_read(store_t *st, MDB_txn *txn, const char *mbox, const char *folder,
-                     uint64_t since, const store_sync_pos_t *pos, uint32_t max_removed,
-                     uint32_t max_changed, store_sync_page_t *page)
+static int sync_read(store_t *st, MDB_txn *txn, const store_call_t *call, const char *mbox,
+                     const char *folder, uint64_t since, const store_sync_pos_t *pos,
+                     uint32_t max_removed, uint32_t max_changed, store_sync_page_t *page)
 {
 	st_mbox_t mb;
 	st_folder_t f;
 	int known = 0, status;
 
-	status = st_mbox_load(st, txn, mbox, 0, &mb);
-	if (status == STORE_OK)
-		status = st_folder_by_path(st, txn, mb.mbid, folder, &f);
+	status = st_read_target(st, txn, call, mbox, folder, &mb, &f);
 	if (status == STORE_OK)
 		status = since_known(st, txn, &mb, since, &known);
 	if (status != STORE_OK)
@@ -274,6 +272,13 @@ int store_sync(store_t *st, const char *mbox, const char *folder, uint64_t since
                const store_sync_pos_t *pos, uint32_t max_removed, uint32_t max_changed,
                store_sync_page_t **page_r)
 {
+	return store_sync_as(st, NULL, mbox, folder, since, pos, max_removed, max_changed, page_r);
+}
+
+int store_sync_as(store_t *st, const store_call_t *call, const char *mbox, const char *folder,
+                  uint64_t since, const store_sync_pos_t *pos, uint32_t max_removed,
+                  uint32_t max_changed, store_sync_page_t **page_r)
+{
 	store_sync_page_t *page = NULL;
 	MDB_txn *txn = NULL;
 	int status = STORE_INTERNAL;
@@ -289,8 +294,8 @@ int store_sync(store_t *st, const char *mbox, const char *folder, uint64_t since
 		goto out;
 	status = st_read_begin(st, &txn);
 	if (status == STORE_OK)
-		status = sync_read(st, txn, mbox, folder, since, pos, max_removed, max_changed,
-		                   page);
+		status = sync_read(st, txn, call, mbox, folder, since, pos, max_removed,
+		                   max_changed, page);
 	if (status == STORE_OK && page->resync) {
 		/* Nothing but the verdict: ids gathered before it mean nothing. */
 		page->n_removed = 0;

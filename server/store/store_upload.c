@@ -8,8 +8,8 @@
 
 #include <string.h>
 
-int st_upload_load(store_t *st, MDB_txn *txn, const char *mbox, uint64_t uid,
-                   st_mbox_t *mb, st_upload_t *u)
+int st_upload_load(store_t *st, MDB_txn *txn, const store_call_t *call, const char *mbox,
+                   uint64_t uid, st_mbox_t *mb, st_upload_t *u)
 {
 	unsigned char kb[8];
 	MDB_val k = { 8, kb }, v;
@@ -17,6 +17,9 @@ int st_upload_load(store_t *st, MDB_txn *txn, const char *mbox, uint64_t uid,
 
 	memset(u, 0, sizeof(*u));
 	status = st_mbox_load(st, txn, mbox, 0, mb);
+	st_target_t at = { mbox, mb->mbid, NULL, 0, 0 };
+	if (status == STORE_OK)
+		status = st_touch(st, txn, call, STORE_ACT_UPLOAD, 1, &at);
 	if (status != STORE_OK)
 		goto out;
 	st_put_u64(kb, uid);
@@ -27,7 +30,7 @@ int st_upload_load(store_t *st, MDB_txn *txn, const char *mbox, uint64_t uid,
 		status = st_corrupt("upload", &k, "upload record of %zu bytes does not decode",
 		                    v.mv_size);
 	else if (u->mbid != mb->mbid)
-		status = STORE_NOTFOUND;   /* someone else's upload */
+		status = STORE_NOTFOUND;   /* not among this mailbox's uploads */
 out:
 	return status;
 }
@@ -53,6 +56,7 @@ int st_upload_del(store_t *st, MDB_txn *txn, uint64_t uid)
 }
 
 struct up_ctx {
+	const store_call_t *call;   /* NULL: trusted */
 	const char *mbox;
 	uint64_t uid, expected, offset;
 	const unsigned char *sha256;
@@ -60,6 +64,7 @@ struct up_ctx {
 	size_t len;
 	uint64_t out;        /* begin: upload id; append: received */
 	int64_t older_than;
+	store_result_t *res;
 };
 
 static int begin_txn(store_t *st, MDB_txn *txn, void *vctx)
@@ -72,6 +77,9 @@ static int begin_txn(store_t *st, MDB_txn *txn, void *vctx)
 	c->out = 0;
 	memset(&u, 0, sizeof(u));
 	status = st_mbox_load(st, txn, c->mbox, 0, &mb);
+	st_target_t at = { c->mbox, mb.mbid, NULL, 0, 0 };
+	if (status == STORE_OK)
+		status = st_touch(st, txn, c->call, STORE_ACT_UPLOAD, 1, &at);
 	if (status == STORE_OK)   /* fail early on size and quota */
 		status = st_msg_admit(st, txn, &mb, c->expected);
 	if (status == STORE_OK)
@@ -88,6 +96,7 @@ static int begin_txn(store_t *st, MDB_txn *txn, void *vctx)
 		memcpy(u.sha256, c->sha256, 32);
 	}
 	status = st_upload_save(st, txn, c->out, &u);
+	c->res->id = c->out;
 out:
 	return status;
 }
@@ -95,28 +104,22 @@ out:
 int store_upload_begin(store_t *st, const char *mbox, uint64_t expected_size,
                        const unsigned char *sha256, uint64_t *upload_id_r)
 {
-	return store_upload_begin_op(st, mbox, expected_size, sha256, NULL, upload_id_r, NULL);
+	store_result_t res;
+	int status = store_upload_begin_as(st, NULL, mbox, expected_size, sha256, &res);
+
+	*upload_id_r = res.id;
+	return status;
 }
 
-int store_upload_begin_op(store_t *st, const char *mbox, uint64_t expected_size,
-                          const unsigned char *sha256, const store_opname_t *name,
-                          uint64_t *upload_id_r, int *replayed_r)
+int store_upload_begin_as(store_t *st, const store_call_t *call, const char *uploader,
+                          uint64_t expected_size, const unsigned char *sha256,
+                          store_result_t *res_r)
 {
-	struct up_ctx c = { .mbox = mbox, .expected = expected_size,
-	                    .sha256 = sha256 };
-	uint64_t recorded = 0;
-	int replayed = 0, status;
+	struct up_ctx c = { .call = call, .mbox = uploader, .expected = expected_size,
+	                    .sha256 = sha256, .res = res_r };
 
-	*upload_id_r = 0;
-	if (replayed_r != NULL)
-		*replayed_r = 0;
-	status = st_write_named(st, name, STORE_OP_UPLOAD_BEGIN, begin_txn, &c, &c.out,
-	                        &recorded, &replayed);
-	if (status == STORE_OK)
-		*upload_id_r = replayed ? recorded : c.out;
-	if (replayed_r != NULL)
-		*replayed_r = replayed;
-	return status;
+	memset(res_r, 0, sizeof(*res_r));
+	return st_run(st, call, STORE_OP_UPLOAD_BEGIN, NULL, begin_txn, &c, res_r);
 }
 
 static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
@@ -128,7 +131,7 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 	int status;
 
 	c->out = 0;
-	status = st_upload_load(st, txn, c->mbox, c->uid, &mb, &u);
+	status = st_upload_load(st, txn, c->call, c->mbox, c->uid, &mb, &u);
 	if (status != STORE_OK)
 		goto out;
 	c->out = u.received;
@@ -153,7 +156,7 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 	u.received += c->len;
 	status = st_upload_save(st, txn, c->uid, &u);
 	if (status == STORE_OK)
-		c->out = u.received;
+		c->out = c->res->id = u.received;
 out:
 	return status;
 }
@@ -162,21 +165,39 @@ int store_upload_append(store_t *st, const char *mbox, uint64_t upload_id,
                         uint64_t offset, const void *data, size_t len,
                         uint64_t *received_r)
 {
-	struct up_ctx c = { .mbox = mbox, .uid = upload_id, .offset = offset,
-	                    .data = data, .len = len };
+	store_result_t res;
+	int status = store_upload_append_as(st, NULL, mbox, upload_id, offset, data, len, &res);
+
+	*received_r = res.id;
+	return status;
+}
+
+int store_upload_append_as(store_t *st, const store_call_t *call, const char *uploader,
+                           uint64_t upload_id, uint64_t offset, const void *data, size_t len,
+                           store_result_t *res_r)
+{
+	struct up_ctx c = { .call = call, .mbox = uploader, .uid = upload_id, .offset = offset,
+	                    .data = data, .len = len, .res = res_r };
 	int status;
 
-	*received_r = 0;
+	memset(res_r, 0, sizeof(*res_r));
 	if (data == NULL && len > 0)
 		return STORE_INVALID;
-	status = st_write(st, append_txn, &c);
-	if (status == STORE_OK || status == STORE_INVALID || status == STORE_TOOBIG)
-		*received_r = c.out;
+	status = st_run(st, call, STORE_OP_UPLOAD_APPEND, NULL, append_txn, &c, res_r);
+	/* Out of step or too long: still say where the upload stands. */
+	if (status == STORE_INVALID || status == STORE_TOOBIG)
+		res_r->id = c.out;
 	return status;
 }
 
 int store_upload_status(store_t *st, const char *mbox, uint64_t upload_id,
                         uint64_t *received_r, uint64_t *expected_r)
+{
+	return store_upload_status_as(st, NULL, mbox, upload_id, received_r, expected_r);
+}
+
+int store_upload_status_as(store_t *st, const store_call_t *call, const char *uploader,
+                           uint64_t upload_id, uint64_t *received_r, uint64_t *expected_r)
 {
 	MDB_txn *txn = NULL;
 	st_upload_t u;
@@ -188,7 +209,7 @@ int store_upload_status(store_t *st, const char *mbox, uint64_t upload_id,
 		*expected_r = 0;
 	status = st_read_begin(st, &txn);
 	if (status == STORE_OK)
-		status = st_upload_load(st, txn, mbox, upload_id, &mb, &u);
+		status = st_upload_load(st, txn, call, uploader, upload_id, &mb, &u);
 	if (status == STORE_OK) {
 		*received_r = u.received;
 		if (expected_r != NULL)
@@ -206,7 +227,7 @@ static int abort_txn(store_t *st, MDB_txn *txn, void *vctx)
 	st_mbox_t mb;
 	int status;
 
-	status = st_upload_load(st, txn, c->mbox, c->uid, &mb, &u);
+	status = st_upload_load(st, txn, c->call, c->mbox, c->uid, &mb, &u);
 	if (status == STORE_OK)
 		status = st_blob_ref(st, txn, u.blob_id, -1);
 	if (status == STORE_OK)
@@ -216,9 +237,17 @@ static int abort_txn(store_t *st, MDB_txn *txn, void *vctx)
 
 int store_upload_abort(store_t *st, const char *mbox, uint64_t upload_id)
 {
-	struct up_ctx c = { .mbox = mbox, .uid = upload_id };
+	store_result_t res;
 
-	return st_write(st, abort_txn, &c);
+	return store_upload_abort_as(st, NULL, mbox, upload_id, &res);
+}
+
+int store_upload_abort_as(store_t *st, const store_call_t *call, const char *uploader,
+                          uint64_t upload_id, store_result_t *res_r)
+{
+	struct up_ctx c = { .call = call, .mbox = uploader, .uid = upload_id, .res = res_r };
+
+	return st_run(st, call, STORE_OP_UPLOAD_ABORT, NULL, abort_txn, &c, res_r);
 }
 
 static int expire_txn(store_t *st, MDB_txn *txn, void *vctx)

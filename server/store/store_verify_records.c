@@ -118,7 +118,9 @@ static const char *check_op(const MDB_val *k, const MDB_val *v)
 {
 	if (k->mv_size != ST_OP_KEY_LEN)
 		return "key of a bad length";
-	return v->mv_size >= ST_OP_VAL_LEN ? NULL : "value too short";
+	if (v->mv_size < ST_OP_VAL_LEN)
+		return "value too short";
+	return st_op_val_fits(v->mv_size) ? NULL : "value ends inside an id";
 }
 
 static const char *check_opage(const MDB_val *k, const MDB_val *v)

@@ -1,5 +1,5 @@
 /*
- * store_wait.c -- store_wait_change: sleeps in poll(2) on an inotify
+ * store_wait.c -- store_wait_change(_as): sleeps in poll(2) on an inotify
  * watch of the store's notification file (store_notify.c), re-reading the
  * change counter on each wakeup.  A poll costs no CPU while nothing is
  * written.
@@ -13,8 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The change number of the mailbox, or of one of its folders. */
-static int current_change(store_t *st, const char *mbox, const char *folder, uint64_t *change_r)
+/* The change number of the mailbox, or of one of its folders, for call
+ * (NULL: asked already). */
+static int current_change(store_t *st, const store_call_t *call, const char *mbox,
+			  const char *folder, uint64_t *change_r)
 {
 	MDB_txn *txn = NULL;
 	st_mbox_t mb;
@@ -24,11 +26,7 @@ static int current_change(store_t *st, const char *mbox, const char *folder, uin
 	*change_r = 0;
 	status = st_read_begin(st, &txn);
 	if (status == STORE_OK)
-		status = st_mbox_load(st, txn, mbox, 0, &mb);
-	if (status == STORE_OK && folder != NULL)
-		status = st_valid_path(folder);
-	if (status == STORE_OK && folder != NULL)
-		status = st_folder_by_path(st, txn, mb.mbid, folder, &f);
+		status = st_read_target(st, txn, call, mbox, folder, &mb, &f);
 	if (status == STORE_OK)
 		*change_r = folder != NULL ? f.change : mb.change;
 	if (txn != NULL)
@@ -75,14 +73,20 @@ static int watch(const store_t *st)
 int store_wait_change(store_t *st, const char *mbox, const char *folder, uint64_t since,
 		      int timeout_ms, uint64_t *change_r)
 {
+	return store_wait_change_as(st, NULL, mbox, folder, since, timeout_ms, change_r);
+}
+
+int store_wait_change_as(store_t *st, const store_call_t *call, const char *mbox,
+			 const char *folder, uint64_t since, int timeout_ms, uint64_t *change_r)
+{
 	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0), left;
 	/* Watch before the first look, so no change falls in between. */
 	int ifd = watch(st);
 	int status;
 
 	*change_r = 0;
-	for (;;) {
-		status = current_change(st, mbox, folder, change_r);
+	for (int first = 1;; first = 0) {
+		status = current_change(st, first ? call : NULL, mbox, folder, change_r);
 		if (status != STORE_OK || *change_r > since)
 			break;
 		left = deadline - now_ms();

@@ -23,7 +23,7 @@
  * reply within 30 s of the last byte sent, or the server took no bytes for
  * 30 s).  Exit 0 for any of these, 2 for usage or set-up failures (reason
  * on stderr).
- * Hard-codes the program number of idl/mailrpc.x (0x2005A11C, v1, MSG_INFO=8).
+ * Program, version and procedure come from idl/mailrpc.x (mailrpc_prot.h).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -41,9 +41,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PROG 0x2005A11C
-#define VERS 1
-#define MSG_INFO 8
+#include "mailrpc_prot.h"
+
+#define PROG MAILRPC_PROG
+#define VERS MAILRPC_V2
+#define MSG_INFO MR_MSG_INFO
 
 #define FLAVOR_GSS 6
 #define GSS_SEQ 100 /* above any libtirpc used: its INIT calls carry 0 */

@@ -9,7 +9,7 @@
  * arguments WHOAMI does not take, to probe the server's record limit.
  * Prints "accepted" or "rejected: RPC_<STATUS>[ AUTH_<WHY>]" (as rawrpc
  * does); exit 0 when a reply came.
- * Hard-codes the program number of idl/mailrpc.x (0x2005A11C, v1, WHOAMI=1).
+ * Program, version and procedure come from idl/mailrpc.x (mailrpc_prot.h).
  */
 #include <netdb.h>
 #include <rpc/rpc.h>
@@ -20,10 +20,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "mailrpc_prot.h"
 #include "rpc_names.h"
 
-#define PROG 0x2005A11C
-#define WHOAMI 1
+#define PROG MAILRPC_PROG
+#define WHOAMI MR_WHOAMI
 
 static rpc_gss_service_t level(const char *name)
 {
@@ -72,7 +73,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct netbuf raddr = {.maxlen = ai->ai_addrlen, .len = ai->ai_addrlen, .buf = ai->ai_addr};
-	CLIENT *clnt = clnt_vc_create(fd, &raddr, PROG, 1, 262144, 262144);
+	CLIENT *clnt = clnt_vc_create(fd, &raddr, PROG, MAILRPC_V2, MAILRPC_RECORD_BUFFER,
+				      MAILRPC_RECORD_BUFFER);
 	if (clnt == NULL)
 		return 2;
 	rpc_gss_options_ret_t ret;

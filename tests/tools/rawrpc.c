@@ -4,6 +4,9 @@
  *
  * Usage: rawrpc HOST PORT MODE [ARG]
  *   authnone PROC   call PROC under AUTH_NONE
+ *   version V       call NULLPROC under AUTH_NONE, as version V of the
+ *       program ("rejected: RPC_PROGVERSMISMATCH versions LOW-HIGH" names
+ *       the versions the server speaks)
  *   authsys PROC    call PROC under AUTH_SYS
  *       stdout: "accepted" or "rejected: RPC_<STATUS>[ AUTH_<WHY>]"
  *       exit 0 if the server replied, 3 if it sent no reply (closed the
@@ -34,9 +37,9 @@
 #include "rpc_names.h"
 
 #define PROG          "rawrpc"
-/* MAILRPC_PROG / MAILRPC_V1 from idl/mailrpc.x; keep in sync by hand. */
-#define MAILRPC_PROG  0x2005A11CU
-#define MAILRPC_VERS  1U
+#include "mailrpc_prot.h"   /* MAILRPC_PROG and MAILRPC_V2, from idl/mailrpc.x */
+
+#define MAILRPC_VERS  MAILRPC_V2
 #define IO_SEC        10           /* connect, send, and reply bound */
 #define HOLD_MAX_SEC  120
 #define LAST_FRAG     0x80000000U  /* record-mark bit, RFC 5531 sec. 11 */
@@ -170,6 +173,9 @@ static int print_outcome(CLIENT *clnt, enum clnt_stat st)
 	if (st == RPC_AUTHERROR)
 		printf("rejected: %s %s\n", clnt_stat_name(st),
 		       auth_stat_name(err.re_why));
+	else if (st == RPC_PROGVERSMISMATCH)
+		printf("rejected: %s versions %lu-%lu\n", clnt_stat_name(st),
+		       (unsigned long)err.re_vers.low, (unsigned long)err.re_vers.high);
 	else
 		printf("rejected: %s\n", clnt_stat_name(st));
 	if (!got_reply(st))
@@ -178,7 +184,7 @@ static int print_outcome(CLIENT *clnt, enum clnt_stat st)
 }
 
 static int mode_call(const struct target *t, const char *flavor,
-                     const char *procarg)
+                     const char *procarg, rpcvers_t vers)
 {
 	struct timeval tmo = { .tv_sec = IO_SEC, .tv_usec = 0 };
 	struct sockaddr_storage peer;
@@ -197,7 +203,7 @@ static int mode_call(const struct target *t, const char *flavor,
 		goto out;
 	nb.buf = &peer;
 	nb.len = nb.maxlen = peerlen;
-	clnt = clnt_vc_create(fd, &nb, MAILRPC_PROG, MAILRPC_VERS, 0, 0);
+	clnt = clnt_vc_create(fd, &nb, MAILRPC_PROG, vers, 0, 0);
 	if (!clnt) {
 		fprintf(stderr, PROG ": %s\n", clnt_spcreateerror("clnt_vc_create"));
 		goto out;
@@ -436,6 +442,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 	        "usage: " PROG " HOST PORT authnone PROC\n"
+	        "       " PROG " HOST PORT version V\n"
 	        "       " PROG " HOST PORT authsys PROC\n"
 	        "       " PROG " HOST PORT halfrecord SECONDS\n"
 	        "       " PROG " HOST PORT garbage\n");
@@ -454,7 +461,9 @@ int main(int argc, char **argv)
 	mode = argv[3];
 	if (argc == 5 && (strcmp(mode, "authnone") == 0 ||
 	                  strcmp(mode, "authsys") == 0))
-		return mode_call(&t, mode, argv[4]);
+		return mode_call(&t, mode, argv[4], MAILRPC_VERS);
+	if (argc == 5 && strcmp(mode, "version") == 0)
+		return mode_call(&t, "authnone", "0", (rpcvers_t)strtoul(argv[4], NULL, 10));
 	if (argc == 5 && strcmp(mode, "halfrecord") == 0)
 		return mode_halfrecord(&t, argv[4]);
 	if (argc == 4 && strcmp(mode, "garbage") == 0)

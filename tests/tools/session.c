@@ -6,10 +6,12 @@
  *       connect, WHOAMI, print "ready", then sit on the open connection
  *       (tests SIGKILL it to leave a context behind without DESTROY).
  *   session SERVER expiry RENEWED_FILE
- *       connect, WHOAMI, wait until the ticket's lifetime has passed, WHOAMI
- *       again on the same connection (must be refused: print "refused: MSG"),
- *       then wait for RENEWED_FILE (the test runs kinit and creates it) and
- *       WHOAMI once more (must work again: print "renewed: MAILBOX").
+ *       connect and open the public folders, WHOAMI, wait until the ticket's
+ *       lifetime has passed, WHOAMI again on the same connection (must be
+ *       refused: print "refused: MSG"), then wait for RENEWED_FILE (the test
+ *       runs kinit and creates it) and WHOAMI once more (must work again:
+ *       print "renewed: MAILBOX"), and count the folders it sees ("folders:
+ *       N": the new context works in the public folders still).
  *   session SERVER revoke MAILBOX/FOLDER CHANGED_FILE
  *       open MAILBOX, list FOLDER (print "first: ok" or "first: MSG"), wait
  *       for CHANGED_FILE (the test changes rights meanwhile), list again on
@@ -22,6 +24,10 @@
  *       append FILE (at most 128 KiB) to FOLDER ("first: ok" / "first: MSG"),
  *       wait for CHANGED_FILE (the test changes the store's policy), append
  *       it again on the same connection ("second: ok" / "second: MSG").
+ *   session SERVER delete MAILBOX/ID GO_FILE
+ *       open MAILBOX and make a call (the server's process has its store
+ *       open and is idle), print "ready", wait for GO_FILE, then delete
+ *       message ID on the same connection ("deleted" / "refused: MSG").
  * Environment: KRB5CCNAME etc. as for the CLI.  Every wait is bounded.
  */
 #include <stdio.h>
@@ -56,7 +62,10 @@ static int expiry(struct mailrpc *conn, const char *renewed_file)
 {
 	struct mailrpc_whoami who;
 	struct mailrpc_error err;
-	if (whoami(conn, &who, &err) != MAILRPC_OK)
+	struct mailrpc_folder *folders = NULL;
+	size_t n = 0;
+	if (mailrpc_open_mailbox(conn, "public", &err) != MAILRPC_OK ||
+	    whoami(conn, &who, &err) != MAILRPC_OK)
 		return 1;
 	if (who.expires_in > 120) {
 		printf("ticket lives %d s: too long for this test\n", who.expires_in);
@@ -74,6 +83,11 @@ static int expiry(struct mailrpc *conn, const char *renewed_file)
 	if (whoami(conn, &who, &err) != MAILRPC_OK)
 		return 1;
 	printf("renewed: %s\n", who.mailbox);
+	if (mailrpc_folders(conn, &folders, &n, &err) != MAILRPC_OK)
+		printf("folders: %s\n", err.message);
+	else
+		printf("folders: %zu\n", n);
+	free(folders);
 	return 0;
 }
 
@@ -170,15 +184,41 @@ static int append_twice(struct mailrpc *conn, const char *folder, const char *pa
 	return 0;
 }
 
+static int delete_later(struct mailrpc *conn, char *what, const char *go_file)
+{
+	struct mailrpc_whoami who;
+	struct mailrpc_error err;
+	char *slash = strchr(what, '/');
+	size_t done = 0;
+	if (slash == NULL)
+		return 2;
+	*slash = '\0';
+	uint64_t id = strtoull(slash + 1, NULL, 10);
+	if (mailrpc_open_mailbox(conn, what, &err) != MAILRPC_OK || whoami(conn, &who, &err) != 0) {
+		printf("open: %s\n", err.message);
+		return 1;
+	}
+	printf("ready\n");
+	fflush(stdout);
+	for (int i = 0; i < 600 && access(go_file, F_OK) != 0; i++)
+		usleep(100000);
+	if (mailrpc_delete(conn, &id, 1, 0, NULL, &done, &err) == MAILRPC_OK)
+		printf("deleted\n");
+	else
+		printf("refused: %s\n", err.message);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 4 || argc > 6) {
 		fprintf(stderr, "usage: session SERVER hold SECONDS | expiry FILE | revoke MAILBOX/FOLDER "
-				"FILE | corrupt BAD_ID GOOD_ID | append FOLDER FILE CHANGED_FILE\n");
+				"FILE | corrupt BAD_ID GOOD_ID | append FOLDER FILE CHANGED_FILE"
+				" | delete MAILBOX/ID FILE\n");
 		return 2;
 	}
-	struct mailrpc_options opts = {.server = argv[1], .level = MAILRPC_LEVEL_PRIVACY,
-				       .principal = "mailrpc@localhost"};
+	struct mailrpc_options opts = {
+	    .server = argv[1], .level = MAILRPC_LEVEL_PRIVACY, .principal = "mailrpc@localhost"};
 	struct mailrpc *conn = NULL;
 	struct mailrpc_error err;
 	if (mailrpc_connect(&opts, &conn, &err) != MAILRPC_OK) {
@@ -196,6 +236,8 @@ int main(int argc, char **argv)
 		rc = read_corrupt(conn, argv[3], argv[4]);
 	else if (strcmp(argv[2], "append") == 0 && argc == 6)
 		rc = append_twice(conn, argv[3], argv[4], argv[5]);
+	else if (strcmp(argv[2], "delete") == 0 && argc == 5)
+		rc = delete_later(conn, argv[3], argv[4]);
 	mailrpc_close(&conn);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * test_common.c -- common/: level names both ways, one readable sentence
- * per wire status (the texts are a positional table, so each status is
- * checked for words of its own meaning: a shifted table fails), the
+ * per wire status, every one of the IDL's (each status is checked for
+ * words of its own meaning, so a text under the wrong name fails), the
  * mirrors of the IDL's numbers in the public header, and byte counts
  * with suffixes at their limits.
  */
@@ -65,6 +65,9 @@ static const struct {
     {MR_ERR_MISMATCH, MAILRPC_E_MISMATCH, "SHA-256"},
     {MR_ERR_OFFSET, MAILRPC_E_OFFSET, "offset"},
     {MR_ERR_WELLKNOWN, MAILRPC_E_WELLKNOWN, "well-known"},
+    {MR_ERR_CORRUPT, MAILRPC_E_DAMAGED, "damaged"},
+    {MR_ERR_FULL, MAILRPC_E_FULL, "storage is full"},
+    {MR_ERR_LIMIT, MAILRPC_E_LIMIT, "limit"},
 };
 #define NSTATUS (sizeof(statuses) / sizeof(statuses[0]))
 
@@ -85,8 +88,10 @@ static void t_status_texts(void)
 		if (statuses[i].wire > highest)
 			highest = statuses[i].wire;
 	}
-	/* Each value once, none missing in between. */
+	/* Each value once, none missing in between, every status of the IDL
+	 * (a status added there without a row here fails). */
 	CHECK((size_t)highest + 1 == NSTATUS);
+	CHECK(NSTATUS == MAILRPC_STATUS_COUNT);
 	CHECK(strcmp(status_text(highest + 1), "unknown server status") == 0);
 	CHECK(strcmp(status_text(-1), "unknown server status") == 0);
 	CHECK(strcmp(status_text(INT_MAX), "unknown server status") == 0);

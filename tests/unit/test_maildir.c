@@ -59,7 +59,8 @@ static void t_flags_from_names(void)
 	} names[] = {
 	    {"1700000000.1.host", 0},
 	    {"1.2.host:2,S", STORE_FLAG_SEEN},
-	    {"1.2.host:2,DFRS", STORE_FLAGS_ALL},
+	    {"1.2.host:2,DFRS",
+	     STORE_FLAG_DRAFT | STORE_FLAG_FLAGGED | STORE_FLAG_ANSWERED | STORE_FLAG_SEEN},
 	    {"1.2.host:2,PT", 0}, /* passed, trashed: no store flag */
 	    {"1.2.host:2,", 0},
 	    {"1.2.host:1,S", 0}, /* experimental info: not flags */

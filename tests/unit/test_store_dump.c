@@ -132,19 +132,23 @@ static uint64_t put(store_t *st, const char *folder, size_t pad)
 	return id;
 }
 
-/* The child: swaps every message of A and B, deletes one, delivers one,
- * each committed on its own, while the parent's walk is paused. */
+/* The child: swaps every message of A and B (each gets a new id in the
+ * folder it goes to), deletes one, delivers one, each committed on its
+ * own, while the parent's walk is paused. */
 static void mover(const char *dir, const uint64_t *in_a, const uint64_t *in_b, int go, int done)
 {
 	store_t *st = NULL;
+	uint64_t first_a = 0, moved;
 	char byte;
 	if (read(go, &byte, 1) != 1 || store_open(dir, NULL, &st) != STORE_OK)
 		_exit(2);
-	for (int i = 0; i < PER_FOLDER; i++)
-		if (store_message_move(st, "a", in_a[i], "B") != STORE_OK ||
-		    store_message_move(st, "a", in_b[i], "A") != STORE_OK)
+	for (int i = 0; i < PER_FOLDER; i++) {
+		uint64_t *new_a = i == 0 ? &first_a : &moved;
+		if (store_message_move(st, "a", in_a[i], "B", new_a) != STORE_OK ||
+		    store_message_move(st, "a", in_b[i], "A", &moved) != STORE_OK)
 			_exit(3);
-	if (store_message_delete(st, "a", in_a[0], 1) != STORE_OK)
+	}
+	if (store_message_delete(st, "a", first_a, 1) != STORE_OK)
 		_exit(4);
 	put(st, "A", 10);
 	store_close(&st);
@@ -162,6 +166,15 @@ static const struct seen_msg *find(const struct recorder *r, uint64_t id, size_t
 			++*times_r;
 		}
 	return hit;
+}
+
+/* A message by its content (moves give it new ids). */
+static const struct seen_msg *find_sha(const struct recorder *r, const unsigned char *sha256)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (memcmp(r->msgs[i].sha256, sha256, 32) == 0)
+			return &r->msgs[i];
+	return NULL;
 }
 
 static void t_snapshot_under_concurrent_moves(void)
@@ -195,11 +208,19 @@ static void t_snapshot_under_concurrent_moves(void)
 		const struct seen_msg *b = find(&r, in_b[i], &times);
 		CHECK(b != NULL && times == 1 && strcmp(b->folder, "B") == 0 && b->got == b->size);
 	}
-	/* The mover really changed the mailbox: a new walk sees it all. */
-	record(st, "a", &r);
-	CHECK(r.n == 2 * PER_FOLDER && find(&r, in_a[0], &times) == NULL);
-	CHECK(strcmp(find(&r, in_a[1], &times)->folder, "B") == 0);
-	CHECK(strcmp(find(&r, in_b[0], &times)->folder, "A") == 0);
+	/* The mover really changed the mailbox: a new walk sees it all, the
+	 * moved messages under new ids. */
+	struct recorder *after = malloc(sizeof(*after));
+	CHECK(after != NULL);
+	record(st, "a", after);
+	CHECK(after->n == 2 * PER_FOLDER);
+	CHECK(find(after, in_a[1], &times) == NULL && find(after, in_b[0], &times) == NULL);
+	CHECK(find_sha(after, find(&r, in_a[0], &times)->sha256) == NULL);
+	const struct seen_msg *a1 = find_sha(after, find(&r, in_a[1], &times)->sha256);
+	CHECK(a1 != NULL && strcmp(a1->folder, "B") == 0);
+	const struct seen_msg *b0 = find_sha(after, find(&r, in_b[0], &times)->sha256);
+	CHECK(b0 != NULL && strcmp(b0->folder, "A") == 0);
+	free(after);
 	store_close(&st);
 	rmtmp(&dir);
 }

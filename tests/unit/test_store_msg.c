@@ -77,7 +77,7 @@ static void t_append_fetch_large(void)
 	OK(store_message_append(st, "a", "Drafts", "x", 1, 0, 0, &id0));
 	check_body(st, "a", id0, (const unsigned char *)"x", 1, 10);
 	CHECK_RC(store_message_append(st, "a", "Nope", "x", 1, 0, 0, &id0), STORE_NOTFOUND);
-	CHECK_RC(store_message_append(st, "a", "Inbox", "x", 1, 16, 0, &id0), STORE_INVALID);
+	CHECK_RC(store_message_append(st, "a", "Inbox", "x", 1, 32, 0, &id0), STORE_INVALID);
 	CHECK_RC(store_message_append(st, "zz", "Inbox", "x", 1, 0, 0, &id0), STORE_NOTFOUND);
 	CHECK_RC(store_message_fetch(st, "a", 999, 0, buf, 1, &got), STORE_NOTFOUND);
 	OK(store_folder_get(st, "a", "Inbox", &fi));
@@ -93,16 +93,16 @@ static void t_append_fetch_large(void)
 	free(body);
 }
 
-/* One-call append: the announced SHA-256 is checked, the op id makes a
- * repeat return the first id, and nothing is stored twice. */
+/* One-call append for a caller: the announced SHA-256 is checked, the op
+ * id makes a repeat return the first id, and nothing is stored twice. */
 static void t_append_op(void)
 {
 	const char body[] = "Subject: once\r\n\r\nonly once\r\n";
 	unsigned char sha[32], wrong[32], op[STORE_OPID_LEN] = { 1, 2, 3 };
-	store_opname_t name = { "a", op };
+	store_call_t named = { NULL, "a", op }, plain = { NULL, NULL, NULL };
 	store_folder_info_t fi;
-	uint64_t id = 0, again = 0;
-	int replayed = -1;
+	store_result_t res;
+	uint64_t id;
 	char *dir;
 	store_t *st = open_new(&dir, NULL);
 
@@ -110,27 +110,26 @@ static void t_append_op(void)
 	SHA256((const unsigned char *)body, sizeof(body) - 1, sha);
 	memcpy(wrong, sha, 32);
 	wrong[0] ^= 1;
-	CHECK_RC(store_message_append_op(st, "a", "Inbox", body, sizeof(body) - 1, 0, wrong,
-	                                 &name, &id, &replayed), STORE_INVALID);
-	CHECK(id == 0 && replayed == 0);
-	OK(store_message_append_op(st, "a", "Inbox", body, sizeof(body) - 1, STORE_FLAG_SEEN,
-	                           sha, &name, &id, &replayed));
-	CHECK(id != 0 && replayed == 0);
+	CHECK_RC(store_message_append_as(st, &named, "a", "Inbox", body, sizeof(body) - 1, 0, wrong,
+	                                 &res), STORE_INVALID);
+	CHECK(res.id == 0 && res.replayed == 0);
+	OK(store_message_append_as(st, &named, "a", "Inbox", body, sizeof(body) - 1,
+	                           STORE_FLAG_SEEN, sha, &res));
+	id = res.id;
+	CHECK(id != 0 && res.replayed == 0);
 	check_body(st, "a", id, (const unsigned char *)body, sizeof(body) - 1, 7);
-	OK(store_message_append_op(st, "a", "Inbox", body, sizeof(body) - 1, STORE_FLAG_SEEN,
-	                           sha, &name, &again, &replayed));
-	CHECK(again == id && replayed == 1);
+	OK(store_message_append_as(st, &named, "a", "Inbox", body, sizeof(body) - 1,
+	                           STORE_FLAG_SEEN, sha, &res));
+	CHECK(res.id == id && res.replayed == 1);
 	OK(store_folder_get(st, "a", "Inbox", &fi));
 	CHECK(fi.total == 1 && fi.unread == 0);
 	/* The same op id naming another kind of call is refused. */
-	uint64_t up = 0;
-	CHECK_RC(store_upload_begin_op(st, "a", 10, NULL, &name, &up, &replayed), STORE_INVALID);
+	CHECK_RC(store_upload_begin_as(st, &named, "a", 10, NULL, &res), STORE_INVALID);
 	/* Without a name it is a plain append. */
-	OK(store_message_append_op(st, "a", "Drafts", body, sizeof(body) - 1, 0, sha, NULL,
-	                           &again, NULL));
-	CHECK(again != id);
-	CHECK_RC(store_message_append_op(st, "a", "Nope", body, sizeof(body) - 1, 0, sha, NULL,
-	                                 &again, NULL), STORE_NOTFOUND);
+	OK(store_message_append_as(st, &plain, "a", "Drafts", body, sizeof(body) - 1, 0, sha, &res));
+	CHECK(res.id != id && res.replayed == 0);
+	CHECK_RC(store_message_append_as(st, NULL, "a", "Nope", body, sizeof(body) - 1, 0, sha,
+	                                 &res), STORE_NOTFOUND);
 	store_close(&st);
 	rmtmp(&dir);
 }
@@ -140,7 +139,7 @@ static void t_move_copy_delete(void)
 	store_msginfo_t *mi = NULL;
 	store_folder_info_t fi;
 	store_mailbox_info_t mb;
-	uint64_t id1, id2, id3, idc;
+	uint64_t id1, id2, id3, idc, idm;
 	size_t len;
 	char *m = mkmsg("x@y", "hello", 100, &len);
 	char *dir;
@@ -150,22 +149,29 @@ static void t_move_copy_delete(void)
 	OK(store_folder_create(st, "a", "Work"));
 	OK(store_message_append(st, "a", "Inbox", m, len, 0, 0, &id1));
 	OK(store_message_append(st, "a", "Inbox", m, len, 0, 0, &id2));
-	OK(store_message_move(st, "a", id1, "Work"));
+	/* A move gives the message a new id where it goes; the old one is gone. */
+	OK(store_message_move(st, "a", id1, "Work", &idm));
+	CHECK(idm == 3);
+	CHECK_RC(store_message_get(st, "a", id1, &mi), STORE_NOTFOUND);
+	id1 = idm;
 	OK(store_message_get(st, "a", id1, &mi));
 	CHECK(mi->id == id1 && strcmp(mi->folder, "Work") == 0);
 	CHECK(strcmp(mi->subject, "hello") == 0 && strcmp(mi->from, "x@y") == 0);
 	store_msginfo_free(&mi);
-	CHECK_RC(store_message_move(st, "a", id1, "Nope"), STORE_NOTFOUND);
-	CHECK_RC(store_message_move(st, "a", 777, "Work"), STORE_NOTFOUND);
+	/* ... and a move where it already is changes nothing. */
+	OK(store_message_move(st, "a", id1, "Work", &idm));
+	CHECK(idm == id1);
+	CHECK_RC(store_message_move(st, "a", id1, "Nope", NULL), STORE_NOTFOUND);
+	CHECK_RC(store_message_move(st, "a", 777, "Work", NULL), STORE_NOTFOUND);
 	OK(store_message_copy(st, "a", id1, "Inbox", &idc));
-	CHECK(idc == 3 && idc != id1);
+	CHECK(idc == 4 && idc != id1);
 	OK(store_message_get(st, "a", idc, &mi));
 	CHECK(strcmp(mi->folder, "Inbox") == 0 && mi->size == len);
 	store_msginfo_free(&mi);
 	OK(store_mailbox_info(st, "a", &mb));
 	CHECK(mb.messages == 3 && mb.bytes_used == 3 * len);
-	/* delete -> Deleted Items, then permanent */
-	OK(store_message_delete(st, "a", id2, 0));
+	/* delete -> Deleted Items (a new id there), then permanent */
+	OK(store_message_move(st, "a", id2, STORE_FOLDER_DELETED, &id2));
 	OK(store_message_get(st, "a", id2, &mi));
 	CHECK(strcmp(mi->folder, "Deleted Items") == 0);
 	store_msginfo_free(&mi);
@@ -176,7 +182,7 @@ static void t_move_copy_delete(void)
 	/* the copy shares the body and still reads back */
 	check_body(st, "a", idc, (unsigned char *)m, len, 37);
 	OK(store_message_append(st, "a", "Inbox", m, len, 0, 0, &id3));
-	CHECK(id3 == 4);                        /* ids never reused */
+	CHECK(id3 == 6);                        /* ids never reused */
 	OK(store_folder_get(st, "a", "Work", &fi));
 	CHECK(fi.total == 0 && fi.bytes == 0 && fi.unread == 0);
 	OK(store_folder_get(st, "a", "Deleted Items", &fi));
@@ -185,7 +191,7 @@ static void t_move_copy_delete(void)
 	CHECK(mb.messages == 2 && mb.bytes_used == 2 * len);
 	/* recursive folder delete removes messages and fixes counters */
 	OK(store_folder_create(st, "a", "Work/Sub"));
-	OK(store_message_move(st, "a", id3, "Work/Sub"));
+	OK(store_message_move(st, "a", id3, "Work/Sub", &id3));
 	OK(store_message_copy(st, "a", idc, "Work", &id1));
 	CHECK_RC(store_folder_delete(st, "a", "Work", 0), STORE_NOTEMPTY);
 	OK(store_folder_delete(st, "a", "Work", 1));
@@ -238,7 +244,7 @@ static void t_flags(void)
 	CHECK_RC(store_message_set_flags(st, "a", ids, 0, 1, 0), STORE_INVALID);
 	CHECK_RC(store_message_set_flags(st, "a", ids, 1, 32, 0), STORE_INVALID);
 	/* moving an unread message carries the unread count */
-	OK(store_message_move(st, "a", ids[2], "Drafts"));
+	OK(store_message_move(st, "a", ids[2], "Drafts", NULL));
 	OK(store_folder_get(st, "a", "Drafts", &fi));
 	CHECK(fi.unread == 1 && fi.total == 1);
 	OK(store_folder_get(st, "a", "Inbox", &fi));
@@ -592,7 +598,7 @@ static void t_no_leaks(void)
 	OK(store_folder_delete(st, "a", "F", 1));
 	OK(store_message_delete(st, "a", id2, 1));
 	CHECK(entries(st, st->db_blobmeta) == 1);   /* the submitted body */
-	OK(store_message_delete(st, "a", sent, 0));  /* to Deleted Items */
+	OK(store_message_move(st, "a", sent, STORE_FOLDER_DELETED, &sent)); /* a new id there */
 	OK(store_message_delete(st, "a", sent, 0));  /* permanent */
 	for (i = 0; i < 2; i++) {
 		OK(store_message_list(st, rc[i], "Inbox", &q, &ml));

@@ -69,7 +69,7 @@ static void t_sync_changes(void)
 	char *dir;
 	store_t *st = open_new(&dir, NULL);
 	struct result r;
-	uint64_t ids[4], fresh, other;
+	uint64_t ids[4], fresh, other, moved, came;
 
 	OK(store_mailbox_ensure(st, "a"));
 	for (int i = 0; i < 4; i++)
@@ -81,21 +81,22 @@ static void t_sync_changes(void)
 
 	fresh = put(st, "Inbox");
 	OK(store_message_set_flags(st, "a", &ids[0], 1, STORE_FLAG_FLAGGED, 0));
-	OK(store_message_move(st, "a", ids[1], "Drafts"));
-	OK(store_message_move(st, "a", other, "Inbox"));
+	/* A move gives a new id where it goes: the old one leaves its folder. */
+	OK(store_message_move(st, "a", ids[1], "Drafts", &moved));
+	OK(store_message_move(st, "a", other, "Inbox", &came));
 	OK(store_message_delete(st, "a", ids[2], 1));
 	OK(store_message_delete(st, "a", ids[3], 0));   /* to Deleted Items */
 	put(st, "Sent Items");                           /* another folder */
 	sync_all(st, "Inbox", saved, 100, 100, &r);
 	CHECK(!r.resync && r.n_removed == 3 && r.n_changed == 3);
 	CHECK(has(r.removed, 3, ids[1]) && has(r.removed, 3, ids[2]) && has(r.removed, 3, ids[3]));
-	CHECK(has(r.changed, 3, fresh) && has(r.changed, 3, ids[0]) && has(r.changed, 3, other));
+	CHECK(has(r.changed, 3, fresh) && has(r.changed, 3, ids[0]) && has(r.changed, 3, came));
 
 	saved = r.state;
 	sync_all(st, "Inbox", saved, 100, 100, &r);
 	CHECK(!r.resync && r.n_removed == 0 && r.n_changed == 0 && r.state == saved);
 	sync_all(st, "Drafts", 0, 100, 100, &r);
-	CHECK(r.n_changed == 1 && r.changed[0] == ids[1]);
+	CHECK(r.n_changed == 1 && r.changed[0] == moved);
 	store_sync_page_t *page = NULL;
 	store_sync_pos_t pos = { 0, 0, 0, 0 };
 	CHECK_RC(store_sync(st, "a", "Nope", 0, &pos, 1, 1, &page), STORE_NOTFOUND);
