@@ -37,8 +37,8 @@ static enum login_result failed(struct gw_session *s, enum login_result r, const
 {
 	char shown[GW_NAME_MAX];
 	s->failed_logins++;
-	gw_log_safe(shown, sizeof(shown), who);
-	log_info("peer=%s: login failed for %s: %s", s->peer, shown, why);
+	log_info("peer=%s: login failed for %s: %s", s->peer, log_safe(shown, sizeof(shown), who),
+		 why);
 	sleep_until(started_ms + s->cfg->fail_delay_ms);
 	return r;
 }
@@ -61,8 +61,8 @@ static enum login_result logged_in(struct gw_session *s, const char *principal, 
 			      started_ms);
 	if (!authzid_allowed(authzid, principal, mailbox)) {
 		char shown[65];
-		gw_log_safe(shown, sizeof(shown), authzid);
-		snprintf(why, sizeof(why), "may not act as \"%s\"", shown);
+		snprintf(why, sizeof(why), "may not act as %s",
+			 log_safe(shown, sizeof(shown), authzid));
 		return failed(s, LOGIN_FAILED, principal, why, started_ms);
 	}
 	snprintf(s->principal, sizeof(s->principal), "%s", principal);

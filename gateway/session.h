@@ -41,8 +41,4 @@ int gw_start_tls(struct gw_session *s);
 /* One line per command: principal, command, result, peer (never arguments). */
 void gw_log_command(const struct gw_session *s, const char *command, const char *result);
 
-/* A client-supplied name made safe for a log line: at most size-1 bytes,
- * anything but printable ASCII shown as '?', "-" when empty. */
-void gw_log_safe(char *dst, size_t size, const char *src);
-
 #endif

@@ -72,6 +72,8 @@ static int authenticate(struct svc_req *rq, SVCXPRT *xprt, struct caller *caller
 	principal[n] = '\0';
 
 	caller->principal = principal;
+	/* A principal's display form may hold any character: logged made safe. */
+	caller->principal_shown = target_safe(caller, principal);
 	caller->level = context_level(raw->service);
 	caller->expires = s->expires;
 	caller->session = s->mail;
@@ -80,7 +82,8 @@ static int authenticate(struct svc_req *rq, SVCXPRT *xprt, struct caller *caller
 	int min = config_get()->min_level;
 	if (caller->level < min) {
 		log_info("refused proc=%s principal=%s level=%s peer=%s: below minimum level %s",
-			 proc_name, principal, level_name(caller->level), peer, level_name(min));
+			 proc_name, caller->principal_shown, level_name(caller->level), peer,
+			 level_name(min));
 		svcerr_weakauth(xprt);
 		return -1;
 	}
@@ -89,7 +92,7 @@ static int authenticate(struct svc_req *rq, SVCXPRT *xprt, struct caller *caller
 		 * a fresh ticket: expiry is enforced by the KDC from here on. */
 		log_info(
 		    "refused proc=%s principal=%s peer=%s: Kerberos ticket of this context expired",
-		    proc_name, principal, peer);
+		    proc_name, caller->principal_shown, peer);
 		svcerr_auth(xprt, RPCSEC_GSS_CTXPROBLEM);
 		return -1;
 	}
@@ -103,7 +106,7 @@ static void log_call(const char *name, const struct caller *caller, const char *
 	struct log_text t = {.len = 0};
 	log_text_add(&t, "call");
 	log_text_field(&t, " proc=", name);
-	log_text_field(&t, " principal=", caller->principal);
+	log_text_field(&t, " principal=", caller->principal_shown);
 	log_text_field(&t, " mailbox=", caller->mailbox);
 	log_text_field(&t, " level=", level);
 	log_text_field(&t, " peer=", conn_peer());
@@ -138,7 +141,7 @@ void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 	const char *level = level_name(caller.level);
 	if (proc == NULL) {
 		log_info("refused proc=%s principal=%s level=%s peer=%s: no such procedure", name,
-			 principal, level, conn_peer());
+			 caller.principal_shown, level, conn_peer());
 		svcerr_noproc(xprt);
 		return;
 	}
@@ -147,8 +150,8 @@ void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 	void *args = calloc(1, proc->args_size);
 	void *res = calloc(1, proc->res_size);
 	if (args == NULL || res == NULL) {
-		log_warn("proc=%s principal=%s peer=%s: out of memory", name, principal,
-			 conn_peer());
+		log_warn("proc=%s principal=%s peer=%s: out of memory", name,
+			 caller.principal_shown, conn_peer());
 		svcerr_systemerr(xprt);
 		goto cleanup;
 	}
@@ -156,7 +159,7 @@ void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 	if (!svc_getargs(xprt, proc->xdr_args, args)) {
 		log_info("refused proc=%s principal=%s level=%s peer=%s: arguments malformed or "
 			 "over their limits",
-			 name, principal, level, conn_peer());
+			 name, caller.principal_shown, level, conn_peer());
 		svcerr_decode(xprt);
 		goto cleanup;
 	}

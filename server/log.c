@@ -112,6 +112,33 @@ void log_fatal(const char *fmt, ...)
 	exit(1);
 }
 
+const char *log_safe(char *buf, size_t size, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+	if (size == 0)
+		return buf;
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		int plain = c > ' ' && c < 127 && c != '"' && c != '\\';
+		size_t need = plain ? 1 : 4;
+		if (n + need >= size)
+			break;
+		if (plain) {
+			buf[n++] = (char)c;
+			continue;
+		}
+		buf[n++] = '\\';
+		buf[n++] = 'x';
+		buf[n++] = hex[c >> 4];
+		buf[n++] = hex[c & 15];
+	}
+	buf[n] = '\0';
+	if (n == 0)
+		snprintf(buf, size, "-");
+	return buf;
+}
+
 void log_text_add(struct log_text *t, const char *s)
 {
 	size_t room = sizeof(t->text) - t->len;

@@ -17,6 +17,16 @@ void log_init(int to_stderr);
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Text a client chose (a folder name, a principal, a command), made safe
+ * for one field of a log line: every byte that is not printable ASCII
+ * (controls, space, DEL, 8-bit bytes), and '"' and '\\', written as \xNN,
+ * so the value can neither end the line nor pass for another field, and
+ * reads back exactly.  Cut to fit size (never inside an escape); "" is
+ * "-".  Returns buf.
+ */
+const char *log_safe(char *buf, size_t size, const char *s);
+
 /* A broken invariant or an unusable start-up: logs and exits(1). */
 void log_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 

@@ -31,8 +31,8 @@ typedef int (*move_fn)(struct mail_session *, const unsigned char *, const uint6
 static void move_or_copy(struct caller *caller, move_fn fn, mr_move_args *args, mr_batch_res *res)
 {
 	store_result_t r;
-	target_set(caller, "in=%s ids=%u folder=\"%s\"", mail_session_target(caller->session),
-		   args->ids.ids_len, args->folder);
+	target_set(caller, "in=%s ids=%u folder=%s", mail_session_target(caller->session),
+		   args->ids.ids_len, target_safe(caller, args->folder));
 	int status = fn(caller->session, (unsigned char *)args->op, args->ids.ids_val,
 			args->ids.ids_len, args->folder, &r);
 	batch_fill((mr_status)status, &r, res);

@@ -60,7 +60,8 @@ void proc_folder_get(struct caller *caller, void *args_, void *res_)
 	mr_folder_get_res *res = res_;
 	mr_folder_info *out = &res->mr_folder_get_res_u.info;
 	store_folder_info_t info;
-	target_set(caller, "in=%s folder=\"%s\"", mail_session_target(caller->session), *path);
+	target_set(caller, "in=%s folder=%s", mail_session_target(caller->session),
+		   target_safe(caller, *path));
 	res->status = (mr_status)mail_folder_get(caller->session, *path, &info, &out->next_id);
 	if (res->status != MR_OK)
 		return;
@@ -75,7 +76,8 @@ void proc_folder_create(struct caller *caller, void *args_, void *res_)
 	mr_folder_create_args *args = args_;
 	mr_res *res = res_;
 	store_result_t r;
-	target_set(caller, "in=%s folder=\"%s\"", mail_session_target(caller->session), args->path);
+	target_set(caller, "in=%s folder=%s", mail_session_target(caller->session),
+		   target_safe(caller, args->path));
 	res->status = (mr_status)mail_folder_create(caller->session, (unsigned char *)args->op,
 						    args->path, &r);
 	target_done(caller, &r);
@@ -86,8 +88,8 @@ void proc_folder_rename(struct caller *caller, void *args_, void *res_)
 	mr_folder_rename_args *args = args_;
 	mr_res *res = res_;
 	store_result_t r;
-	target_set(caller, "in=%s folder=\"%s\" to=\"%s\"", mail_session_target(caller->session),
-		   args->from, args->to);
+	target_set(caller, "in=%s folder=%s to=%s", mail_session_target(caller->session),
+		   target_safe(caller, args->from), target_safe(caller, args->to));
 	res->status = (mr_status)mail_folder_rename(caller->session, (unsigned char *)args->op,
 						    args->from, args->to, &r);
 	target_done(caller, &r);
@@ -98,8 +100,8 @@ void proc_folder_delete(struct caller *caller, void *args_, void *res_)
 	mr_folder_delete_args *args = args_;
 	mr_res *res = res_;
 	store_result_t r;
-	target_set(caller, "in=%s folder=\"%s\"%s", mail_session_target(caller->session),
-		   args->path, args->recursive ? " recursive" : "");
+	target_set(caller, "in=%s folder=%s%s", mail_session_target(caller->session),
+		   target_safe(caller, args->path), args->recursive ? " recursive" : "");
 	res->status = (mr_status)mail_folder_delete(caller->session, (unsigned char *)args->op,
 						    args->path, args->recursive, &r);
 	target_done(caller, &r);

@@ -22,8 +22,8 @@ void proc_msg_list(struct caller *caller, void *args_, void *res_)
 	    .offset = args->offset,
 	    .limit = clamp_limit(args->limit, MAILRPC_PAGE_MAX),
 	};
-	target_set(caller, "in=%s folder=\"%s\" offset=%llu", mail_session_target(caller->session),
-		   args->folder, (unsigned long long)args->offset);
+	target_set(caller, "in=%s folder=%s offset=%llu", mail_session_target(caller->session),
+		   target_safe(caller, args->folder), (unsigned long long)args->offset);
 	res->status = (mr_status)mail_list(caller->session, args->folder, &q, &list);
 	if (res->status == MR_OK)
 		res->status = summary_page(list, &res->mr_msg_list_res_u.page);
@@ -44,8 +44,8 @@ void proc_msg_search(struct caller *caller, void *args_, void *res_)
 	    .offset = args->offset,
 	    .limit = clamp_limit(args->limit, MAILRPC_PAGE_MAX),
 	};
-	target_set(caller, "in=%s folder=\"%s\"", mail_session_target(caller->session),
-		   args->folder[0] ? args->folder : "*");
+	target_set(caller, "in=%s folder=%s", mail_session_target(caller->session),
+		   args->folder[0] ? target_safe(caller, args->folder) : "*");
 	res->status = (mr_status)mail_search(caller->session, &q, &list);
 	if (res->status == MR_OK)
 		res->status = summary_page(list, &res->mr_msg_list_res_u.page);
@@ -97,8 +97,8 @@ void proc_msg_index(struct caller *caller, void *args_, void *res_)
 	mr_index_res *res = res_;
 	mr_index_page *page = &res->mr_index_res_u.page;
 	store_index_t *ix = NULL;
-	target_set(caller, "in=%s folder=\"%s\" after=%llu", mail_session_target(caller->session),
-		   args->folder, (unsigned long long)args->after);
+	target_set(caller, "in=%s folder=%s after=%llu", mail_session_target(caller->session),
+		   target_safe(caller, args->folder), (unsigned long long)args->after);
 	res->status = (mr_status)mail_index(caller->session, args->folder, args->after,
 					    clamp_limit(args->limit, MAILRPC_IDS_MAX), &ix);
 	if (res->status == MR_OK &&

@@ -34,7 +34,7 @@ void proc_mailbox_open(struct caller *caller, void *args, void *res_)
 {
 	mr_name *name = args;
 	mr_res *res = res_;
-	target_set(caller, "in=%s", (*name)[0] ? *name : caller->mailbox);
+	target_set(caller, "in=%s", (*name)[0] ? target_safe(caller, *name) : caller->mailbox);
 	res->status = (mr_status)mail_open(caller->session, *name);
 }
 

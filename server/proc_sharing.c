@@ -30,7 +30,8 @@ void proc_acl_get(struct caller *caller, void *args_, void *res_)
 	mr_path *path = args_;
 	mr_acl_res *res = res_;
 	store_acl_t *acl = NULL;
-	target_set(caller, "in=%s folder=\"%s\"", mail_session_target(caller->session), *path);
+	target_set(caller, "in=%s folder=%s", mail_session_target(caller->session),
+		   target_safe(caller, *path));
 	res->status = (mr_status)mail_acl_get(caller->session, *path, &acl);
 	if (res->status == MR_OK)
 		res->status = acl_page(acl, res);
@@ -42,9 +43,9 @@ void proc_acl_set(struct caller *caller, void *args_, void *res_)
 	mr_acl_set_args *args = args_;
 	mr_res *res = res_;
 	store_result_t r;
-	target_set(caller, "in=%s folder=\"%s\" principal=%s rights=%s",
-		   mail_session_target(caller->session), args->folder, args->principal,
-		   args->rights[0] ? args->rights : "-");
+	target_set(caller, "in=%s folder=%s principal=%s rights=%s",
+		   mail_session_target(caller->session), target_safe(caller, args->folder),
+		   target_safe(caller, args->principal), target_safe(caller, args->rights));
 	res->status = (mr_status)mail_acl_set(caller->session, (unsigned char *)args->op,
 					      args->folder, args->principal, args->rights, &r);
 	target_done(caller, &r);
@@ -56,7 +57,8 @@ void proc_myrights(struct caller *caller, void *args_, void *res_)
 	mr_rights_res *res = res_;
 	uint32_t rights = 0;
 	char letters[16];
-	target_set(caller, "in=%s folder=\"%s\"", mail_session_target(caller->session), *path);
+	target_set(caller, "in=%s folder=%s", mail_session_target(caller->session),
+		   target_safe(caller, *path));
 	res->status = (mr_status)mail_myrights(caller->session, *path, &rights);
 	if (res->status == MR_OK &&
 	    (res->mr_rights_res_u.rights = strdup(store_rights_format(rights, letters))) == NULL)

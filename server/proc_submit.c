@@ -14,7 +14,7 @@ void proc_upload_commit_submit(struct caller *caller, void *args_, void *res_)
 	res->sent_id = r.id;
 	res->bad_rcpt = bad < n ? (u_int)bad : MR_NO_RCPT;
 	target_set(caller, "upload=%llu rcpts=%u%s%s sent_id=%llu",
-		   (unsigned long long)args->upload, n, args->from[0] ? " from=" : "", args->from,
-		   (unsigned long long)r.id);
+		   (unsigned long long)args->upload, n, args->from[0] ? " from=" : "",
+		   args->from[0] ? target_safe(caller, args->from) : "", (unsigned long long)r.id);
 	target_done(caller, &r);
 }

@@ -68,9 +68,8 @@ void proc_sync(struct caller *caller, void *args_, void *res_)
 	store_sync_page_t *page = NULL;
 	store_sync_pos_t pos = {args->pos.tomb_change, args->pos.tomb_id, args->pos.msg_id,
 				args->pos.tombs_done};
-	target_set(caller, "mailbox=%s folder=\"%s\" since=%llu",
-		   mail_session_target(caller->session), args->folder,
-		   (unsigned long long)args->since);
+	target_set(caller, "mailbox=%s folder=%s since=%llu", mail_session_target(caller->session),
+		   target_safe(caller, args->folder), (unsigned long long)args->since);
 	res->status = (mr_status)mail_sync(caller->session, args->folder, args->since, &pos,
 					   MAILRPC_IDS_MAX, MAILRPC_PAGE_MAX, &page);
 	if (res->status == MR_OK)

@@ -84,9 +84,9 @@ void proc_upload_commit_append(struct caller *caller, void *args_, void *res_)
 	res->status = (mr_status)mail_upload_commit(caller->session, (unsigned char *)args->op,
 						    args->upload, args->folder, args->flags, &r);
 	res->mr_id_res_u.id = r.id;
-	target_set(caller, "upload=%llu in=%s folder=\"%s\" id=%llu",
-		   (unsigned long long)args->upload, mail_session_target(caller->session),
-		   args->folder, (unsigned long long)r.id);
+	target_set(caller, "upload=%llu in=%s folder=%s id=%llu", (unsigned long long)args->upload,
+		   mail_session_target(caller->session), target_safe(caller, args->folder),
+		   (unsigned long long)r.id);
 	target_done(caller, &r);
 }
 
@@ -99,8 +99,8 @@ void proc_msg_append(struct caller *caller, void *args_, void *res_)
 	    caller->session, (unsigned char *)args->op, args->folder, args->flags,
 	    (unsigned char *)args->sha256, args->data.data_val, args->data.data_len, &r);
 	res->mr_id_res_u.id = r.id;
-	target_set(caller, "in=%s folder=\"%s\" len=%u id=%llu",
-		   mail_session_target(caller->session), args->folder, args->data.data_len,
+	target_set(caller, "in=%s folder=%s len=%u id=%llu", mail_session_target(caller->session),
+		   target_safe(caller, args->folder), args->data.data_len,
 		   (unsigned long long)r.id);
 	target_done(caller, &r);
 }

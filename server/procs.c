@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
 #include "procs.h"
 
 /* The dispatcher reads every result's status through its first field. */
@@ -82,6 +83,17 @@ void target_set(struct caller *caller, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(caller->target, sizeof(caller->target), fmt, ap);
 	va_end(ap);
+}
+
+const char *target_safe(struct caller *caller, const char *text)
+{
+	size_t room = sizeof(caller->safe) - caller->safe_used;
+	if (room < 2)
+		return "-";
+	char *copy = caller->safe + caller->safe_used;
+	log_safe(copy, room, text);
+	caller->safe_used += strlen(copy) + 1;
+	return copy;
 }
 
 void target_done(struct caller *caller, store_result_t *res)

@@ -16,9 +16,12 @@
 #include "mailrpc_prot.h"
 
 struct caller {
-	char target[160];	      /* what the call touched, for the log line;
-					 handlers fill it (target_set) */
+	char target[512]; /* what the call touched, for the log line;
+			     handlers fill it (target_set) */
+	char safe[2048];  /* target_safe's copies, for this call */
+	size_t safe_used;
 	const char *principal;	      /* Kerberos principal, display form */
+	const char *principal_shown;  /* the same for the log (target_safe) */
 	const char *mailbox;	      /* the mailbox it owns ("" none) */
 	int level;		      /* enum level_value of the context */
 	time_t expires;		      /* end of the context's Kerberos lifetime */
@@ -29,6 +32,11 @@ typedef void (*proc_handler)(struct caller *caller, void *args, void *res);
 
 /* Records what a call touched ("folder=Inbox id=42") for the log. */
 void target_set(struct caller *caller, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Text the client sent (a folder, a principal, a mailbox name) as it may
+ * appear in the log line (log_safe: no control character, space or quote
+ * of its own), kept in caller until the call ends: every such argument of
+ * target_set goes through here. */
+const char *target_safe(struct caller *caller, const char *text);
 /* Adds to the log line that a repeated op id was answered from its
  * record, if it was, and frees res. */
 void target_done(struct caller *caller, store_result_t *res);

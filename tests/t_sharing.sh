@@ -129,3 +129,17 @@ wait "$SESSION"
 out=$(cat "$T/revoke.out")
 expect_contains "open connection: listed before the revocation" "$out" "first: ok"
 expect_contains "open connection: refused right after it" "$out" "second: no such folder"
+
+# The server's log line shows what a client named made safe: a principal or
+# a folder holding a line break, a quote or spaces cannot end the line or
+# pass for another field (every client-supplied field goes through
+# log_safe, whatever the call's outcome).
+forged=$'x\ncall proc=WHOAMI principal=root@X mailbox=root level=privacy peer=1 result=OK'
+as alice acl Shared set "$forged" lr >/dev/null 2>&1
+as alice mkfolder $'Evil"\rdone' >/dev/null 2>&1
+as alice ls "Sent Items" >/dev/null
+check "log: no line forged by an ACL principal" bash -c "! grep -q '^call proc=WHOAMI principal=root@X' '$SERVER_LOG' && ! grep -q ' call proc=WHOAMI principal=root@X' '$SERVER_LOG'"
+check "log: the principal is logged escaped" \
+	grep -qF 'principal=x\x0acall\x20proc=WHOAMI\x20principal=root@X' "$SERVER_LOG"
+check "log: the folder is logged escaped" grep -qF 'folder=Evil\x22\x0ddone' "$SERVER_LOG"
+check "log: a folder with a space reads back whole" grep -qF 'folder=Sent\x20Items' "$SERVER_LOG"
