@@ -20,7 +20,7 @@ FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-poin
 FUZZ_CFLAGS  := -O1 -g -Wno-string-concatenation
 FUZZ_SECONDS ?= 60
 
-FUZZ_NAMES := fuzz_rpc fuzz_summary fuzz_imap_parse fuzz_pop3_parse fuzz_mime
+FUZZ_NAMES := fuzz_rpc fuzz_summary fuzz_mbox fuzz_import fuzz_restore fuzz_imap_parse fuzz_pop3_parse fuzz_mime
 FUZZ_BINS  := $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_NAMES))
 
 # Harnesses on a store get a scratch one (scratch.h).
@@ -34,6 +34,14 @@ $(BUILD)/obj/tests/fuzz/%.o: ALL_CFLAGS += $(STORE_CFLAGS)
 
 $(BUILD)/fuzz/fuzz_rpc: $(FUZZ_RPC_OBJS)
 $(BUILD)/fuzz/fuzz_summary: $(FUZZ_STORE_OBJS)
+$(BUILD)/fuzz/fuzz_mbox: $(FUZZ_STORE_OBJS) $(BUILD)/obj/admin/mbox.o
+# mailrpc-admin's commands, in-process on the scratch store.
+FUZZ_ADMIN_OBJS := $(FUZZ_STORE_OBJS) $(BUILD)/obj/tests/fuzz/admin_shell.o
+$(BUILD)/obj/tests/fuzz/admin_shell.o: ALL_CFLAGS += -Iadmin
+$(BUILD)/fuzz/fuzz_import: $(FUZZ_ADMIN_OBJS) $(call obj,admin/cmd_import.c admin/import.c \
+	admin/mbox.c admin/maildir.c)
+$(BUILD)/fuzz/fuzz_restore: $(FUZZ_ADMIN_OBJS) $(call obj,admin/cmd_restore.c admin/cmd_dump.c \
+	admin/dump_read.c admin/dump_format.c server/store/store_dump.c)
 # The gateway's command parsers and MIME rendering (GMime).
 $(BUILD)/fuzz/fuzz_imap_parse: $(call obj,gateway/imap_parse.c gateway/imap_seqset.c)
 $(BUILD)/fuzz/fuzz_pop3_parse: $(call obj,gateway/pop3_parse.c gateway/pop3_write.c gateway/buf.c)

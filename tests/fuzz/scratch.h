@@ -36,6 +36,12 @@ void scratch_write(const char *path, const void *data, size_t len);
 /* Removes path and everything under it; missing is fine. */
 void scratch_remove(const char *path);
 
+/* Silences the code under test's own messages (a command's per-message
+ * reports, millions of times over), which it writes through stdio:
+ * stdout and stderr become /dev/null.  Sanitizer reports and fuzz_fail
+ * write to descriptor 2 and still show. */
+void scratch_quiet(void);
+
 /* Stops the harness on a broken invariant: prints why and aborts, which
  * libFuzzer reports as a crash with the input that caused it. */
 void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
