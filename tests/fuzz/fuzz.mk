@@ -20,7 +20,7 @@ FUZZ_SAN     := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-poin
 FUZZ_CFLAGS  := -O1 -g -Wno-string-concatenation
 FUZZ_SECONDS ?= 60
 
-FUZZ_NAMES := fuzz_rpc fuzz_summary fuzz_mbox fuzz_import fuzz_restore fuzz_imap_parse fuzz_pop3_parse fuzz_mime
+FUZZ_NAMES := fuzz_rpc fuzz_summary fuzz_records fuzz_mbox fuzz_import fuzz_restore fuzz_imap_parse fuzz_pop3_parse fuzz_mime
 FUZZ_BINS  := $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_NAMES))
 
 # Harnesses on a store get a scratch one (scratch.h).
@@ -34,6 +34,8 @@ $(BUILD)/obj/tests/fuzz/%.o: ALL_CFLAGS += $(STORE_CFLAGS)
 
 $(BUILD)/fuzz/fuzz_rpc: $(FUZZ_RPC_OBJS)
 $(BUILD)/fuzz/fuzz_summary: $(FUZZ_STORE_OBJS)
+# The store's record codecs and the offline cache's decoders.
+$(BUILD)/fuzz/fuzz_records: $(FUZZ_STORE_OBJS) $(call obj,$(LIB_SRCS) $(COMMON_SRCS)) $(GEN_OBJS)
 $(BUILD)/fuzz/fuzz_mbox: $(FUZZ_STORE_OBJS) $(BUILD)/obj/admin/mbox.o
 # mailrpc-admin's commands, in-process on the scratch store.
 FUZZ_ADMIN_OBJS := $(FUZZ_STORE_OBJS) $(BUILD)/obj/tests/fuzz/admin_shell.o
