@@ -7,14 +7,16 @@
 #     Inbox, a delivery in carol's with its trace lines);
 #   - nothing else is there but whole messages some client sent (nothing
 #     unacknowledged half-there, no torn body);
-#   - a commit whose reply the kill lost, retried with its op id after the
-#     restart, is stored once; an acknowledged one retried gets its
-#     original id and stores nothing new;
+#   - a call the kill cut is repeated by libmailrpc with its op id and
+#     stored once; a commit the library gave up on, retried with its op id
+#     after the restart, is stored once; an acknowledged one retried gets
+#     its original id and stores nothing new;
 #   - mailrpc-admin verify is clean after every round.
-# MAILRPC_CRASH_ROUNDS rounds, of about 6 s each (default 6, what make
-# check runs; the long run is MAILRPC_CRASH_ROUNDS=100 tests/run --bin
-# build t_crash.sh, about 10 minutes).  Every loop is bounded in count,
-# every wait in time, the whole at 20 s a round.
+# MAILRPC_CRASH_ROUNDS rounds, of 3-6 s each (default 6, what make check
+# runs; the long run is MAILRPC_CRASH_ROUNDS=100 tests/run --bin build
+# t_crash.sh, about 7 minutes).  Every loop is bounded in count,
+# every wait in time, the whole at 20 s a round.  Last, a kill that surely
+# lands inside a call (holdwrite holds the writer lock meanwhile).
 . "$(dirname "$0")/lib.sh"
 ROUNDS=${MAILRPC_CRASH_ROUNDS:-6}
 setup_realm alice bob carol
@@ -171,6 +173,33 @@ check "the mover moved messages meanwhile ($(wc -w <"$T/log/moves" 2>/dev/null))
 for v in connection master deliver; do
 	check "the rounds killed a $v process at least once" grep -qx "$v" "$T/log/kills"
 done
+
+# The kills above land in calls only by chance: libmailrpc then
+# reconnects and repeats the call with its op id, which the server
+# answers from its record when the first had been done ("repeated op").
+# One that surely lands in a call: holdwrite holds the store's writer
+# lock, so the upload's first write waits inside its connection process
+# (the one that was not there before), which is then killed.
+grep -c 'repeated op' "$SERVER_LOG" >"$T/repeats.rounds"
+before=$(pgrep -P "$SERVER_PID")
+"$TOOLS/holdwrite" "$T/store" alice Archive bob lr "$T/held" "$T/go" >/dev/null 2>&1 &
+hold=$!
+PIDS+=("$hold")
+wait_for 100 test -e "$T/held" || fail "holdwrite" "did not take the writer lock"
+commit append append 9000 Inbox &
+committer=$!
+# new_connection: a connection process that was not there before.
+new_connection() { pgrep -P "$SERVER_PID" | grep -vxF "${before:-none}"; }
+wait_for 100 new_connection >/dev/null
+victim=$(new_connection | head -1)
+sleep 0.5 # its handshake done, it waits for the lock
+check "a new connection process waits for the writer lock (${victim:-none})" test -n "$victim"
+kill -KILL "$victim" 2>/dev/null
+touch "$T/go"
+wait "$hold" "$committer"
+check "killed in its call, the append is acknowledged after the library's retry" \
+	grep -q '^9000 ' "$T/log/append.ok"
+pass "calls repeated by op id after the rounds' kills: $(cat "$T/repeats.rounds")"
 
 # The commits whose reply was lost, retried with their op ids: stored once.
 while read -r _ kind n where; do
