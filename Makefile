@@ -167,6 +167,7 @@ bench: deps
 	bench/run
 
 -include bench/bench.mk
+-include tests/fuzz/fuzz.mk
 
 check-fast: deps
 	$(MAKE) -s all

@@ -4,11 +4,13 @@
  * received times, ACLs, quota, disabled flag and next id.
  *
  * The whole dump is read and checked first: its syntax and counts, every
- * body against its SHA-256, that each folder's parent and each ACL entry's
- * and message's folder are in it, that no message id repeats and each is
- * below next-id.  Only then is anything written, so a truncated or damaged
- * dump restores nothing.  The second pass reads the file again as
- * strictly (it may have changed meanwhile).
+ * name by the store's rules, every body against its SHA-256 and the
+ * store's max-message policy, that each folder's parent and each ACL
+ * entry's and message's folder are in it, that no message id repeats and
+ * each is below next-id.  Only then is anything written, so a truncated or
+ * damaged dump restores nothing.  The second pass reads the file again as
+ * strictly (it may have changed meanwhile); the mailbox has no quota until
+ * its own messages are back, whatever the store's default-quota.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 
 /* What the first pass has seen, for the cross-references. */
 struct seen {
+	uint64_t max_message;		     /* the store's policy */
 	char (*folders)[STORE_PATH_MAX + 1]; /* in the dump's order: strictly increasing */
 	size_t nfolders, folder_cap;
 	uint64_t *ids;
@@ -72,6 +75,10 @@ static int check_message(struct dump_reader *r, struct seen *s, const struct dum
 		return dump_read_error(r, "the message's folder is not in the dump");
 	if (rec->id >= h->next_id)
 		return dump_read_error(r, "message id not below the head's next-id");
+	if (rec->size > s->max_message)
+		return dump_read_error(r, "message larger than the store's max-message policy; "
+					  "raise it (mailrpc-admin policy set max-message) to "
+					  "restore it");
 	if (grow((void **)&s->ids, &s->id_cap, s->nids + 1, sizeof(s->ids[0])) != 0)
 		return dump_read_error(r, "out of memory");
 	s->ids[s->nids++] = rec->id;
@@ -100,12 +107,17 @@ static int check_ids_unique(struct dump_reader *r, struct seen *s)
 }
 
 /* The first pass: the whole dump checked, nothing written. */
-static int check_dump(const char *path)
+static int check_dump(store_t *st, const char *path)
 {
 	struct dump_reader *r = NULL;
 	struct dump_head h;
 	struct dump_record rec;
 	struct seen s = {0};
+	int st_rc = store_policy_get(st, STORE_POLICY_MAX_MESSAGE, &s.max_message, NULL);
+	if (st_rc != STORE_OK) {
+		admin_fail("restore: the store's policy", st_rc);
+		return -1;
+	}
 	int rc = dump_read_open(path, &r, &h);
 	while (rc == 0 && (rc = dump_read_next(r, &rec)) == 1) {
 		if (rec.kind == DUMP_FOLDER)
@@ -175,6 +187,12 @@ static int apply_dump(store_t *st, const char *user, const char *path, uint64_t 
 		rc = -1;
 	}
 	*created_r = rc == 0;
+	/* No quota while its own messages come back (the store's default-
+	 * quota would apply); the dump's comes last. */
+	if (rc == 0 && (st_rc = store_mailbox_set_quota(st, user, UINT64_MAX)) != STORE_OK) {
+		admin_fail(user, st_rc);
+		rc = -1;
+	}
 	while (rc == 0 && (rc = dump_read_next(r, &rec)) == 1) {
 		rc = restore_record(st, user, r, &rec);
 		*messages_r += rc == 0 && rec.kind == DUMP_MESSAGE;
@@ -204,7 +222,7 @@ int admin_restore(struct admin *a, int argc, char **argv)
 			user);
 		return 1;
 	}
-	if (check_dump(path) != 0 || apply_dump(st, user, path, &messages, &created) != 0) {
+	if (check_dump(st, path) != 0 || apply_dump(st, user, path, &messages, &created) != 0) {
 		if (!created)
 			fprintf(stderr, "mailrpc-admin: restore: nothing restored\n");
 		else

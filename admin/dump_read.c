@@ -153,16 +153,20 @@ void dump_read_close(struct dump_reader **r)
 	*r = NULL;
 }
 
-/* A name for the store: bounded, and without the control characters the
- * store refuses (a version 2 escape can spell them). */
+/* A name for the store, checked by the store's own rule (check: its
+ * store_check_*), so that the restore that follows cannot be refused
+ * halfway: bounded, and without the control characters the store refuses
+ * (a version 2 escape can spell them), said as such. */
 static int copy_field(struct dump_reader *r, char *dst, size_t size, const char *src,
-		      const char *what)
+		      const char *what, int (*check)(const char *))
 {
-	char why[80];
+	char why[96];
 	const char *problem = strlen(src) >= size ? "too long" : NULL;
 	for (const unsigned char *p = (const unsigned char *)src; problem == NULL && *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
 			problem = "holds a control character";
+	if (problem == NULL && check(src) != STORE_OK)
+		problem = "is not a name the store accepts";
 	if (problem != NULL) {
 		snprintf(why, sizeof(why), "%s %s", what, problem);
 		return dump_read_error(r, why);
@@ -171,11 +175,18 @@ static int copy_field(struct dump_reader *r, char *dst, size_t size, const char 
 	return 0;
 }
 
+/* The mailbox root, "/" in a dump, is "" for the store. */
+static int check_acl_path(const char *path)
+{
+	return path[0] == '\0' ? STORE_OK : store_check_path(path);
+}
+
 static int parse_acl(struct dump_reader *r, char **f, struct dump_record *rec)
 {
 	if (copy_field(r, rec->path, sizeof(rec->path), strcmp(f[0], "/") == 0 ? "" : f[0],
-		       "folder path") != 0 ||
-	    copy_field(r, rec->principal, sizeof(rec->principal), f[1], "principal") != 0)
+		       "folder path", check_acl_path) != 0 ||
+	    copy_field(r, rec->principal, sizeof(rec->principal), f[1], "principal",
+		       store_check_name) != 0)
 		return -1;
 	if (store_rights_parse(f[2], &rec->rights) != STORE_OK || rec->rights == 0)
 		return dump_read_error(r, "not a set of rights letters");
@@ -191,7 +202,7 @@ static int parse_message(struct dump_reader *r, char **f, struct dump_record *re
 	    dump_parse_sha256(f[4], rec->sha256) != 0)
 		return dump_read_error(r, "malformed message line");
 	rec->flags = (uint32_t)flags;
-	return copy_field(r, rec->path, sizeof(rec->path), f[5], "folder path");
+	return copy_field(r, rec->path, sizeof(rec->path), f[5], "folder path", store_check_path);
 }
 
 /* Keeps the writer's order and the head's counts. */
@@ -256,7 +267,8 @@ int dump_read_next(struct dump_reader *r, struct dump_record *rec)
 	if (count_record(r, rec->kind) != 0)
 		return -1;
 	if (rec->kind == DUMP_FOLDER)
-		rc = copy_field(r, rec->path, sizeof(rec->path), f[0], "folder path");
+		rc = copy_field(r, rec->path, sizeof(rec->path), f[0], "folder path",
+				store_check_path);
 	else if (rec->kind == DUMP_ACL)
 		rc = parse_acl(r, f, rec);
 	else

@@ -1,5 +1,5 @@
-# gateway.mk -- mailrpc-imapd and mailrpc-pop3d (gateway/), their unit
-# tests and fuzz harnesses.  Include from the top-level Makefile after
+# gateway.mk -- mailrpc-imapd and mailrpc-pop3d (gateway/) and their unit
+# tests.  Include from the top-level Makefile after
 # COMMON_SRCS, LISTEN_SRCS and obj are defined.
 # Needs: OpenSSL (TLS, base64), MIT krb5/GSSAPI, GMime 3.0 (MIME).
 
@@ -31,19 +31,9 @@ $(GW_UNIT_BINS): $(BUILD)/tests/%: tests/unit/%.c $(GW_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(GW_CFLAGS) -Igateway -Itests/unit $(LDFLAGS) -o $@ $^ $(GW_LIBS) $(PKG_LIBS)
 
-# libFuzzer harnesses (clang-14, libfuzzer-14-dev): make gateway-fuzz, then
-# e.g. build-fuzz/fuzz_imap_parse -max_total_time=60.  Not part of make check.
-GW_FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Igateway
-GW_FUZZ_MIME := gateway/mime_tree.c gateway/mime_header.c gateway/mime_envelope.c \
+# Fuzz harnesses of the parsers and the MIME rendering: tests/fuzz/fuzz.mk.
+# The MIME rendering, without sessions or sockets (fuzz_mime links these).
+GW_MIME_SRCS := gateway/mime_tree.c gateway/mime_header.c gateway/mime_envelope.c \
 	gateway/mime_bodystructure.c gateway/mime_section.c gateway/imap_write.c gateway/buf.c
-.PHONY: gateway-fuzz
-gateway-fuzz:
-	@mkdir -p build-fuzz
-	clang-14 $(GW_FUZZ_CFLAGS) -o build-fuzz/fuzz_imap_parse tests/fuzz/fuzz_imap_parse.c \
-		gateway/imap_parse.c gateway/imap_seqset.c
-	clang-14 $(GW_FUZZ_CFLAGS) -o build-fuzz/fuzz_pop3_parse tests/fuzz/fuzz_pop3_parse.c \
-		gateway/pop3_parse.c gateway/pop3_write.c gateway/buf.c
-	clang-14 $(GW_FUZZ_CFLAGS) $(GW_CFLAGS) -o build-fuzz/fuzz_mime tests/fuzz/fuzz_mime.c \
-		$(GW_FUZZ_MIME) $(GW_LIBS)
 
 GATEWAY_PRODUCT := $(IMAPD) $(POP3D)

@@ -181,23 +181,31 @@ sed '10s/^folder \(.*\)$/folder \1%0aquota%205/' "$D" >"$T/ctl.dump"
 refused "of a name with an escaped newline" "$T/ctl.dump" "line 10: folder path holds a control character"
 printf 'mailrpc-dump 3\n' >"$T/v3.dump"
 refused "of an unknown version" "$T/v3.dump" "line 1: a dump version this mailrpc-admin does not know"
-# A dump sound in form that the store refuses halfway ("Inbox/.." is no
-# folder name): restore says the mailbox is incomplete and how to undo it.
-python3 - "$D" "$T/partial.dump" <<'PY'
+# Names the store would refuse ("Inbox/.." is no folder name, a folder
+# name must be UTF-8) are refused before anything is written, not halfway
+# (found by fuzz_restore: tests/fuzz/corpus/fuzz_restore/crash-*).
+python3 - "$D" "$T/dotdot.dump" "$T/latin1.dump" <<'PY2'
 import re, sys
 data = open(sys.argv[1], "rb").read()
 data = re.sub(rb"(?m)^folders (\d+)$", lambda m: b"folders %d" % (int(m.group(1)) + 1), data, 1)
-data = data.replace(b"\nfolder Inbox\n", b"\nfolder Inbox\nfolder Inbox/..\n", 1)
-open(sys.argv[2], "wb").write(data)
-PY
-line=$(grep -an '^folder Inbox/\.\.$' "$T/partial.dump" | cut -d: -f1)
-out=$(ADMIN restore partial "$T/partial.dump" 2>&1); rc=$?
-check "restore refused by the store halfway: fails" test "$rc" -ne 0
-expect_contains "restore refused by the store halfway: names the line" "$out" "line $line: invalid argument"
-expect_contains "restore refused by the store halfway: says how to undo it" "$out" \
-	"mailbox partial is incomplete: delete it (mailrpc-admin delete partial --yes)"
-check "restore refused by the store halfway: the partial mailbox can be deleted" \
-	ADMIN delete partial --yes
+open(sys.argv[2], "wb").write(data.replace(b"\nfolder Inbox\n", b"\nfolder Inbox\nfolder Inbox/..\n", 1))
+open(sys.argv[3], "wb").write(data.replace(b"\nfolder Inbox\n", b"\nfolder Inbox\nfolder Inbox/It\x92s\n", 1))
+PY2
+refused "of a folder path the store refuses" "$T/dotdot.dump" \
+	"line $(grep -an '^folder Inbox/\.\.$' "$T/dotdot.dump" | cut -d: -f1): folder path is not a name the store accepts"
+refused "of a folder path that is not UTF-8" "$T/latin1.dump" "folder path is not a name the store accepts"
+# A message over the store's max-message is refused before anything is
+# written; a mailbox over the store's default-quota still restores whole
+# (the default-quota applies to new mailboxes, not to a restored one).
+check "policy set max-message 1K" ADMIN policy set max-message 1K
+refused "of a message over max-message" "$D" "message larger than the store's max-message policy"
+check "policy set max-message 50M" ADMIN policy set max-message 50M
+check "policy set default-quota 1K" ADMIN policy set default-quota 1K
+out=$(ADMIN restore overquota "$D" 2>&1); rc=$?
+check "restore: a mailbox over the default-quota restores whole ($out)" test "$rc" -eq 0
+expect_contains "restore: with the dump's quota, not the default" "$(ADMIN usage overquota)" "quota default"
+check "policy set default-quota 0" ADMIN policy set default-quota 0
+check "restore over the default-quota: the mailbox can be deleted" ADMIN delete overquota --yes
 
 # ---- a version 1 dump (raw text, tabs between fields) still restores ----
 body=$(printf 'From: old@example.org\nSubject: from version 1\n\nkept\n')

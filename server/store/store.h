@@ -84,6 +84,13 @@ void store_set_log(store_log_fn fn, void *ctx);
 #define STORE_DEFAULT_OP_MAX    100000u
 #define STORE_DEFAULT_TOMB_MAX  100000u /* tombstones kept per mailbox */
 
+/* The store's rules for names, for a tool that checks what it will write
+ * before writing anything (restore): STORE_OK or STORE_INVALID.  A name
+ * (mailbox, ACL principal): 1..STORE_NAME_MAX bytes of UTF-8 without
+ * control characters.  A folder path: see "folders" below. */
+int store_check_name(const char *name);
+int store_check_path(const char *path);
+
 /* Message flags (bitmask). */
 #define STORE_FLAG_SEEN      1u
 #define STORE_FLAG_FLAGGED   2u

@@ -242,6 +242,13 @@ static int load_page(store_t *st, MDB_txn *txn, uint64_t mbid, const entry_t *e,
 	return status;
 }
 
+/* An empty folder has no array at all (e NULL), which qsort may not get. */
+static void sort_entries(entry_t *e, size_t n, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(e, n, sizeof(*e), cmp);
+}
+
 int store_message_list(store_t *st, const char *mbox, const char *folder,
                        const store_list_query_t *q, store_msglist_t **list_r)
 {
@@ -289,10 +296,10 @@ int store_message_list_as(store_t *st, const store_call_t *call, const char *mbo
 		goto out;
 	switch (q->sort) {
 	case STORE_SORT_DATE:
-		qsort(e, n, sizeof(*e), cmp_date);
+		sort_entries(e, n, cmp_date);
 		break;
 	case STORE_SORT_SIZE:
-		qsort(e, n, sizeof(*e), cmp_size);
+		sort_entries(e, n, cmp_size);
 		break;
 	case STORE_SORT_FROM:
 	case STORE_SORT_SUBJECT:
@@ -300,7 +307,7 @@ int store_message_list_as(store_t *st, const store_call_t *call, const char *mbo
 		                   STORE_SORT_FROM ? SUM_FROM : SUM_SUBJECT);
 		if (status != STORE_OK)
 			goto out;
-		qsort(e, n, sizeof(*e), cmp_key);
+		sort_entries(e, n, cmp_key);
 		break;
 	default:
 		break;   /* id order from the index */

@@ -213,9 +213,6 @@ static int sanitize(const buf_t *in, size_t max, char **out_r, size_t *len_r)
 	out = malloc(max + 1);
 	if (out == NULL)
 		goto out;
-	/* skip leading whitespace/controls */
-	while (i < in->len && (in->p[i] <= 0x20 || in->p[i] == 0x7F))
-		i++;
 	while (i < in->len) {
 		const unsigned char *c = in->p + i;
 		n = st_utf8_char(c, in->len - i, &cp);
@@ -230,6 +227,8 @@ static int sanitize(const buf_t *in, size_t max, char **out_r, size_t *len_r)
 				n = 1;
 			}
 		}
+		if (o == 0 && n == 1 && *c == ' ')
+			continue; /* leading, whether a space or a control made one */
 		if (o + n > max)
 			break;
 		memcpy(out + o, c, n);

@@ -110,6 +110,16 @@ int st_valid_path(const char *path)
 	return STORE_OK;
 }
 
+int store_check_name(const char *name)
+{
+	return st_valid_mailbox_name(name);
+}
+
+int store_check_path(const char *path)
+{
+	return st_valid_path(path);
+}
+
 int st_valid_flags(uint32_t flags)
 {
 	return (flags & ~STORE_FLAGS_ALL) ? STORE_INVALID : STORE_OK;

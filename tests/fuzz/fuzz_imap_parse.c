@@ -2,7 +2,7 @@
  * fuzz_imap_parse.c -- libFuzzer harness for the gateway's IMAP command
  * parser (gateway/imap_parse.c): any bytes as one whole command, then
  * every atom as a sequence set, as the command handlers will use them.
- * Build and run: make gateway-fuzz; build-fuzz/fuzz_imap_parse -max_total_time=60
+ * Build and run: make fuzz-build; tests/fuzz/run fuzz_imap_parse
  */
 #include <stddef.h>
 #include <stdint.h>

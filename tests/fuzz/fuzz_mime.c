@@ -7,7 +7,7 @@
  * only on malformed ends GMime itself reads oddly (a last boundary line
  * cut before its LF loses the part's content), so it is a tool to look
  * with, not an invariant.
- * Build and run: make gateway-fuzz; build-fuzz/fuzz_mime -max_total_time=60
+ * Build and run: make fuzz-build; tests/fuzz/run fuzz_mime
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
  * fuzz_pop3_parse.c -- libFuzzer harness for the gateway's POP3 command
  * parser (gateway/pop3_parse.c) and multi-line writer: any bytes as one
  * command line, and as a message body to dot-stuff.
- * Build and run: make gateway-fuzz; build-fuzz/fuzz_pop3_parse -max_total_time=60
+ * Build and run: make fuzz-build; tests/fuzz/run fuzz_pop3_parse
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -66,6 +66,11 @@ static void t_sanitize(void)
 	EXPECT_TEXT("  trim me \t ", "trim me");
 	EXPECT_TEXT("bad \xff byte", "bad \xef\xbf\xbd byte");
 	EXPECT_TEXT("=?utf-8?Q?ctl=01x=0Ay?=", "ctl x y");
+	/* Controls that become spaces are trimmed too, at both ends: a
+	 * Windows-1252 quote (0x91) sent as ISO-8859-1 is a C1 control
+	 * (found by fuzz_summary; crash-56bb5190 in its corpus). */
+	EXPECT_TEXT("=?ISO-8859-1?Q?=91quoted=92?=", "quoted");
+	EXPECT_TEXT("\xc2\x85 next line \xc2\x85", "next line");
 	/* bounded on a UTF-8 boundary */
 	memset(in, 'a', sizeof(in));
 	memcpy(in + 1023, "\xc3\xa9", 2);
