@@ -33,6 +33,8 @@ GEN_SRC := $(BUILD)/gen/mailrpc_prot_xdr.c
 COMMON_SRCS := common/level.c common/status.c common/bytes.c
 # Sockets: the daemons only, not libmailrpc.
 LISTEN_SRCS := common/listen.c
+# Settings from a flag table and a config file: the daemons only.
+OPTION_SRCS := common/options.c
 SERVER_SRCS := $(wildcard server/*.c)
 SERVICE_SRCS := $(wildcard service/*.c)
 -include server/store/store.mk
@@ -97,7 +99,7 @@ $(BUILD)/obj/%.o: %.c $(GEN_H)
 
 GEN_OBJS := $(patsubst $(BUILD)/gen/%.c,$(BUILD)/obj/gen/%.o,$(GEN_SRC))
 
-$(MAILRPCD): $(call obj,$(SERVER_SRCS) $(SERVICE_SRCS) $(STORE_SRCS) $(COMMON_SRCS) $(LISTEN_SRCS)) $(BUILD)/obj/gen/mailrpc_prot_xdr.o
+$(MAILRPCD): $(call obj,$(SERVER_SRCS) $(SERVICE_SRCS) $(STORE_SRCS) $(COMMON_SRCS) $(LISTEN_SRCS) $(OPTION_SRCS)) $(BUILD)/obj/gen/mailrpc_prot_xdr.o
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 

@@ -12,7 +12,8 @@ GW_LIBS    := $(shell pkg-config --libs $(GW_PKGS) 2>/dev/null)
 GW_SERVER_SRCS := server/log.c server/acceptor.c service/identity.c
 GW_MAINS   := gateway/imapd.c gateway/pop3d.c
 GW_SRCS    := $(filter-out $(GW_MAINS),$(wildcard gateway/*.c))
-GW_OBJS    := $(call obj,$(GW_SRCS) $(GW_SERVER_SRCS) $(LISTEN_SRCS) common/bytes.c)
+GW_OBJS    := $(call obj,$(GW_SRCS) $(GW_SERVER_SRCS) $(LISTEN_SRCS) $(OPTION_SRCS) \
+	common/bytes.c common/level.c)
 
 IMAPD := $(BUILD)/bin/mailrpc-imapd
 POP3D := $(BUILD)/bin/mailrpc-pop3d

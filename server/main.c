@@ -45,6 +45,30 @@ static void rpcbind_set(int port, int on)
 	freenetconfigent(nc);
 }
 
+/* --check-config: the settings in force, then whether the keytab and the
+ * store would work; 0 if they would. */
+static int check_config(const struct server_config *cfg)
+{
+	char why[1024];
+	printf("# mailrpcd settings from %s and the command line\n",
+	       cfg->config_path ? cfg->config_path : "(no config file)");
+	config_print(cfg, stdout);
+	if (acceptor_check(cfg->keytab, cfg->principal, why, sizeof(why)) != 0) {
+		fprintf(stderr, "mailrpcd: %s\n", why);
+		return 1;
+	}
+	printf("# keytab %s: holds a usable key for %s\n", cfg->keytab, cfg->principal);
+	if (access(cfg->store_dir, F_OK) == 0 && access(cfg->store_dir, R_OK | W_OK | X_OK) != 0) {
+		fprintf(stderr, "mailrpcd: store directory %s is not usable: %s\n", cfg->store_dir,
+			strerror(errno));
+		return 1;
+	}
+	printf("# store %s: %s\n", cfg->store_dir,
+	       access(cfg->store_dir, F_OK) == 0 ? "usable" : "will be created at start");
+	printf("# configuration OK\n");
+	return 0;
+}
+
 static void write_pidfile(const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -58,6 +82,8 @@ int main(int argc, char **argv)
 	char why[1024];
 
 	config_parse(argc, argv, &cfg);
+	if (cfg.check_config)
+		return check_config(&cfg);
 	cfg.clock_skew = session_clock_skew();
 	config_set(&cfg);
 	log_init(1);
