@@ -7,6 +7,7 @@
 
 BUILD   ?= build
 PREFIX  ?= /usr/local
+MANDIR  ?= $(PREFIX)/share/man
 SONAME_MAJOR := 1
 VERSION := 1.0.0
 
@@ -199,6 +200,17 @@ install: $(PRODUCT)
 	# Written here, not copied: the prefix is the one given to install.
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' stub/mailrpc.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/mailrpc.pc
+	$(MAKE) -s install-man
+
+# man/NAME.SECTION into MANDIR/manSECTION.
+MAN_PAGES := $(wildcard man/*.[0-9])
+.PHONY: install-man
+install-man:
+	for page in $(MAN_PAGES); do \
+		section=$${page##*.}; \
+		install -d $(DESTDIR)$(MANDIR)/man$$section && \
+		install -m 644 $$page $(DESTDIR)$(MANDIR)/man$$section/ || exit 1; \
+	done
 
 clean:
 	rm -rf build build-san build-fuzz
