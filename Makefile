@@ -15,6 +15,8 @@ CC      ?= cc
 PKGS    := libtirpc krb5-gssapi krb5 lmdb libcrypto jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The daemons' readiness for systemd (sd_notify); not libmailrpc's.
+DAEMON_LIBS := $(shell pkg-config --libs libsystemd 2>/dev/null)
 SAN_FLAGS  ?=
 CFLAGS  ?= -O2 -g
 # -Wno-cast-function-type: libtirpc's xdrproc_t is variadic, so every XDR
@@ -35,7 +37,7 @@ COMMON_SRCS := common/level.c common/status.c common/bytes.c
 # Sockets: the daemons only, not libmailrpc.
 LISTEN_SRCS := common/listen.c
 # Settings from a flag table and a config file: the daemons only.
-OPTION_SRCS := common/options.c
+OPTION_SRCS := common/options.c common/ready.c
 SERVER_SRCS := $(wildcard server/*.c)
 SERVICE_SRCS := $(wildcard service/*.c)
 -include server/store/store.mk
@@ -102,7 +104,7 @@ GEN_OBJS := $(patsubst $(BUILD)/gen/%.c,$(BUILD)/obj/gen/%.o,$(GEN_SRC))
 
 $(MAILRPCD): $(call obj,$(SERVER_SRCS) $(SERVICE_SRCS) $(STORE_SRCS) $(COMMON_SRCS) $(LISTEN_SRCS) $(OPTION_SRCS)) $(BUILD)/obj/gen/mailrpc_prot_xdr.o
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(DAEMON_LIBS)
 
 $(LIBSO): $(call obj,$(LIB_SRCS) $(COMMON_SRCS)) $(GEN_OBJS)
 	@mkdir -p $(@D)

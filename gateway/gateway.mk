@@ -22,7 +22,7 @@ $(BUILD)/obj/gateway/%.o: ALL_CFLAGS += $(GW_CFLAGS) $(STORE_CFLAGS) -Iservice
 
 $(IMAPD) $(POP3D): $(BUILD)/bin/mailrpc-%: $(BUILD)/obj/gateway/%.o $(GW_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(GW_LIBS) $(PKG_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(GW_LIBS) $(PKG_LIBS) $(DAEMON_LIBS)
 
 # Unit tests of the gateway's pure parts, linked with its objects.
 GW_UNIT_TESTS := $(wildcard tests/unit/test_gw_*.c)
@@ -30,7 +30,7 @@ GW_UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(GW_UNIT_TESTS))
 
 $(GW_UNIT_BINS): $(BUILD)/tests/%: tests/unit/%.c $(GW_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(GW_CFLAGS) -Igateway -Itests/unit $(LDFLAGS) -o $@ $^ $(GW_LIBS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(GW_CFLAGS) -Igateway -Itests/unit $(LDFLAGS) -o $@ $^ $(GW_LIBS) $(PKG_LIBS) $(DAEMON_LIBS)
 
 # libFuzzer harnesses (clang-14, libfuzzer-14-dev): make gateway-fuzz, then
 # e.g. build-fuzz/fuzz_imap_parse -max_total_time=60.  Not part of make check.

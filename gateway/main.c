@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../common/listen.h"
+#include "../common/ready.h"
 #include "../server/acceptor.h"
 #include "../server/log.h"
 #include "conn.h"
@@ -97,7 +98,9 @@ int gw_main(int argc, char **argv, enum gw_protocol protocol)
 	log_info("serving %s as %s/%s", protocol == GW_IMAP ? "IMAP4rev1" : "POP3", cfg.service,
 		 cfg.hostname);
 
+	ready_notify("serving");
 	gw_listener_run(&cfg, fds, n, gw_conn_serve);
+	ready_stopping();
 
 	if (cfg.pidfile)
 		unlink(cfg.pidfile);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../common/level.h"
+#include "../common/ready.h"
 #include "acceptor.h"
 #include "config.h"
 #include "listener.h"
@@ -111,8 +112,10 @@ int main(int argc, char **argv)
 		write_pidfile(cfg.pidfile);
 	log_info("listening on %s (port %d) as %s, minimum level %s", cfg.listen, port,
 		 cfg.principal, level_name(cfg.min_level));
+	ready_notify("serving");
 
 	listener_run(listen_fd);
+	ready_stopping();
 
 	if (cfg.register_rpcbind)
 		rpcbind_set(port, 0);
