@@ -42,9 +42,9 @@ int mr_link_rpcbind_port(const char *host, rpcprog_t prog, rpcvers_t vers, char 
 			why = rpc_createerr.cf_stat;
 	}
 	if (why == RPC_PROGNOTREGISTERED || why == RPC_PROGVERSMISMATCH)
-		return mr_fail(err, MAILRPC_E_CONNECT,
-			       "no mailrpc server is registered with rpcbind on %s (give HOST:PORT)",
-			       host);
+		return mr_fail(
+		    err, MAILRPC_E_CONNECT,
+		    "no mailrpc server is registered with rpcbind on %s (give HOST:PORT)", host);
 	return mr_fail(err, MAILRPC_E_CONNECT,
 		       "cannot ask rpcbind on %s for the mailrpc port: %s (give HOST:PORT)", host,
 		       clnt_sperrno(why));
