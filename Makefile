@@ -74,7 +74,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS)) $(STUB_UN
 	$(SERVICE_UNIT_BINS) $(PART_UNIT_BINS)
 -include gateway/gateway.mk
 
-.PHONY: all deps check check-fast check-san demo demo-stop install clean bench programs deb deb-check
+.PHONY: all deps check check-fast check-san demo demo-stop install clean bench programs deb deb-check fresh-check
 PRODUCT := $(MAILRPCD) $(MAILRPC) $(LIBSO) $(ADMIN) $(DELIVER) $(GATEWAY_PRODUCT)
 all: $(PRODUCT) $(TOOLS) $(UNIT_BINS) $(GW_UNIT_BINS)
 
@@ -237,6 +237,12 @@ deb:
 # The packages built, linted, unpacked into a scratch root and checked file by file.
 deb-check: deb
 	tests/pkg/deb_check.sh $(DEB_DIR)
+
+# A fresh Debian 12 root (debootstrap) runs make demo first thing: the
+# proof that a new machine needs nothing installed beforehand.  Root;
+# 10-20 minutes; not part of make check (see scripts/fresh-check).
+fresh-check:
+	scripts/fresh-check
 
 clean:
 	rm -rf build build-san build-fuzz
