@@ -36,14 +36,22 @@ static void rpcbind_set(int port, int on)
 	struct netconfig *nc = getnetconfigent("tcp");
 	if (nc == NULL)
 		log_fatal("--register: no tcp netconfig entry");
+	if (!on) {
+		rpcb_unset(MAILRPC_PROG, MAILRPC_V2, nc);
+		freenetconfigent(nc);
+		return;
+	}
 	char uaddr[64];
 	snprintf(uaddr, sizeof(uaddr), "0.0.0.0.%d.%d", port >> 8, port & 0xff);
-	struct netbuf *nb = on ? uaddr2taddr(nc, uaddr) : NULL;
-	if (on && (nb == NULL || !rpcb_set(MAILRPC_PROG, MAILRPC_V2, nc, nb)))
-		log_fatal("--register: rpcbind refused the registration (is rpcbind running?)");
-	if (!on)
-		rpcb_unset(MAILRPC_PROG, MAILRPC_V2, nc);
+	struct netbuf *nb = uaddr2taddr(nc, uaddr);
+	int registered = nb != NULL && rpcb_set(MAILRPC_PROG, MAILRPC_V2, nc, nb);
+	if (nb != NULL) {
+		free(nb->buf);
+		free(nb);
+	}
 	freenetconfigent(nc);
+	if (!registered)
+		log_fatal("--register: rpcbind refused the registration (is rpcbind running?)");
 }
 
 /* --check-config: the settings in force, then whether the keytab and the
