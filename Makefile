@@ -74,7 +74,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS)) $(STUB_UN
 	$(SERVICE_UNIT_BINS) $(PART_UNIT_BINS)
 -include gateway/gateway.mk
 
-.PHONY: all deps check check-fast check-san demo demo-stop install clean bench programs deb deb-check fresh-check
+.PHONY: all deps check check-fast check-san demo demo-stop install clean bench programs deb deb-check fresh-check deb-fresh-check
 PRODUCT := $(MAILRPCD) $(MAILRPC) $(LIBSO) $(ADMIN) $(DELIVER) $(GATEWAY_PRODUCT)
 all: $(PRODUCT) $(TOOLS) $(UNIT_BINS) $(GW_UNIT_BINS)
 
@@ -243,6 +243,10 @@ deb-check: deb
 # 10-20 minutes; not part of make check (see scripts/fresh-check).
 fresh-check:
 	scripts/fresh-check
+
+# The packages installed with apt on a bare Debian 12 root (root; ~6 min after make deb).
+deb-fresh-check: deb
+	scripts/fresh-check --debs $(DEB_DIR)
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -76,6 +76,13 @@ expect_contains "the server took the file's address and level" "$(cat "$SERVER_L
 kinit_as alice
 out=$(mailrpc -s "localhost:$PORT" -l integrity whoami 2>&1)
 expect_contains "the file's min-level = integrity lets integrity in" "$out" "level:      integrity"
+# No reload: SIGHUP is answered in the log, and the server goes on.
+kill -HUP "$SERVER_PID"
+wait_for 50 grep -q "SIGHUP: settings are read only at start" "$SERVER_LOG"
+expect_contains "SIGHUP says to restart instead of reloading" "$(cat "$SERVER_LOG")" \
+	"restart mailrpcd to apply them"
+out=$(mailrpc -s "localhost:$PORT" -l integrity whoami 2>&1)
+expect_contains "... and the server goes on serving" "$out" "level:      integrity"
 stop_server
 
 PORT=$(free_port)
