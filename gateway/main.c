@@ -5,6 +5,7 @@
  * start is reported on stderr and ends the process with status 1.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -98,6 +99,8 @@ int gw_main(int argc, char **argv, enum gw_protocol protocol)
 	log_info("serving %s as %s/%s", protocol == GW_IMAP ? "IMAP4rev1" : "POP3", cfg.service,
 		 cfg.hostname);
 
+	/* No reload (settings are read at start): SIGHUP must not end it. */
+	signal(SIGHUP, SIG_IGN);
 	ready_notify("serving");
 	gw_listener_run(&cfg, fds, n, gw_conn_serve);
 	ready_stopping();

@@ -119,3 +119,15 @@ printf 'min-level = privacy\n' >"$GWCONF"
 out=$("$BIN/bin/mailrpc-imapd" --config "$GWCONF" --check-config 2>&1); rc=$?
 same "a mailrpcd key in the gateway's file: status 78" "$rc" 78
 expect_contains "... unknown there" "$out" "$GWCONF:1: unknown key 'min-level'"
+
+# No reload in the gateway either: SIGHUP leaves it serving.
+start_gateway imap
+kill -HUP "$GW_PID"
+sleep 0.5
+check "the gateway survives SIGHUP" kill -0 "$GW_PID"
+out=$(timeout 10 "$PY" -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+print(s.recv(4096).decode())' "$GW_PORT" 2>&1)
+expect_contains "... and greets a new connection" "$out" "* OK"
+stop_gateway
