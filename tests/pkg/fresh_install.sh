@@ -24,8 +24,11 @@ same_stat=$(stat -c '%a %U %G' /var/lib/mailrpc 2>&1)
 [ "$same_stat" = "750 mailrpc mailrpc" ] && pass "/var/lib/mailrpc is 0750 mailrpc:mailrpc" ||
 	fail "/var/lib/mailrpc" "$same_stat"
 check "no keytab was made" test ! -e /etc/mailrpc/mailrpcd.keytab
-check "mailrpcd.service is enabled" bash -c 'systemctl is-enabled mailrpcd.service 2>/dev/null | grep -qx enabled'
-check "mailrpc-imapd.service is enabled" bash -c 'systemctl is-enabled mailrpc-imapd.service 2>/dev/null | grep -qx enabled'
+# Enabled is the link in multi-user.target.wants (a bare root has no systemctl).
+for unit in mailrpcd mailrpc-imapd mailrpc-pop3d; do
+	check "$unit.service is enabled" test "$(readlink /etc/systemd/system/multi-user.target.wants/$unit.service)" \
+		= "/lib/systemd/system/$unit.service"
+done
 out=$(mailrpcd --check-config 2>&1); rc=$?
 [ "$rc" -eq 64 ] && [[ $out == *"principal SERVICE@HOST is required (or principal = in /etc/mailrpc/mailrpcd.conf)"* ]] &&
 	pass "mailrpcd reads /etc/mailrpc/mailrpcd.conf and asks for the principal" ||
