@@ -1,7 +1,7 @@
 /*
  * main.c -- the mailrpc command line: global options, then one command.
  *
- *   mailrpc [-s HOST:PORT] [-l auth|integrity|privacy] [--principal SERVICE@HOST]
+ *   mailrpc [-s HOST[:PORT]] [-l auth|integrity|privacy] [--principal SERVICE@HOST]
  *           [--json] COMMAND [ARGS]
  */
 #include <errno.h>
@@ -52,10 +52,11 @@ static const struct command commands[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: mailrpc [-s HOST:PORT] [-l auth|integrity|privacy] "
+	fprintf(out, "usage: mailrpc [-s HOST[:PORT]] [-l auth|integrity|privacy] "
 		     "[-m MAILBOX] [--principal SERVICE@HOST] [--retries N] [--json] [--offline]\n"
 		     "       COMMAND [ARGS]\n\n"
-		     "  -s HOST:PORT   server (default: $MAILRPC_SERVER)\n"
+		     "  -s HOST:PORT   server (default: $MAILRPC_SERVER); HOST alone: the port\n"
+		     "                 its rpcbind has for mailrpc (mailrpcd --register)\n"
 		     "  -l LEVEL       protection of every call (default: privacy)\n"
 		     "  -m MAILBOX     work in another mailbox (\"public\": the public folders)\n"
 		     "  --principal P  the server's Kerberos service (default: mailrpc@HOST)\n"
@@ -93,7 +94,7 @@ static int need_server(const struct cli *cli)
 {
 	if (cli->opts.server != NULL)
 		return 0;
-	fprintf(stderr, "mailrpc: no server given: use -s HOST:PORT or set MAILRPC_SERVER\n");
+	fprintf(stderr, "mailrpc: no server given: use -s HOST[:PORT] or set MAILRPC_SERVER\n");
 	return EX_USAGE;
 }
 

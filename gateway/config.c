@@ -1,63 +1,58 @@
-/* config.c -- the gateway's command line (see config.h). */
-#include <errno.h>
-#include <getopt.h>
-#include <stdio.h>
+/*
+ * config.c -- the gateway's settings table (see config.h).  Each entry is
+ * a flag and a config file key of the same name: a new setting is one
+ * line here and a field in struct gw_config.
+ */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "../common/bytes.h"
 #include "config.h"
 
-static const char *program_name;
-
-static void usage(FILE *out, int status)
+static int check_hostname(const char *v, char *why, size_t n)
 {
-	fprintf(out,
-		"usage: %s [--listen ADDR:PORT]... [--listen-tls ADDR:PORT]...\n"
-		"        --cert FILE --key FILE --keytab FILE [--hostname HOST]\n"
-		"        [--foreground] [--pidfile FILE] [--max-connections N] [--max-per-peer N]\n"
-		"        [--login-timeout SECONDS] [--idle-timeout SECONDS] [--max-line BYTES]\n"
-		"        [--max-message BYTES] [--auth-fail-delay SECONDS]\n",
-		program_name);
-	exit(status);
+	if (!strchr(v, '/') && !strchr(v, '@'))
+		return 0;
+	snprintf(why, n, "takes the host part of the service principal, not '%s'", v);
+	return -1;
 }
 
-static void bad_usage(const char *why, const char *what)
-{
-	fprintf(stderr, "%s: %s%s%s\n", program_name, why, what ? ": " : "", what ? what : "");
-	usage(stderr, EX_USAGE);
-}
+#define F(name) offsetof(struct gw_config, name)
+static const struct opt_def gw_options[] = {
+    {"listen", OPT_LIST, F(listen), 0, GW_MAX_LISTEN, "ADDR:PORT",
+     "listen here, offering STARTTLS (IMAP) or STLS (POP3)", 0, NULL},
+    {"listen-tls", OPT_LIST, F(listen_tls), 0, GW_MAX_LISTEN, "ADDR:PORT",
+     "listen here with TLS from the first byte (993/995 style)", 0, NULL},
+    {"cert", OPT_STRING, F(cert), 0, 0, "FILE", "TLS certificate chain, PEM", 0, NULL},
+    {"key", OPT_STRING, F(key), 0, 0, "FILE", "TLS private key, PEM", 0, NULL},
+    {"keytab", OPT_STRING, F(keytab), 0, 0, "FILE", "keytab holding the service key", 1, NULL},
+    {"hostname", OPT_STRING, F(hostname), 0, 0, "HOST",
+     "host part of the service principal (default: this host's name)", 0, check_hostname},
+    {"foreground", OPT_FLAG, F(foreground), 0, 0, NULL, "stay in the foreground, log to stderr", 0,
+     NULL},
+    {"pidfile", OPT_STRING, F(pidfile), 0, 0, "FILE", "write the process id to FILE", 0, NULL},
+    {"max-connections", OPT_INT, F(max_connections), 1, 100000, "N", "connections at once", 0,
+     NULL},
+    {"max-per-peer", OPT_INT, F(max_per_peer), 1, 100000, "N",
+     "connections not yet logged in from one address", 0, NULL},
+    {"login-timeout", OPT_INT, F(login_timeout), 1, 3600, "SECONDS",
+     "close a connection that has not logged in after this long idle", 0, NULL},
+    {"idle-timeout", OPT_INT, F(idle_timeout), 1, 86400, "SECONDS",
+     "close a logged-in connection idle this long", 0, NULL},
+    {"max-line", OPT_BYTES, F(max_line), 1024, 1 << 20, "BYTES", "longest command line", 0, NULL},
+    {"max-message", OPT_BYTES, F(max_message), 1, 1LL << 31, "BYTES",
+     "largest message accepted (APPEND); larger ones are refused unread", 0, NULL},
+    {"auth-fail-delay", OPT_MILLIS, F(fail_delay_ms), 0, 60000, "SECONDS",
+     "a failed login is answered no sooner than this", 0, NULL},
+};
+#undef F
 
-/* An integer in min..max, or bad usage. */
-static long int_arg(const char *arg, long min, long max, const char *complaint)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(arg, &end, 10);
-	if (*end != '\0' || end == arg || errno != 0 || v < min || v > max)
-		bad_usage(complaint, arg);
-	return v;
-}
-
-/* Seconds with an optional fraction, 0..60, as milliseconds. */
-static int delay_arg(const char *arg)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(arg, &end);
-	if (*end != '\0' || end == arg || errno != 0 || !(v >= 0 && v <= 60))
-		bad_usage("--auth-fail-delay must be 0..60 seconds, not", arg);
-	return (int)(v * 1000);
-}
-
-static void add_listen(const char **list, int *n, const char *spec, const char *flag)
-{
-	if (*n == GW_MAX_LISTEN)
-		bad_usage("too many addresses for", flag);
-	list[(*n)++] = spec;
-}
+static struct opt_spec gw_spec = {
+    .defs = gw_options,
+    .n_defs = sizeof(gw_options) / sizeof(gw_options[0]),
+};
 
 static void set_defaults(struct gw_config *cfg, enum gw_protocol protocol)
 {
@@ -79,105 +74,33 @@ static void set_defaults(struct gw_config *cfg, enum gw_protocol protocol)
 	cfg->fail_delay_ms = 2000;
 }
 
+static void bad_usage(const struct gw_config *cfg, const char *why)
+{
+	fprintf(stderr, "%s: %s\n%s: see %s --help\n", cfg->program, why, cfg->program,
+		cfg->program);
+	exit(EX_USAGE);
+}
+
 void gw_config_parse(int argc, char **argv, enum gw_protocol protocol, struct gw_config *cfg)
 {
-	static const struct option longopts[] = {
-	    {"listen", required_argument, NULL, 'l'},
-	    {"listen-tls", required_argument, NULL, 't'},
-	    {"cert", required_argument, NULL, 'c'},
-	    {"key", required_argument, NULL, 'k'},
-	    {"keytab", required_argument, NULL, 'K'},
-	    {"hostname", required_argument, NULL, 'H'},
-	    {"foreground", no_argument, NULL, 'f'},
-	    {"pidfile", required_argument, NULL, 'p'},
-	    {"max-connections", required_argument, NULL, 'C'},
-	    {"max-per-peer", required_argument, NULL, 'P'},
-	    {"login-timeout", required_argument, NULL, 'L'},
-	    {"idle-timeout", required_argument, NULL, 'i'},
-	    {"max-line", required_argument, NULL, 'm'},
-	    {"max-message", required_argument, NULL, 'M'},
-	    {"auth-fail-delay", required_argument, NULL, 'd'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
+	static char default_config[64];
+	struct opt_run run;
 	set_defaults(cfg, protocol);
-	program_name = cfg->program;
-	unsigned long long v;
-	int opt;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'l':
-			add_listen(cfg->listen, &cfg->n_listen, optarg, "--listen");
-			break;
-		case 't':
-			add_listen(cfg->listen_tls, &cfg->n_listen_tls, optarg, "--listen-tls");
-			break;
-		case 'c':
-			cfg->cert = optarg;
-			break;
-		case 'k':
-			cfg->key = optarg;
-			break;
-		case 'K':
-			cfg->keytab = optarg;
-			break;
-		case 'H':
-			cfg->hostname = optarg;
-			break;
-		case 'f':
-			cfg->foreground = 1;
-			break;
-		case 'p':
-			cfg->pidfile = optarg;
-			break;
-		case 'C':
-			cfg->max_connections = (int)int_arg(
-			    optarg, 1, 100000, "--max-connections must be 1..100000, not");
-			break;
-		case 'P':
-			cfg->max_per_peer = (int)int_arg(optarg, 1, 100000,
-							 "--max-per-peer must be 1..100000, not");
-			break;
-		case 'L':
-			cfg->login_timeout = (int)int_arg(
-			    optarg, 1, 3600, "--login-timeout must be 1..3600 seconds, not");
-			break;
-		case 'i':
-			cfg->idle_timeout = (int)int_arg(
-			    optarg, 1, 86400, "--idle-timeout must be 1..86400 seconds, not");
-			break;
-		case 'm':
-			if (bytes_parse(optarg, &v) != 0 || v < 1024 || v > (1 << 20))
-				bad_usage("--max-line must be 1K..1M bytes, not", optarg);
-			cfg->max_line = (size_t)v;
-			break;
-		case 'M':
-			if (bytes_parse(optarg, &cfg->max_message) != 0 || cfg->max_message == 0 ||
-			    cfg->max_message > (1ULL << 31))
-				bad_usage(
-				    "--max-message takes a positive number of bytes up to 2G, not",
-				    optarg);
-			break;
-		case 'd':
-			cfg->fail_delay_ms = delay_arg(optarg);
-			break;
-		case 'h':
-			usage(stdout, 0);
-			break;
-		default:
-			usage(stderr, EX_USAGE);
-		}
-	}
-	if (optind != argc)
-		bad_usage("unexpected argument", argv[optind]);
-	if (cfg->n_listen + cfg->n_listen_tls == 0)
-		bad_usage("--listen or --listen-tls ADDR:PORT is required", NULL);
+	snprintf(default_config, sizeof(default_config), GW_CONFIG_DIR "%s.conf", cfg->program);
+	gw_spec.program = cfg->program;
+	gw_spec.default_config = default_config;
+	opt_load(&gw_spec, argc, argv, cfg, &run);
+	cfg->check_config = run.check_config;
+	cfg->config_path = run.config_path;
+	if (cfg->listen.n + cfg->listen_tls.n == 0)
+		bad_usage(cfg, "--listen or --listen-tls ADDR:PORT is required");
 	if (!cfg->cert || !cfg->key)
-		bad_usage("--cert FILE and --key FILE are required (passwords need TLS)", NULL);
-	if (!cfg->keytab)
-		bad_usage("--keytab FILE is required", NULL);
-	if (!cfg->hostname || !cfg->hostname[0] || strchr(cfg->hostname, '/') ||
-	    strchr(cfg->hostname, '@'))
-		bad_usage("--hostname takes the host part of the service principal, not",
-			  cfg->hostname ? cfg->hostname : "(none)");
+		bad_usage(cfg, "--cert FILE and --key FILE are required (passwords need TLS)");
+	if (!cfg->hostname || !cfg->hostname[0])
+		bad_usage(cfg, "--hostname HOST is required (this host has no name)");
+}
+
+void gw_config_print(const struct gw_config *cfg, FILE *out)
+{
+	opt_print(&gw_spec, cfg, out);
 }

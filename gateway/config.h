@@ -5,20 +5,21 @@
 #ifndef GW_CONFIG_H
 #define GW_CONFIG_H
 
-#include <stddef.h>
+#include <stdio.h>
+
+#include "../common/options.h"
 
 enum gw_protocol { GW_IMAP, GW_POP3 };
 
 #define GW_MAX_LISTEN 8
+#define GW_CONFIG_DIR "/etc/mailrpc/"
 
 struct gw_config {
 	enum gw_protocol protocol;
 	const char *program;		   /* mailrpc-imapd or mailrpc-pop3d */
 	const char *service;		   /* Kerberos service: imap or pop */
-	const char *listen[GW_MAX_LISTEN]; /* plain, STARTTLS/STLS offered */
-	int n_listen;
-	const char *listen_tls[GW_MAX_LISTEN]; /* implicit TLS (993/995 style) */
-	int n_listen_tls;
+	struct opt_list listen;		   /* plain, STARTTLS/STLS offered */
+	struct opt_list listen_tls;	   /* implicit TLS (993/995 style) */
 	const char *cert, *key; /* PEM files */
 	const char *keytab;
 	const char *hostname; /* service principal SERVICE/HOSTNAME */
@@ -28,12 +29,19 @@ struct gw_config {
 	int max_per_peer;		/* unauthenticated ones per address */
 	int login_timeout;		/* seconds idle before logging in */
 	int idle_timeout;		/* seconds idle once logged in */
-	size_t max_line;		/* bytes in a command line */
+	unsigned long long max_line;	/* bytes in a command line */
 	unsigned long long max_message; /* bytes; larger literals refused unread */
 	int fail_delay_ms;		/* a failed login answers no sooner */
+	int check_config;		/* --check-config: report and exit */
+	const char *config_path;	/* the file read, NULL if none */
 };
 
-/* Parses argv into *cfg; prints usage and exits 64 on bad usage. */
+/* Fills *cfg from /etc/mailrpc/PROGRAM.conf (or --config FILE) and argv;
+ * a bad flag exits 64, a bad config file 78, each after one line on
+ * stderr saying where. */
 void gw_config_parse(int argc, char **argv, enum gw_protocol protocol, struct gw_config *cfg);
+
+/* Writes the settings in config file form (--check-config). */
+void gw_config_print(const struct gw_config *cfg, FILE *out);
 
 #endif

@@ -12,7 +12,8 @@ GW_LIBS    := $(shell pkg-config --libs $(GW_PKGS) 2>/dev/null)
 GW_SERVER_SRCS := server/log.c server/acceptor.c service/identity.c
 GW_MAINS   := gateway/imapd.c gateway/pop3d.c
 GW_SRCS    := $(filter-out $(GW_MAINS),$(wildcard gateway/*.c))
-GW_OBJS    := $(call obj,$(GW_SRCS) $(GW_SERVER_SRCS) $(LISTEN_SRCS) common/bytes.c)
+GW_OBJS    := $(call obj,$(GW_SRCS) $(GW_SERVER_SRCS) $(LISTEN_SRCS) $(OPTION_SRCS) \
+	common/bytes.c common/level.c)
 
 IMAPD := $(BUILD)/bin/mailrpc-imapd
 POP3D := $(BUILD)/bin/mailrpc-pop3d
@@ -21,7 +22,7 @@ $(BUILD)/obj/gateway/%.o: ALL_CFLAGS += $(GW_CFLAGS) $(STORE_CFLAGS) -Iservice
 
 $(IMAPD) $(POP3D): $(BUILD)/bin/mailrpc-%: $(BUILD)/obj/gateway/%.o $(GW_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(GW_LIBS) $(PKG_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(GW_LIBS) $(PKG_LIBS) $(DAEMON_LIBS)
 
 # Unit tests of the gateway's pure parts, linked with its objects.
 GW_UNIT_TESTS := $(wildcard tests/unit/test_gw_*.c)
@@ -29,7 +30,7 @@ GW_UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(GW_UNIT_TESTS))
 
 $(GW_UNIT_BINS): $(BUILD)/tests/%: tests/unit/%.c $(GW_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(GW_CFLAGS) -Igateway -Itests/unit $(LDFLAGS) -o $@ $^ $(GW_LIBS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(GW_CFLAGS) -Igateway -Itests/unit $(LDFLAGS) -o $@ $^ $(GW_LIBS) $(PKG_LIBS) $(DAEMON_LIBS)
 
 # Fuzz harnesses of the parsers and the MIME rendering: tests/fuzz/fuzz.mk.
 # The MIME rendering, without sessions or sockets (fuzz_mime links these).

@@ -1,9 +1,11 @@
-/* config.c -- mailrpcd command line (see config.h). */
-#include <getopt.h>
+/*
+ * config.c -- mailrpcd's settings table (see config.h).  Each entry is a
+ * flag and a config file key of the same name: a new setting is one line
+ * here and a field in struct server_config.
+ */
+#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 
 #include "../common/level.h"
 #include "config.h"
@@ -11,113 +13,76 @@
 
 static struct server_config current;
 
-static void usage(FILE *out, int status)
+static int check_principal(const char *v, char *why, size_t n)
 {
-	fprintf(out,
-		"usage: mailrpcd --listen ADDR:PORT --store DIR --keytab FILE --principal SERVICE@HOST\n"
-		"                [--min-level auth|integrity|privacy] [--foreground] [--pidfile FILE]\n"
-		"                [--register] [--idle-timeout SECONDS] [--wait-timeout SECONDS]\n"
-		"                [--public-admin PRINCIPAL]...\n"
-		"Limits (quota, message size, tombstone age) are the store's policy:\n"
-		"see mailrpc-admin policy.\n");
-	exit(status);
+	if (strchr(v, '@') && !strchr(v, '/'))
+		return 0;
+	snprintf(why, n,
+		 "takes the host-based form SERVICE@HOST (e.g. mailrpc@mail.example.org), not '%s'",
+		 v);
+	return -1;
 }
 
-static void bad_usage(const char *why, const char *what)
-{
-	fprintf(stderr, "mailrpcd: %s%s%s\n", why, what ? ": " : "", what ? what : "");
-	usage(stderr, EX_USAGE);
-}
+#define F(name) offsetof(struct server_config, name)
+static const struct opt_def server_options[] = {
+    {"listen", OPT_STRING, F(listen), 0, 0, "ADDR:PORT", "address and TCP port to listen on", 1,
+     NULL},
+    {"store", OPT_STRING, F(store_dir), 0, 0, "DIR", "the mailbox store directory", 1, NULL},
+    {"keytab", OPT_STRING, F(keytab), 0, 0, "FILE", "keytab holding the service key", 1, NULL},
+    {"principal", OPT_STRING, F(principal), 0, 0, "SERVICE@HOST",
+     "service principal in host-based form, e.g. mailrpc@mail.example.org", 1, check_principal},
+    {"min-level", OPT_LEVEL, F(min_level), 0, 0, "LEVEL",
+     "least protection a call may use: auth, integrity or privacy", 0, NULL},
+    {"foreground", OPT_FLAG, F(foreground), 0, 0, NULL, "stay in the foreground, log to stderr", 0,
+     NULL},
+    {"pidfile", OPT_STRING, F(pidfile), 0, 0, "FILE", "write the process id to FILE", 0, NULL},
+    {"register", OPT_FLAG, F(register_rpcbind), 0, 0, NULL, "register with rpcbind while running",
+     0, NULL},
+    {"idle-timeout", OPT_INT, F(idle_timeout), 1, 86400, "SECONDS",
+     "close a connection idle this long", 0, NULL},
+    {"wait-timeout", OPT_INT, F(wait_timeout), 1, MAILRPC_WAIT_MAX, "SECONDS",
+     "longest a WAIT call may block", 0, NULL},
+    {"public-admin", OPT_LIST, F(public_admins), 0, OPT_LIST_MAX, "PRINCIPAL",
+     "a principal who owns the shared \"public\" mailbox", 0, NULL},
+};
+#undef F
 
-
-/* A number of seconds in 1..max, or bad usage. */
-static int seconds_arg(const char *arg, long max, const char *complaint)
-{
-	char *end;
-	long v = strtol(arg, &end, 10);
-	if (*end != '\0' || end == arg || v < 1 || v > max)
-		bad_usage(complaint, arg);
-	return (int)v;
-}
+static const struct opt_spec server_spec = {
+    .program = "mailrpcd",
+    .default_config = MAILRPCD_CONFIG_FILE,
+    .defs = server_options,
+    .n_defs = sizeof(server_options) / sizeof(server_options[0]),
+};
 
 void config_parse(int argc, char **argv, struct server_config *cfg)
 {
-	static const struct option longopts[] = {
-		{"listen", required_argument, NULL, 'L'},
-		{"store", required_argument, NULL, 'S'},
-		{"keytab", required_argument, NULL, 'K'},
-		{"principal", required_argument, NULL, 'P'},
-		{"min-level", required_argument, NULL, 'm'},
-		{"foreground", no_argument, NULL, 'f'},
-		{"pidfile", required_argument, NULL, 'p'},
-		{"register", no_argument, NULL, 'r'},
-		{"idle-timeout", required_argument, NULL, 'i'},
-		{"wait-timeout", required_argument, NULL, 'w'},
-		{"public-admin", required_argument, NULL, 'A'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
+	struct opt_run run;
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->min_level = LEVEL_PRIVACY;
 	cfg->idle_timeout = 900;
 	cfg->wait_timeout = 300;
-
-	int opt;
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'L': cfg->listen = optarg; break;
-		case 'S': cfg->store_dir = optarg; break;
-		case 'K': cfg->keytab = optarg; break;
-		case 'P': cfg->principal = optarg; break;
-		case 'p': cfg->pidfile = optarg; break;
-		case 'f': cfg->foreground = 1; break;
-		case 'r': cfg->register_rpcbind = 1; break;
-		case 'm':
-			cfg->min_level = level_parse(optarg);
-			if (cfg->min_level == 0)
-				bad_usage("--min-level must be auth, integrity or privacy, not", optarg);
-			break;
-		case 'i':
-			cfg->idle_timeout = seconds_arg(optarg, 86400,
-							"--idle-timeout must be 1..86400 seconds, not");
-			break;
-		case 'w':
-			cfg->wait_timeout = seconds_arg(optarg, MAILRPC_WAIT_MAX,
-							"--wait-timeout must be 1..3600 seconds, not");
-			break;
-		case 'A':
-			if (cfg->n_public_admins == (int)(sizeof(cfg->public_admins) / sizeof(cfg->public_admins[0])))
-				bad_usage("too many --public-admin principals", NULL);
-			cfg->public_admins[cfg->n_public_admins++] = optarg;
-			break;
-		case 'h': usage(stdout, 0); break;
-		default: usage(stderr, EX_USAGE);
-		}
-	}
-	if (optind != argc)
-		bad_usage("unexpected argument", argv[optind]);
-	if (!cfg->listen)
-		bad_usage("--listen ADDR:PORT is required", NULL);
-	if (!cfg->store_dir)
-		bad_usage("--store DIR is required", NULL);
-	if (!cfg->keytab)
-		bad_usage("--keytab FILE is required", NULL);
-	if (!cfg->principal)
-		bad_usage("--principal SERVICE@HOST is required", NULL);
-	if (!strchr(cfg->principal, '@') || strchr(cfg->principal, '/'))
-		bad_usage("--principal takes the host-based form SERVICE@HOST (e.g. mailrpc@mail.example.org), not",
-			  cfg->principal);
+	opt_load(&server_spec, argc, argv, cfg, &run);
+	cfg->check_config = run.check_config;
+	cfg->config_path = run.config_path;
 }
 
-const struct server_config *config_get(void) { return &current; }
+void config_print(const struct server_config *cfg, FILE *out)
+{
+	opt_print(&server_spec, cfg, out);
+}
+
+const struct server_config *config_get(void)
+{
+	return &current;
+}
 
 void config_set(const struct server_config *cfg)
 {
 	current = *cfg;
 	current.mail = (struct mail_config){
-		.store_dir = current.store_dir,
-		.public_admins = current.public_admins,
-		.n_public_admins = current.n_public_admins,
-		.wait_max = (unsigned)current.wait_timeout,
+	    .store_dir = current.store_dir,
+	    .public_admins = current.public_admins.item,
+	    .n_public_admins = current.public_admins.n,
+	    .wait_max = (unsigned)current.wait_timeout,
 	};
 }

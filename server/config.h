@@ -1,11 +1,15 @@
 /*
- * config.h -- mailrpcd's settings, filled once from the command line
- * before any connection is accepted and read-only afterwards.
+ * config.h -- mailrpcd's settings, filled once at start from
+ * /etc/mailrpc/mailrpcd.conf (or --config FILE) and the flags, before any
+ * connection is accepted, and read-only afterwards.
  */
 #ifndef MAILRPCD_CONFIG_H
 #define MAILRPCD_CONFIG_H
 
+#include "../common/options.h"
 #include "mail.h"
+
+#define MAILRPCD_CONFIG_FILE "/etc/mailrpc/mailrpcd.conf"
 
 struct server_config {
 	const char *listen;     /* ADDR:PORT or [ADDR]:PORT */
@@ -18,14 +22,19 @@ struct server_config {
 	int register_rpcbind;
 	int idle_timeout;       /* seconds a connection may sit idle */
 	int wait_timeout;       /* longest WAIT, seconds (--wait-timeout) */
-	const char *public_admins[32];  /* --public-admin, repeatable */
-	int n_public_admins;
+	struct opt_list public_admins; /* --public-admin, repeatable */
 	int clock_skew;                 /* krb5.conf clockskew, seconds */
 	struct mail_config mail;        /* the mail service's share of the above */
+	int check_config;               /* --check-config: report and exit */
+	const char *config_path;        /* the file read, NULL if none */
 };
 
-/* Parses argv into *cfg; prints usage and exits 64 on bad usage. */
+/* Fills *cfg from the config file and argv; a bad flag exits 64, a bad
+ * config file 78, each after one line on stderr saying where. */
 void config_parse(int argc, char **argv, struct server_config *cfg);
+
+/* Writes the settings in config file form (--check-config). */
+void config_print(const struct server_config *cfg, FILE *out);
 
 /* The settings in force for this process. */
 const struct server_config *config_get(void);

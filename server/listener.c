@@ -21,8 +21,8 @@
 #define STOP_GRACE_SECONDS 10
 #define MAINTENANCE_INTERVAL 3600
 
-/* Set by the signal handler: the master's one piece of shared state. */
-static volatile int stop_requested;
+/* Set by the signal handlers: the master's only shared state. */
+static volatile sig_atomic_t stop_requested, hangup_received;
 
 /* The connection processes of the master. */
 struct children {
@@ -34,6 +34,14 @@ static void on_stop(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+}
+
+/* No reload: the settings are read once, at start (README says why).
+ * SIGHUP, whose default would end the server, is answered in the log. */
+static void on_hangup(int sig)
+{
+	(void)sig;
+	hangup_received = 1;
 }
 
 int listener_open(const char *spec, int *port_r)
@@ -132,6 +140,8 @@ void listener_run(int listen_fd)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_hangup;
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	struct children c = {.n = 0};
@@ -147,6 +157,11 @@ void listener_run(int listen_fd)
 		reap(&c);
 		if (n > 0)
 			accept_one(listen_fd, &c);
+		if (hangup_received) {
+			hangup_received = 0;
+			log_warn("SIGHUP: settings are read only at start; check them with "
+				 "--check-config, then restart mailrpcd to apply them");
+		}
 	}
 	close(listen_fd);
 	log_info("stopping: %d connection(s) open", c.n);

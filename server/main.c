@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../common/level.h"
+#include "../common/ready.h"
 #include "acceptor.h"
 #include "config.h"
 #include "listener.h"
@@ -35,14 +36,46 @@ static void rpcbind_set(int port, int on)
 	struct netconfig *nc = getnetconfigent("tcp");
 	if (nc == NULL)
 		log_fatal("--register: no tcp netconfig entry");
+	if (!on) {
+		rpcb_unset(MAILRPC_PROG, MAILRPC_V2, nc);
+		freenetconfigent(nc);
+		return;
+	}
 	char uaddr[64];
 	snprintf(uaddr, sizeof(uaddr), "0.0.0.0.%d.%d", port >> 8, port & 0xff);
-	struct netbuf *nb = on ? uaddr2taddr(nc, uaddr) : NULL;
-	if (on && (nb == NULL || !rpcb_set(MAILRPC_PROG, MAILRPC_V2, nc, nb)))
-		log_fatal("--register: rpcbind refused the registration (is rpcbind running?)");
-	if (!on)
-		rpcb_unset(MAILRPC_PROG, MAILRPC_V2, nc);
+	struct netbuf *nb = uaddr2taddr(nc, uaddr);
+	int registered = nb != NULL && rpcb_set(MAILRPC_PROG, MAILRPC_V2, nc, nb);
+	if (nb != NULL) {
+		free(nb->buf);
+		free(nb);
+	}
 	freenetconfigent(nc);
+	if (!registered)
+		log_fatal("--register: rpcbind refused the registration (is rpcbind running?)");
+}
+
+/* --check-config: the settings in force, then whether the keytab and the
+ * store would work; 0 if they would. */
+static int check_config(const struct server_config *cfg)
+{
+	char why[1024];
+	printf("# mailrpcd settings from %s and the command line\n",
+	       cfg->config_path ? cfg->config_path : "(no config file)");
+	config_print(cfg, stdout);
+	if (acceptor_check(cfg->keytab, cfg->principal, why, sizeof(why)) != 0) {
+		fprintf(stderr, "mailrpcd: %s\n", why);
+		return 1;
+	}
+	printf("# keytab %s: holds a usable key for %s\n", cfg->keytab, cfg->principal);
+	if (access(cfg->store_dir, F_OK) == 0 && access(cfg->store_dir, R_OK | W_OK | X_OK) != 0) {
+		fprintf(stderr, "mailrpcd: store directory %s is not usable: %s\n", cfg->store_dir,
+			strerror(errno));
+		return 1;
+	}
+	printf("# store %s: %s\n", cfg->store_dir,
+	       access(cfg->store_dir, F_OK) == 0 ? "usable" : "will be created at start");
+	printf("# configuration OK\n");
+	return 0;
 }
 
 static void write_pidfile(const char *path)
@@ -58,6 +91,8 @@ int main(int argc, char **argv)
 	char why[1024];
 
 	config_parse(argc, argv, &cfg);
+	if (cfg.check_config)
+		return check_config(&cfg);
 	cfg.clock_skew = session_clock_skew();
 	config_set(&cfg);
 	log_init(1);
@@ -85,8 +120,10 @@ int main(int argc, char **argv)
 		write_pidfile(cfg.pidfile);
 	log_info("listening on %s (port %d) as %s, minimum level %s", cfg.listen, port,
 		 cfg.principal, level_name(cfg.min_level));
+	ready_notify("serving");
 
 	listener_run(listen_fd);
+	ready_stopping();
 
 	if (cfg.register_rpcbind)
 		rpcbind_set(port, 0);

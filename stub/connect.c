@@ -15,16 +15,27 @@
 #define RECONNECT_ATTEMPTS 4
 #define RECONNECT_DELAY_MS 500
 
-/* Splits HOST:PORT or [ADDR]:PORT. */
+/* Splits HOST:PORT or [ADDR]:PORT; HOST or [ADDR] alone leave the port
+ * empty, for rpcbind to tell. */
 static int split_server(const char *spec, char *host, size_t host_len, char *port, size_t port_len)
 {
 	const char *sep;
 	if (spec[0] == '[') {
 		const char *close = strchr(spec, ']');
-		if (close == NULL || close[1] != ':')
+		if (close == NULL || (close[1] != ':' && close[1] != '\0') ||
+		    (size_t)(close - spec - 1) >= host_len)
 			return -1;
 		snprintf(host, host_len, "%.*s", (int)(close - spec - 1), spec + 1);
+		port[0] = '\0';
+		if (close[1] == '\0')
+			return host[0] ? 0 : -1;
 		sep = close + 1;
+	} else if (strchr(spec, ':') == NULL) {
+		if (spec[0] == '\0' || strlen(spec) >= host_len)
+			return -1;
+		snprintf(host, host_len, "%s", spec);
+		port[0] = '\0';
+		return 0;
 	} else {
 		sep = strrchr(spec, ':');
 		if (sep == NULL || sep == spec || (size_t)(sep - spec) >= host_len)
@@ -44,7 +55,7 @@ int mr_link_params_from(const struct mailrpc_options *opts, struct mr_link_param
 	if (opts == NULL || opts->server == NULL || strlen(opts->server) >= sizeof(p->server) ||
 	    split_server(opts->server, p->host, sizeof(p->host), p->port, sizeof(p->port)) != 0)
 		return mr_fail(err, MAILRPC_E_USAGE,
-			       "server must be given as HOST:PORT, not \"%s\"",
+			       "server must be given as HOST:PORT or HOST, not \"%s\"",
 			       opts && opts->server ? opts->server : "");
 	p->level = opts->level ? opts->level : MAILRPC_LEVEL_PRIVACY;
 	if (p->level < MAILRPC_LEVEL_AUTH || p->level > MAILRPC_LEVEL_PRIVACY)

@@ -78,7 +78,13 @@ static int open_link(struct mr_link *l, struct mailrpc_error *err)
 	int fd = -1;
 	/* A connection is set up in a few small round trips. */
 	int timeout = mr_link_reply_timeout(l, MR_LINK_SMALL_CALL);
-	int status = mr_link_socket(l->p.host, l->p.port, timeout, &fd, &ss, &ss_len, err);
+	char port[sizeof(l->p.port)];
+	snprintf(port, sizeof(port), "%s", l->p.port);
+	/* Asked again on each connection: a restarted server has a new port. */
+	if (port[0] == '\0' && mr_link_rpcbind_port(l->p.host, l->p.prog, l->p.vers, port,
+						    sizeof(port), err) != MAILRPC_OK)
+		return err->status;
+	int status = mr_link_socket(l->p.host, port, timeout, &fd, &ss, &ss_len, err);
 	if (status != MAILRPC_OK)
 		return status;
 	struct netbuf raddr = {.maxlen = ss_len, .len = ss_len, .buf = &ss};

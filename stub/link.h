@@ -30,7 +30,7 @@
  * download's extra connections are made from a copy). */
 struct mr_link_params {
 	char server[300];	  /* HOST:PORT as given, for messages and state */
-	char host[256], port[16]; /* split from server */
+	char host[256], port[16]; /* split from server; port "": ask rpcbind */
 	char principal[512];	  /* service principal, SERVICE@HOST */
 	char ccache[1024];	  /* "" for the default cache */
 	rpcprog_t prog;
@@ -131,6 +131,11 @@ int mr_link_reply_timeout(const struct mr_link *l, size_t bytes);
 double mr_now(void);
 
 /* ---- inside the link layer ------------------------------------------- */
+
+/* The port rpcbind on host has for prog/vers over TCP, as a decimal
+ * string, for a server given without one (link_rpcbind.c). */
+int mr_link_rpcbind_port(const char *host, rpcprog_t prog, rpcvers_t vers, char *port,
+			 size_t port_len, struct mailrpc_error *err);
 
 /* TCP to host:port within timeout seconds, keepalive on (link_socket.c). */
 int mr_link_socket(const char *host, const char *port, int timeout, int *fd_r,

@@ -83,7 +83,9 @@ struct mailrpc_error {
 };
 
 struct mailrpc_options {
-	const char *server;    /* "HOST:PORT" or "[V6ADDR]:PORT"; required */
+	const char *server;    /* "HOST:PORT" or "[V6ADDR]:PORT"; required.  "HOST"
+				* or "[V6ADDR]" alone: the port rpcbind there has
+				* for mailrpc (mailrpcd --register) */
 	int level;             /* enum mailrpc_level; 0 means privacy */
 	const char *principal; /* service, "SERVICE@HOST"; NULL: "mailrpc@HOST" */
 	const char *ccache;    /* Kerberos credential cache; NULL: the default */
