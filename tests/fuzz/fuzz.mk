@@ -28,7 +28,8 @@ FUZZ_STORE_OBJS := $(BUILD)/obj/tests/fuzz/scratch.o $(call obj,$(STORE_SRCS))
 # The procedures as mailrpcd runs them: the table, the adapters, the
 # mail service, the store; not the listener, the dispatcher or RPCSEC_GSS.
 FUZZ_RPC_OBJS := $(FUZZ_STORE_OBJS) $(call obj,server/procs.c $(wildcard server/proc_*.c) \
-	server/summary.c server/log.c server/config.c $(SERVICE_SRCS) $(COMMON_SRCS)) $(GEN_OBJS)
+	server/summary.c server/log.c server/config.c common/options.c $(SERVICE_SRCS) \
+	$(COMMON_SRCS)) $(GEN_OBJS)
 
 $(BUILD)/obj/tests/fuzz/%.o: ALL_CFLAGS += $(STORE_CFLAGS)
 
