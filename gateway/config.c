@@ -16,7 +16,8 @@ static void usage(FILE *out, int status)
 {
 	fprintf(out,
 		"usage: %s [--listen ADDR:PORT]... [--listen-tls ADDR:PORT]...\n"
-		"        --cert FILE --key FILE --keytab FILE [--hostname HOST]\n"
+		"        --store DIR --cert FILE --key FILE --keytab FILE [--hostname HOST]\n"
+		"        [--public-admin PRINCIPAL]... [--pop3-delete trash|expunge]\n"
 		"        [--foreground] [--pidfile FILE] [--max-connections N] [--max-per-peer N]\n"
 		"        [--login-timeout SECONDS] [--idle-timeout SECONDS] [--max-line BYTES]\n"
 		"        [--max-message BYTES] [--auth-fail-delay SECONDS]\n",
@@ -87,6 +88,9 @@ void gw_config_parse(int argc, char **argv, enum gw_protocol protocol, struct gw
 	    {"cert", required_argument, NULL, 'c'},
 	    {"key", required_argument, NULL, 'k'},
 	    {"keytab", required_argument, NULL, 'K'},
+	    {"store", required_argument, NULL, 's'},
+	    {"public-admin", required_argument, NULL, 'A'},
+	    {"pop3-delete", required_argument, NULL, 'D'},
 	    {"hostname", required_argument, NULL, 'H'},
 	    {"foreground", no_argument, NULL, 'f'},
 	    {"pidfile", required_argument, NULL, 'p'},
@@ -123,6 +127,22 @@ void gw_config_parse(int argc, char **argv, enum gw_protocol protocol, struct gw
 			break;
 		case 'H':
 			cfg->hostname = optarg;
+			break;
+		case 's':
+			cfg->store_dir = optarg;
+			break;
+		case 'A':
+			if (cfg->n_public_admins == GW_MAX_PUBLIC_ADMINS)
+				bad_usage("too many principals for", "--public-admin");
+			cfg->public_admins[cfg->n_public_admins++] = optarg;
+			break;
+		case 'D':
+			if (strcmp(optarg, "trash") == 0)
+				cfg->pop3_delete = GW_POP3_DELETE_TRASH;
+			else if (strcmp(optarg, "expunge") == 0)
+				cfg->pop3_delete = GW_POP3_DELETE_EXPUNGE;
+			else
+				bad_usage("--pop3-delete takes trash or expunge, not", optarg);
 			break;
 		case 'f':
 			cfg->foreground = 1;
@@ -176,6 +196,8 @@ void gw_config_parse(int argc, char **argv, enum gw_protocol protocol, struct gw
 		bad_usage("--cert FILE and --key FILE are required (passwords need TLS)", NULL);
 	if (!cfg->keytab)
 		bad_usage("--keytab FILE is required", NULL);
+	if (!cfg->store_dir)
+		bad_usage("--store DIR is required (the store mailrpcd serves)", NULL);
 	if (!cfg->hostname || !cfg->hostname[0] || strchr(cfg->hostname, '/') ||
 	    strchr(cfg->hostname, '@'))
 		bad_usage("--hostname takes the host part of the service principal, not",

@@ -10,6 +10,10 @@
 enum gw_protocol { GW_IMAP, GW_POP3 };
 
 #define GW_MAX_LISTEN 8
+#define GW_MAX_PUBLIC_ADMINS 16
+
+/* What POP3's DELE does to a message at QUIT (see README). */
+enum gw_pop3_delete { GW_POP3_DELETE_TRASH, GW_POP3_DELETE_EXPUNGE };
 
 struct gw_config {
 	enum gw_protocol protocol;
@@ -21,6 +25,10 @@ struct gw_config {
 	int n_listen_tls;
 	const char *cert, *key; /* PEM files */
 	const char *keytab;
+	const char *store_dir; /* the mail store (as mailrpcd's --store) */
+	const char *public_admins[GW_MAX_PUBLIC_ADMINS]; /* as mailrpcd's --public-admin */
+	int n_public_admins;
+	enum gw_pop3_delete pop3_delete;
 	const char *hostname; /* service principal SERVICE/HOSTNAME */
 	const char *pidfile;  /* NULL: none */
 	int foreground;

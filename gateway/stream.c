@@ -178,6 +178,30 @@ int stream_read_exact(struct stream *s, struct buf *out, size_t n)
 	return STREAM_OK;
 }
 
+int stream_wait_input(struct stream *s, int other_fd, int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	for (;;) {
+		/* Bytes already here (or decrypted by TLS) need no wait. */
+		if (stream_buffered(s) > 0 || (s->ssl != NULL && SSL_pending(s->ssl) > 0))
+			return STREAM_OK;
+		if (s->stop != NULL && *s->stop)
+			return STREAM_STOPPED;
+		long long left = deadline - now_ms();
+		if (left <= 0)
+			return STREAM_TIMEOUT;
+		struct pollfd p[2] = {{.fd = s->fd, .events = POLLIN},
+				      {.fd = other_fd, .events = POLLIN}};
+		int n = poll(p, other_fd >= 0 ? 2 : 1, left > 1000 ? 1000 : (int)left);
+		if (n < 0 && errno != EINTR)
+			return STREAM_ERROR;
+		if (n > 0 && p[0].revents)
+			return STREAM_OK;
+		if (n > 0 && other_fd >= 0 && p[1].revents)
+			return STREAM_OTHER;
+	}
+}
+
 static int send_all(struct stream *s, const char *data, size_t len)
 {
 	long long deadline = now_ms() + s->timeout_ms;
