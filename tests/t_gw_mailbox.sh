@@ -1,0 +1,15 @@
+# t_gw_mailbox.sh -- the gateway's mailbox commands end to end with real
+# clients over TLS, on the store mailrpcd serves: IMAP (tests/gw/mailbox.py)
+# and POP3 (tests/gw/pop3_mailbox.py), each side seeing the other's changes.
+. "$(dirname "$0")/lib.sh"
+. "$TESTS_DIR/gw_lib.sh"
+setup_realm alice bob carol
+make_cert
+start_server
+login_users alice bob carol
+export T BIN
+
+start_gateway imap
+GW_TLS_PORT=$GW_TLS_PORT gw_py mailbox.py
+start_gateway pop3
+GW_TLS_PORT=$GW_TLS_PORT gw_py pop3_mailbox.py
