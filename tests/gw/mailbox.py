@@ -140,7 +140,8 @@ report("STORE FLAGS replaces the flags (\\Recent is the session's)",
        ok(done) and re.search(rb"FLAGS \(\\Draft( \\Recent)?\)", lines[0]), lines)
 
 # APPEND from IMAP shows at once to the RPC side.
-lines, done = a.cmd(b"APPEND INBOX (\\Flagged) {38+}\r\nSubject: from imap\r\n\r\nappended here\r\n")
+note = b"Subject: from imap\r\n\r\nappended here\r\n"
+lines, done = a.cmd(b"APPEND INBOX (\\Flagged) {%d+}\r\n%s" % (len(note), note))
 new_uid = int(re.search(rb"APPENDUID \d+ (\d+)", done).group(1))
 got = rpc_ls("alice", "Inbox")
 report("an IMAP APPEND is at once in the RPC listing with its flag",
