@@ -127,20 +127,26 @@ static int has_item(const struct fetch_request *req, enum fetch_kind kind)
 	return 0;
 }
 
-/* "* n FETCH (...)" for view message i: 0, 1 if it is gone, -1 if the
- * connection can go no further. */
+/* "* n FETCH (...)" for view message i: 0, 1 if it is gone, 2 if it may
+ * no longer be read, -1 if the connection can go no further. */
 static int write_message(struct imap_session *s, const struct fetch_request *req, size_t i, int uid)
 {
 	struct imap_msg *msg = &s->view->msgs[i];
 	struct imap_message *m = NULL;
-	if (req->need != 0 && !req->streams) {
+	if (req->need != 0) {
+		/* A streamed section announces its literal before its first
+		 * piece is read: reading the header first means an expunge or
+		 * a right taken away cannot break the answer mid-literal. */
 		int status =
-		    imap_message_get(s->gw.mail, msg->uid, msg->size, req->need, &s->message);
+		    imap_message_get(s->gw.mail, msg->uid, msg->size,
+				     req->streams ? IMAP_NEED_HEADER : req->need, &s->message);
 		if (status == MAIL_ERR_NOMESSAGE)
 			return 1;
+		if (status == MAIL_ERR_DENIED || status == MAIL_ERR_NOFOLDER)
+			return 2;
 		if (status != MAIL_OK)
 			return -1;
-		m = s->message;
+		m = req->streams ? NULL : s->message;
 	}
 	buf_reset(&s->reply);
 	buf_printf(&s->reply, "* %zu FETCH (", i + 1);
@@ -231,7 +237,7 @@ enum imap_next imap_do_fetch(struct imap_session *s, const struct imap_command *
 	if (req.vanished)
 		imap_vanished_since(s, &args[0], req.changedsince);
 	int any_gone = 0;
-	for (size_t k = 0; rc >= 0 && k < set.count; k++) {
+	for (size_t k = 0; rc >= 0 && rc != 2 && k < set.count; k++) {
 		const struct imap_msg *msg = &s->view->msgs[set.index[k]];
 		if (msg->gone) {
 			any_gone = 1;
@@ -250,6 +256,8 @@ enum imap_next imap_do_fetch(struct imap_session *s, const struct imap_command *
 		imap_reply(s, cmd, "NO", "[SERVERBUG] Cannot read a message");
 		return IMAP_NEXT_CLOSE;
 	}
+	if (rc == 2)
+		return imap_reply(s, cmd, "NO", "[NOPERM] These messages may no longer be read");
 	if (any_gone)
 		return imap_reply(s, cmd, "NO",
 				  "[EXPUNGEISSUED] Some of the messages no longer exist");

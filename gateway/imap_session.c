@@ -130,8 +130,14 @@ static enum imap_next dispatch(struct imap_session *s, const struct imap_command
 	}
 	s->may_expunge = def->may_expunge;
 	/* Fresh flags and messages for the command; told before its end. */
-	if (s->state == IMAP_SELECTED)
+	if (s->state == IMAP_SELECTED) {
 		imap_refresh(s);
+		/* Deleted, renamed or out of reach (a right taken away): no
+		 * command may use the view; serve_one then says BYE. */
+		if (s->view->closed && def->states == IMAP_SELECTED)
+			return imap_reply(s, cmd, "NO",
+					  "[NONEXISTENT] The selected folder is gone");
+	}
 	return def->handler(s, cmd);
 }
 

@@ -3,13 +3,14 @@
 # commands and the RPC side agreeing, revocation on an open session.
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/gw_lib.sh"
-setup_realm alice bob carol
+setup_realm alice bob carol padmin
 make_cert
-start_server
-login_users alice bob carol
+start_server --public-admin padmin@MAILRPC.TEST
+login_users alice bob carol padmin
 export T BIN
 as alice mkfolder Shared >/dev/null
 printf 'Subject: shared\r\n\r\nfor the team\r\n' | as alice put Shared >/dev/null
+as padmin -m public mkfolder News >/dev/null
 
-start_gateway imap
+start_gateway imap --public-admin padmin@MAILRPC.TEST
 GW_TLS_PORT=$GW_TLS_PORT gw_py rights.py

@@ -121,6 +121,15 @@ grant("lrte")
 bob.cmd(b"SELECT " + SHARED)
 lines, done = bob.cmd(b"EXPUNGE")
 report("lrte: EXPUNGE removes the \\Deleted message", lines == [b"* 2 EXPUNGE"], (lines, done))
+# r taken away while Shared is selected (l kept): nothing more is read,
+# and no answer is cut off mid-literal.
+grant("l")
+for what in (b"BODY[]", b"BODY.PEEK[HEADER]", b"ENVELOPE"):
+    lines, done = bob.cmd(b"FETCH 1 " + what)
+    report("l left, r taken away: an open session's FETCH %s is NO and reads nothing" % what.decode(),
+           status_of(done) == b"NO" and not any(b"shared" in ln for ln in lines), (lines, done))
+lines, done = bob.cmd(b"NOOP")
+report("... and the session goes on", status_of(done) == b"OK", done)
 bob.cmd(b"CLOSE")
 
 # ---- ACLs over IMAP and over RPC are one thing -------------------------------
@@ -130,7 +139,7 @@ st, out = mailrpc("alice", "acl", "Shared")
 report("the RPC side lists carol's lr", re.search(rb"carol@MAILRPC.TEST\s+lr\b", out), out)
 lines, done = alice.cmd(b"GETACL Shared")
 report("GETACL lists both delegates",
-       lines and b"bob@MAILRPC.TEST lrte" in lines[0] and b"carol@MAILRPC.TEST lr" in lines[0], lines)
+       lines and b"bob@MAILRPC.TEST l " in lines[0] and b"carol@MAILRPC.TEST lr" in lines[0], lines)
 lines, done = alice.cmd(b"LISTRIGHTS Shared bob%s" % R.encode())
 report("LISTRIGHTS answers", status_of(done) == b"OK" and lines and lines[0].startswith(b"* LISTRIGHTS"),
        (lines, done))
@@ -148,9 +157,38 @@ _, done = alice.cmd(b"DELETEACL Shared carol" + R.encode())
 report("DELETEACL over IMAP", status_of(done) == b"OK", done)
 lines, done = carol.cmd(b"FETCH 1 BODY[]")
 report("after DELETEACL carol's open session reads nothing more",
-       status_of(done) != b"OK" or not any(b"Subject" in ln for ln in lines), (lines, done))
+       status_of(done) == b"NO" and not any(b"Subject" in ln for ln in lines), (lines, done))
+bye = carol.c.line()
+report("... is told the folder is gone (NO [NONEXISTENT], then BYE), as for a deleted folder",
+       b"[NONEXISTENT]" in done and bye.startswith(b"* BYE") and carol.c.closed_within(5), (done, bye))
+carol.close()
+carol = Imap(PORT, "carol")
 lines, done = carol.cmd(b'LIST "" "Other Users/*"')
-report("... and no longer lists it", lines == [], lines)
+report("... and no longer lists it", lines == [] and status_of(done) == b"OK", (lines, done))
+# ---- public folders ---------------------------------------------------------
+NEWS = b'"Public Folders/News"'
+lines, done = bob.cmd(b"NAMESPACE")
+report("NAMESPACE: personal, other users, public folders",
+       lines == [b'* NAMESPACE (("" "/")) (("Other Users/" "/")) (("Public Folders/" "/"))'], lines)
+lines, done = bob.cmd(b'LIST "" "Public Folders/*"')
+report("public: before a grant bob lists no public folder", lines == [], lines)
+_, real = bob.cmd(b"SELECT " + NEWS)
+_, none = bob.cmd(b'SELECT "Public Folders/Nothing"')
+report("public: before a grant SELECT answers as for no folder",
+       status_of(real) == b"NO" and answer_text(real) == answer_text(none), (real, none))
+_, done = bob.cmd(b'CREATE "Public Folders/Mine"')
+report("public: a user cannot make a top-level public folder", status_of(done) == b"NO", done)
+st, out = mailrpc("padmin", "-m", "public", "acl", "News", "set", "anyone", "lri")
+lines, done = bob.cmd(b'LIST "" "Public Folders/*"')
+report("public: after 'anyone lri' bob lists News", any(ln.endswith(NEWS) for ln in lines), lines)
+post = b"Subject: news\r\n\r\nfor everyone\r\n"
+_, done = bob.cmd(b"APPEND %s {%d+}\r\n%s" % (NEWS, len(post), post))
+report("public: bob posts to News with APPEND", status_of(done) == b"OK", done)
+lines, done = carol.cmd(b"EXAMINE " + NEWS)
+lines, done = carol.cmd(b"FETCH 1 BODY.PEEK[]")
+report("public: carol reads bob's post", lines and literal(lines[0]) == post, lines)
+lines, done = carol.cmd(b"STORE 1 +FLAGS (\\Deleted)")
+report("public: carol cannot mark it \\Deleted (no t)", status_of(done) == b"NO", done)
 for s in (alice, bob, carol):
     s.close()
 finish()
