@@ -55,7 +55,13 @@ static int parse_day(const char **p, int64_t *days_r)
 		year = year * 10 + (*s++ - '0');
 	if (n != 4)
 		return -1;
-	*days_r = imap_civil_day(year, (unsigned)month + 1, (unsigned)day);
+	/* No 30-Feb: the day must fall before the next month's first. */
+	int64_t first = imap_civil_day(year, (unsigned)month + 1, 1);
+	int64_t next = month == 11 ? imap_civil_day(year + 1, 1, 1)
+				   : imap_civil_day(year, (unsigned)month + 2, 1);
+	if (first + day - 1 >= next)
+		return -1;
+	*days_r = first + day - 1;
 	*p = s;
 	return 0;
 }
