@@ -13,3 +13,9 @@ start_gateway imap
 GW_TLS_PORT=$GW_TLS_PORT gw_py mailbox.py
 start_gateway pop3
 GW_TLS_PORT=$GW_TLS_PORT gw_py pop3_mailbox.py
+
+# The settings: --max-message for APPEND, --pop3-delete expunge.
+start_gateway imap --max-message 100000
+IMAP_TLS_PORT=$GW_TLS_PORT
+start_gateway pop3 --pop3-delete expunge
+IMAP_TLS_PORT=$IMAP_TLS_PORT POP3_TLS_PORT=$GW_TLS_PORT MAX_MESSAGE=100000 gw_py settings.py
