@@ -90,6 +90,22 @@ report("EXAMINE after RENAME: the same UIDVALIDITY", m.response("UIDVALIDITY")[1
 typ, data = m.status("Corpus2", "(MESSAGES UIDVALIDITY UIDNEXT UNSEEN)")
 report("STATUS: MESSAGES and UIDVALIDITY", typ == "OK" and
        b"MESSAGES %d" % len(messages) in data[0] and b"UIDVALIDITY " + validity in data[0], data)
+# Sections of the multipart corpus message, cut from the stored bytes.
+mp = [i for i, (name, _) in enumerate(messages, 1) if name == "05-multipart-binary.eml"][0]
+whole = messages[mp - 1][1]
+typ, data = m.fetch(str(mp), "(BODY BODY.PEEK[1.MIME] BODY.PEEK[2] BODY.PEEK[HEADER.FIELDS.NOT (SUBJECT)])")
+head = data[0][0] if isinstance(data[0], tuple) else data[0]
+report("FETCH BODY (non-extensible structure) is multipart/mixed",
+       b'BODY ((' in head and b'"mixed"' in head, head[:200])
+mime1 = [d[1] for d in data if isinstance(d, tuple) and b"BODY[1.MIME]" in d[0]]
+report("FETCH BODY[1.MIME] is the first part's header, as stored",
+       mime1 and mime1[0].startswith(b"Content-Type: text/plain") and mime1[0] in whole, mime1)
+part2 = [d[1] for d in data if isinstance(d, tuple) and b"BODY[2]" in d[0]]
+report("FETCH BODY[2] is the binary part's encoded body, as stored",
+       part2 and len(part2[0]) > 1000 and part2[0] in whole, [len(x) for x in part2])
+notsub = [d[1] for d in data if isinstance(d, tuple) and b"HEADER.FIELDS.NOT" in d[0]]
+report("FETCH HEADER.FIELDS.NOT (SUBJECT) leaves out only the subject",
+       notsub and b"Subject:" not in notsub[0] and b"Content-Type: multipart/mixed" in notsub[0], notsub)
 typ, data = m.store("1", "+FLAGS", "(\\Seen)")
 report("STORE in an EXAMINEd folder is refused", typ == "NO", (typ, data))
 m.logout()
@@ -270,6 +286,27 @@ report("GETQUOTAROOT answers QUOTAROOT and QUOTA",
 lines, done = a.cmd(b"MYRIGHTS INBOX")
 report("MYRIGHTS INBOX: the owner holds every right",
        lines and set(lines[0].split()[-1].decode()) >= set("lrswipkxtea"), lines)
+
+lines, done = a.cmd(b"GETQUOTA \"\"")
+report("GETQUOTA of the root GETQUOTAROOT named", ok(done) and lines and lines[0].startswith(b"* QUOTA "),
+       (lines, done))
+lines, done = a.cmd(b'ID ("name" "test")')
+report("ID answers the server's name", ok(done) and lines and lines[0].startswith(b'* ID ("name" "mailrpc"'),
+       lines)
+lines, done = a.cmd(b"SELECT INBOX")
+lines, done = a.cmd(b"CHECK")
+report("CHECK", ok(done), done)
+lines, done = a.cmd(b"STORE 1 +FLAGS (\\Deleted)")
+lines, done = a.cmd(b"UNSELECT")
+report("UNSELECT", ok(done), done)
+report("UNSELECT expunged nothing", len(rpc_ls("alice", "Inbox")) == 1, rpc_ls("alice", "Inbox"))
+lines, done = a.cmd(b"EXAMINE INBOX")
+report("EXAMINE (raw): READ-ONLY", b"[READ-ONLY]" in done, done)
+lines, done = a.cmd(b"EXPUNGE")
+report("EXPUNGE in an EXAMINEd folder is NO", done.split()[1] == b"NO", done)
+lines, done = a.cmd(b"CLOSE")
+report("CLOSE of an EXAMINEd folder expunges nothing", len(rpc_ls("alice", "Inbox")) == 1,
+       rpc_ls("alice", "Inbox"))
 
 # ---- bad input: BAD or NO, and the session goes on --------------------------
 for bad in (b"FETCH", b"SELECT", b"FETCH x FLAGS", b"UID FETCH 1 (FLAGS", b"STORE 1 +FLAGS (\\Bogus)",
