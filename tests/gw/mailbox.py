@@ -14,7 +14,7 @@ PORT = env_int("GW_TLS_PORT")
 
 
 def ok(done):
-    return done.split()[1] == b"OK"
+    return done.split()[1:2] == [b"OK"]
 
 
 def untagged(lines, word):
@@ -128,6 +128,13 @@ report("FETCH ENVELOPE names the subject and sender",
        b'"Lunch?" (("Alice Example" NIL "alice" "example.org"))' in lines[0], lines)
 report("FETCH BODYSTRUCTURE is text/plain", b'BODYSTRUCTURE ("text" "plain"' in lines[0], lines)
 report("FETCH HEADER.FIELDS (SUBJECT)", b"Subject: Lunch?" in lines[0], lines)
+# ENVELOPE alone (the header read, no MIME parse) in a fresh session.
+e = Imap(PORT, "alice")
+e.cmd(b"EXAMINE INBOX")
+elines, edone = e.cmd(b"FETCH 1 ENVELOPE")
+report("FETCH ENVELOPE alone, first thing in a session",
+       ok(edone) and b'"Lunch?" (("Alice Example" NIL "alice" "example.org"))' in elines[0], (elines, edone))
+e.close()
 lines, done = a.cmd(b"FETCH 1 BODY[TEXT]<0.5>")
 report("FETCH BODY[TEXT]<0.5> is the first five bytes of the body",
        b"BODY[TEXT]<0> {5}" in lines[0] and literal(lines[0]) == b"Shall", lines)

@@ -18,7 +18,7 @@ MSG = b"From: bob@example.org\r\nSubject: ping\r\n\r\nhello\r\n"
 
 
 def ok(done):
-    return done.split()[1] == b"OK"
+    return done.split()[1:2] == [b"OK"]
 
 
 def put(folder="Inbox", data=MSG):
