@@ -8,6 +8,7 @@
 #include "imap_session.h"
 #include "imap_view.h"
 #include "login.h"
+#include "mime_tree.h"
 
 #define ANY (IMAP_NOT_AUTHENTICATED | IMAP_AUTHENTICATED | IMAP_SELECTED)
 #define AUTHED (IMAP_AUTHENTICATED | IMAP_SELECTED)
@@ -251,6 +252,9 @@ void imap_session_run(struct imap_session *s)
 	buf_init(&s->command, s->gw.cfg->max_line);
 	buf_init(&s->reply, IMAP_REPLY_MAX);
 	s->state = IMAP_NOT_AUTHENTICATED;
+	/* GMime serves ENVELOPE and SEARCH from the header alone, without a
+	 * mime_parse (which would set it up): set it up once, here. */
+	mime_init();
 
 	buf_adds(&s->reply, "* OK [CAPABILITY ");
 	imap_capabilities(s, &s->reply);

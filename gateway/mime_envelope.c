@@ -4,7 +4,6 @@
 #include "imap_write.h"
 #include "mime_header.h"
 #include "mime_imap.h"
-#include "mime_tree.h"
 
 /* An nstring from the raw, unfolded field (NIL if absent). */
 static void write_field(const char *data, size_t start, size_t end, const char *name,
@@ -104,9 +103,6 @@ static void write_addresses(const char *data, size_t start, size_t end, const ch
 
 int mime_write_envelope_of(const char *data, size_t start, size_t end, struct buf *out)
 {
-	/* ENVELOPE alone reads only the header, with no mime_parse before
-	 * it: GMime's address parser needs the library set up. */
-	mime_init();
 	buf_addc(out, '(');
 	write_field(data, start, end, "Date", out);
 	buf_addc(out, ' ');

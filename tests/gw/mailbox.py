@@ -135,6 +135,13 @@ elines, edone = e.cmd(b"FETCH 1 ENVELOPE")
 report("FETCH ENVELOPE alone, first thing in a session",
        ok(edone) and b'"Lunch?" (("Alice Example" NIL "alice" "example.org"))' in elines[0], (elines, edone))
 e.close()
+for query in (b"SUBJECT lunch", b"SENTBEFORE 1-Jan-2030", b"HEADER Message-ID lunch-1"):
+    e = Imap(PORT, "alice")
+    e.cmd(b"EXAMINE INBOX")
+    elines, edone = e.cmd(b"SEARCH " + query)
+    report("SEARCH %s first thing in a session" % query.decode(),
+           ok(edone) and elines == [b"* SEARCH 1"], (elines, edone))
+    e.close()
 lines, done = a.cmd(b"FETCH 1 BODY[TEXT]<0.5>")
 report("FETCH BODY[TEXT]<0.5> is the first five bytes of the body",
        b"BODY[TEXT]<0> {5}" in lines[0] and literal(lines[0]) == b"Shall", lines)
