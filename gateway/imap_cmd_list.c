@@ -86,6 +86,8 @@ static int collect(struct mail_session *m, struct nodes *ns)
 static void settle(struct nodes *ns)
 {
 	size_t k = 0;
+	if (ns->count == 0)
+		return; /* items is NULL: no qsort of nothing */
 	qsort(ns->items, ns->count, sizeof(*ns->items), by_path);
 	for (size_t i = 0; i < ns->count; i++) {
 		if (k > 0 && strcmp(ns->items[k - 1].path, ns->items[i].path) == 0) {

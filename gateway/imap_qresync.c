@@ -145,7 +145,8 @@ void imap_vanished_since(struct imap_session *s, const struct imap_arg *uid_set,
 		if (resync) {
 			write_not_present(s->view, set, out);
 		} else {
-			qsort(removed.uids, removed.n, sizeof(*removed.uids), cmp_uid);
+			if (removed.n > 0)
+				qsort(removed.uids, removed.n, sizeof(*removed.uids), cmp_uid);
 			size_t k = 0;
 			for (size_t i = 0; i < removed.n; i++) /* each once */
 				if (k == 0 || removed.uids[k - 1] != removed.uids[i])
