@@ -110,6 +110,36 @@ typ, data = m.store("1", "+FLAGS", "(\\Seen)")
 report("STORE in an EXAMINEd folder is refused", typ == "NO", (typ, data))
 m.logout()
 
+# Every FETCH item and SEARCH key alone, each in a fresh session, over
+# every corpus message: each answers OK (nothing a client asks may end
+# its connection process).
+ITEMS = (b"FLAGS", b"INTERNALDATE", b"RFC822.SIZE", b"ENVELOPE", b"BODY", b"BODYSTRUCTURE", b"UID",
+         b"MODSEQ", b"RFC822", b"RFC822.HEADER", b"RFC822.TEXT", b"FAST", b"ALL", b"FULL",
+         b"BODY.PEEK[HEADER]", b"BODY.PEEK[TEXT]", b"BODY.PEEK[1]", b"BODY.PEEK[1.MIME]",
+         b"BODY.PEEK[2.1]", b"BODY.PEEK[1.HEADER]", b"BODY.PEEK[HEADER.FIELDS (FROM TO)]",
+         b"BODY.PEEK[HEADER.FIELDS.NOT (FROM)]", b"BODY.PEEK[]<5.10>", b"BODY.PEEK[TEXT]<0.1>",
+         b"BODY.PEEK[3]", b"BODY.PEEK[1.2.3.4]")
+KEYS = (b"ALL", b"ANSWERED", b"DELETED", b"DRAFT", b"FLAGGED", b"SEEN", b"NEW", b"OLD", b"RECENT",
+        b"UNSEEN", b"FROM alice", b"TO bob", b"CC x", b"BCC x",
+        b"CHARSET UTF-8 SUBJECT {5+}\r\ncaf\xc3\xa9", b"BODY noon",
+        b"TEXT lunch", b"BEFORE 1-Jan-2030", b"ON 2-Nov-2026", b"SINCE 1-Jan-1970",
+        b"SENTBEFORE 1-Jan-2030", b"SENTON 2-Nov-2026", b"SENTSINCE 1-Jan-1970",
+        b"HEADER Content-Type multipart", b"LARGER 1000", b"SMALLER 1000", b"KEYWORD $x",
+        b"UNKEYWORD $x", b"UID 1:*", b"MODSEQ 1", b"NOT SEEN", b"OR SEEN FLAGGED", b"1:3",
+        b"CHARSET UTF-8 SUBJECT x", b"(FROM a TO b)")
+for item in ITEMS:
+    e = Imap(PORT, "alice")
+    e.cmd(b"EXAMINE Corpus2")
+    elines, edone = e.cmd(b"FETCH 1:* " + item)
+    report("FETCH 1:* %s alone over the corpus: OK" % item.decode(), ok(edone), (elines[-1:], edone))
+    e.close()
+for key in KEYS:
+    e = Imap(PORT, "alice")
+    e.cmd(b"EXAMINE Corpus2")
+    elines, edone = e.cmd(b"SEARCH " + key)
+    report("SEARCH %s alone over the corpus: OK" % key.decode("latin-1"), ok(edone), (elines, edone))
+    e.close()
+
 # ---- a session on the RPC side and IMAP side at once ---------------------
 a = Imap(PORT, "alice")
 lines, done = a.cmd(b"SELECT INBOX")
