@@ -358,6 +358,22 @@ for bad in (b"FETCH", b"SELECT", b"FETCH x FLAGS", b"UID FETCH 1 (FLAGS", b"STOR
             b"UID XYZZY 1", b"COPY 1:* INBOX"):
     lines, done = a.cmd(bad)
     report("bad input %r: BAD or NO" % bad.decode(), done.split()[1] in (b"BAD", b"NO"), done)
+# Hostile arguments in the selected state: any answer but a crash.
+a.cmd(b"SELECT INBOX")
+for bad in (b"FETCH *:1 FLAGS", b"FETCH 4294967296 FLAGS", b"UID FETCH 0:18446744073709551616 FLAGS",
+            b"FETCH 1,1,1,1:*,* (FLAGS FLAGS UID)", b"FETCH 1 BODY[1.2.3.4.5.6.7.8.9.10.11.12]",
+            b"FETCH 1 BODY[HEADER.FIELDS ()]", b"FETCH 1 BODY[]<4294967295.4294967295>",
+            b"FETCH 1 (" + b"(" * 200 + b")" * 200, b"SEARCH " + b"NOT " * 500 + b"ALL",
+            b"SEARCH " + b"OR ALL " * 300 + b"ALL", b"SEARCH HEADER \"\" \"\"", b"SEARCH LARGER -1",
+            b"SEARCH UID 1:*:2", b"STORE 1:* +FLAGS ()", b"STORE 1 FLAGS.SILENT \\Seen",
+            b"STORE 1 (UNCHANGEDSINCE x) +FLAGS (\\Seen)", b"COPY 1 \"\"", b"MOVE 1 \"Other Users/\"",
+            b"UID EXPUNGE *", b"UID MOVE 1:* \"Public Folders/x\"", b"SELECT \"&\"",
+            b"STATUS INBOX (MESSAGES MESSAGES BOGUS)", b"LIST \"\" \"" + b"*%" * 300 + b"\"",
+            b"RENAME INBOX \"Other Users/bob/x\"", b"GETACL \"\"", b"SETACL INBOX \"\" lr",
+            b"ENABLE " + b"X " * 100, b"ID (" + b"\"a\" " * 101 + b")", b"EXAMINE INBOX (QRESYNC (1 2 1:*))"):
+    lines, done = a.cmd(bad)
+    report("hostile %r: answered" % bad[:40].decode(), done.split()[1:2] in ([b"OK"], [b"NO"], [b"BAD"]),
+           (lines[-1:], done))
 lines, done = a.cmd(b"NOOP")
 report("the session goes on after bad input", ok(done), done)
 
