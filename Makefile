@@ -2,7 +2,7 @@
 #
 #   make            build everything into $(BUILD)
 #   make check      all tests against a throwaway realm (also under ASan+UBSan)
-#   make demo       throwaway realm + mailrpcd on loopback + alice's client
+#   make demo       throwaway realm + mailrpcd on loopback + alice's client, an IMAP session
 #   make install PREFIX=/usr/local
 
 BUILD   ?= build

@@ -1,16 +1,19 @@
 #!/usr/bin/python3
-"""imapbench.py -- the Dovecot side of `make bench`: the same work as
-mrbench, over IMAP with TLS, from Python's standard imaplib.
+"""imapbench.py -- the IMAPS side of `make bench`: the same work as
+mrbench, over IMAP with TLS, from Python's standard imaplib, against
+Dovecot and against mailrpc-imapd alike (the same driver for both).
 
     imapbench.py PORT USER PASSWORD load DIR NAME...   APPENDs DIR/NAME.eml to INBOX,
                                                        prints the TLS cipher
     imapbench.py PORT USER PASSWORD OP ARG CLIENTS SECONDS ROUNDS
-      OP: list           UID FETCH of the first 50 (ENVELOPE RFC822.SIZE)
+      OP: setup          connect, TLS, LOGIN, SELECT INBOX, LOGOUT (a new session each time)
+          list           UID FETCH of the first 50 (FLAGS ENVELOPE RFC822.SIZE)
           fetch UID      UID FETCH UID (BODY.PEEK[])
           append FILE    APPEND FILE to folder Bench
 
 Clients are processes, each with its own logged-in connection, started
-together each round; one JSON object per round, like mrbench.
+together each round; one JSON object per round, like mrbench, whose
+"level" is $IMAPBENCH_LEVEL (default "dovecot").
 """
 import imaplib
 import json
@@ -20,6 +23,7 @@ import sys
 import time
 
 MAX_SECONDS = 30.0
+LEVEL = os.environ.get("IMAPBENCH_LEVEL", "dovecot")
 
 
 def connect(port, user, password):
@@ -46,8 +50,13 @@ def prepare(imap, op):
 
 def once(imap, op, arg, payload):
     """Runs the operation once; returns message bytes moved."""
+    if op == "setup":
+        s = connect(*arg)
+        check(*s.select("INBOX", readonly=True), "select")
+        s.logout()
+        return 0
     if op == "list":
-        data = check(*imap.uid("FETCH", "1:50", "(ENVELOPE RFC822.SIZE)"), "list")
+        data = check(*imap.uid("FETCH", "1:50", "(FLAGS ENVELOPE RFC822.SIZE)"), "list")
         if sum(1 for d in data if isinstance(d, tuple) or (d and b"ENVELOPE" in d)) < 50:
             sys.exit("imapbench: list returned fewer than 50")
         return 0
@@ -64,6 +73,8 @@ def client(port, user, password, op, arg, seconds, rounds, go_r, res_w):
     imap = connect(port, user, password)
     prepare(imap, op)
     payload = open(arg, "rb").read() if op == "append" else None
+    if op == "setup":
+        arg = (port, user, password)
     os.write(res_w, b"r")
     for _ in range(rounds):
         if os.read(go_r, 1) != b"g":
@@ -118,7 +129,7 @@ def run(port, user, password, op, arg, clients, seconds, rounds):
             total["ops"] += one["ops"]
             total["bytes"] += one["bytes"]
             total["secs"] = max(total["secs"], one["secs"])
-        print(json.dumps({"op": op, "level": "dovecot", "clients": clients, "round": r,
+        print(json.dumps({"op": op, "level": LEVEL, "clients": clients, "round": r,
                           **total}), flush=True)
     for pid, go_w, res_r in kids:
         os.close(go_w)

@@ -157,6 +157,40 @@ def main_table(s):
     return lines
 
 
+IMAPS_ROWS = (
+    # label, title, cell formatter, unit compared
+    ("setup", "session set-up (TLS, LOGIN, SELECT, LOGOUT), sessions/s", cell, "ops"),
+    ("list", "list 50 (UID FETCH FLAGS ENVELOPE RFC822.SIZE), lists/s", cell, "ops"),
+    ("fetch4k", "fetch 4 KiB, msg/s", mb_cell, "ops"),
+    ("fetch100k", "fetch 100 KiB, msg/s", mb_cell, "ops"),
+    ("fetch10m", "fetch 10 MiB, msg/s", mb_cell, "mbs"),
+    ("append", "append 4 KiB, msg/s", cell, "ops"),
+)
+
+
+def imaps_table(s):
+    """mailrpc-imapd beside Dovecot: the same imaplib driver and messages."""
+    lines = ["| operation (IMAPS, imaplib) | clients | mailrpc-imapd | Dovecot IMAPS "
+             "| mailrpc-imapd ÷ Dovecot |", "|---|---|---|---|---|"]
+    losses = []
+    for label, title, fmt, unit in IMAPS_ROWS:
+        for c in (1, 2, 4):
+            g, d = s.get((label, "gateway", c)), s.get((label, "dovecot", c))
+            if not g and not d:
+                continue
+            lines.append("| %s | %d | %s | %s | %s |" % (title, c, fmt(g) if g else "–",
+                                                       fmt(d) if d else "–", ratio(g, d, unit)))
+            if g and d and g[unit]["median"] < d[unit]["median"]:
+                losses.append("%s with %d client%s (%.2f×)" % (
+                    title.split(" (")[0].split(",")[0], c, "" if c == 1 else "s",
+                    d[unit]["median"] / g[unit]["median"]))
+    if len(lines) == 2:
+        return []
+    lines += ["", ("Where Dovecot wins over mailrpc-imapd: " + "; ".join(losses) + ".")
+              if losses else "mailrpc-imapd is not slower than Dovecot in any IMAPS row."]
+    return lines
+
+
 def dovecot_wins(s):
     wins = []
     for label, title, _, unit in ROWS:
@@ -276,6 +310,11 @@ def markdown(s, meta, gss, costs):
     lines += ["", small_ops(s), ""]
     lines += call_costs(costs)
     lines += ["", dovecot_wins(s), ""]
+    imaps = imaps_table(s)
+    if imaps:
+        lines += ["The IMAP gateway (mailrpc-imapd, password logins checked against the "
+                  "realm's KDC) beside Dovecot, both driven by bench/imapbench.py:", ""]
+        lines += imaps + [""]
     lines += ceiling(s, gss)
     lines += ["", "Scaling (privacy, one client; folders seeded through the store):", ""]
     lines += scaling(s)

@@ -14,6 +14,9 @@ enum gw_protocol { GW_IMAP, GW_POP3 };
 #define GW_MAX_LISTEN 8
 #define GW_CONFIG_DIR "/etc/mailrpc/"
 
+/* What POP3's DELE does to a message at QUIT (see README). */
+enum gw_pop3_delete { GW_POP3_DELETE_TRASH, GW_POP3_DELETE_EXPUNGE };
+
 struct gw_config {
 	enum gw_protocol protocol;
 	const char *program;		   /* mailrpc-imapd or mailrpc-pop3d */
@@ -22,6 +25,10 @@ struct gw_config {
 	struct opt_list listen_tls;	   /* implicit TLS (993/995 style) */
 	const char *cert, *key; /* PEM files */
 	const char *keytab;
+	const char *store_dir;		   /* the mail store (as mailrpcd's --store) */
+	struct opt_list public_admins;	   /* as mailrpcd's --public-admin */
+	const char *pop3_delete_name;	   /* trash or expunge, as given */
+	enum gw_pop3_delete pop3_delete;   /* ...and as the code reads it */
 	const char *hostname; /* service principal SERVICE/HOSTNAME */
 	const char *pidfile;  /* NULL: none */
 	int foreground;

@@ -7,13 +7,14 @@ GW_PKGS    := gmime-3.0 libssl
 GW_CFLAGS  := $(shell pkg-config --cflags $(GW_PKGS) 2>/dev/null)
 GW_LIBS    := $(shell pkg-config --libs $(GW_PKGS) 2>/dev/null)
 
-# Shared with mailrpcd: the log, the keytab check; principal -> mailbox
-# is the mail service's, so every front-end maps alike.
-GW_SERVER_SRCS := server/log.c server/acceptor.c service/identity.c
+# Shared with mailrpcd: the log (and the store's lines in it), the keytab
+# check, and the mail service over the store, so every front-end maps
+# principals, decides rights and applies limits alike.
+GW_SERVER_SRCS := server/log.c server/log_store.c server/acceptor.c $(SERVICE_SRCS) $(STORE_SRCS)
 GW_MAINS   := gateway/imapd.c gateway/pop3d.c
 GW_SRCS    := $(filter-out $(GW_MAINS),$(wildcard gateway/*.c))
 GW_OBJS    := $(call obj,$(GW_SRCS) $(GW_SERVER_SRCS) $(LISTEN_SRCS) $(OPTION_SRCS) \
-	common/bytes.c common/level.c)
+	common/bytes.c common/level.c common/status.c)
 
 IMAPD := $(BUILD)/bin/mailrpc-imapd
 POP3D := $(BUILD)/bin/mailrpc-pop3d

@@ -66,14 +66,15 @@ enum imap_next imap_cmd_id(struct imap_session *s, const struct imap_command *cm
 	return untagged_then_ok(s, cmd, "ID completed");
 }
 
-/* What ENABLE knows; available once the part behind it is built. */
+/* What ENABLE knows (RFC 5161); QRESYNC brings CONDSTORE with it
+ * (RFC 7162 3.2.3).  UTF8=ACCEPT is not offered: names are modified UTF-7. */
 static const struct {
 	const char *name;
-	unsigned bit;
+	unsigned bits;
 	int available;
 } enableable[] = {
-    {"CONDSTORE", IMAP_ENABLE_CONDSTORE, 0},
-    {"QRESYNC", IMAP_ENABLE_QRESYNC, 0},
+    {"CONDSTORE", IMAP_ENABLE_CONDSTORE, 1},
+    {"QRESYNC", IMAP_ENABLE_QRESYNC | IMAP_ENABLE_CONDSTORE, 1},
     {"UTF8=ACCEPT", IMAP_ENABLE_UTF8_ACCEPT, 0},
 };
 
@@ -89,10 +90,10 @@ enum imap_next imap_cmd_enable(struct imap_session *s, const struct imap_command
 		for (size_t k = 0; k < sizeof(enableable) / sizeof(enableable[0]); k++) {
 			if (!enableable[k].available ||
 			    strcasecmp(cmd->args[i].data, enableable[k].name) != 0 ||
-			    (s->enabled & enableable[k].bit))
+			    (s->enabled & enableable[k].bits) == enableable[k].bits)
 				continue;
 			/* Only newly enabled ones are listed (RFC 5161 3.1). */
-			s->enabled |= enableable[k].bit;
+			s->enabled |= enableable[k].bits;
 			buf_printf(&s->reply, " %s", enableable[k].name);
 		}
 	}

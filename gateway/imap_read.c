@@ -74,6 +74,12 @@ enum imap_read_result imap_read_command(struct imap_reader *r, struct buf *cmd, 
 		int nonsync;
 		if (!imap_literal_at_end(line->data, line->len, &size, &nonsync))
 			return IMAP_READ_OK;
+		if (size > limit && r->literal_streams != NULL &&
+		    r->literal_streams(r->ctx, name)) {
+			r->literal_size = size;
+			r->literal_nonsync = nonsync;
+			return IMAP_READ_LITERAL;
+		}
 		if (size > limit || size + 2 + cmd->len > cmd->limit) {
 			if (!nonsync)
 				return IMAP_READ_REFUSED;

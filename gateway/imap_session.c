@@ -3,60 +3,64 @@
 #include <string.h>
 
 #include "../server/log.h"
+#include "gw_mail.h"
 #include "imap_read.h"
 #include "imap_session.h"
+#include "imap_view.h"
 #include "login.h"
+#include "mime_tree.h"
 
 #define ANY (IMAP_NOT_AUTHENTICATED | IMAP_AUTHENTICATED | IMAP_SELECTED)
 #define AUTHED (IMAP_AUTHENTICATED | IMAP_SELECTED)
 
 struct imap_command_def {
 	const char *name;
-	unsigned states;      /* enum imap_state bits it is valid in */
-	int message_literal;  /* takes a whole message as a literal (APPEND) */
-	imap_handler handler; /* NULL: not available yet */
+	unsigned states; /* enum imap_state bits it is valid in */
+	int may_expunge; /* it may report expunges (RFC 3501 7.4.1) */
+	imap_handler handler;
 };
 
 static const struct imap_command_def commands[] = {
-    {"CAPABILITY", ANY, 0, imap_cmd_capability},
-    {"NOOP", ANY, 0, imap_cmd_noop},
-    {"LOGOUT", ANY, 0, imap_cmd_logout},
-    {"ID", ANY, 0, imap_cmd_id},
-    {"STARTTLS", IMAP_NOT_AUTHENTICATED, 0, imap_cmd_starttls},
-    {"AUTHENTICATE", IMAP_NOT_AUTHENTICATED, 0, imap_cmd_authenticate},
-    {"LOGIN", IMAP_NOT_AUTHENTICATED, 0, imap_cmd_login},
-    {"ENABLE", IMAP_AUTHENTICATED, 0, imap_cmd_enable},
-    /* The mailbox commands come with the mail service layer. */
-    {"SELECT", AUTHED, 0, NULL},
-    {"EXAMINE", AUTHED, 0, NULL},
-    {"CREATE", AUTHED, 0, NULL},
-    {"DELETE", AUTHED, 0, NULL},
-    {"RENAME", AUTHED, 0, NULL},
-    {"SUBSCRIBE", AUTHED, 0, NULL},
-    {"UNSUBSCRIBE", AUTHED, 0, NULL},
-    {"LIST", AUTHED, 0, NULL},
-    {"LSUB", AUTHED, 0, NULL},
-    {"STATUS", AUTHED, 0, NULL},
-    {"APPEND", AUTHED, 1, NULL},
-    {"NAMESPACE", AUTHED, 0, NULL},
-    {"GETQUOTAROOT", AUTHED, 0, NULL},
-    {"GETQUOTA", AUTHED, 0, NULL},
-    {"GETACL", AUTHED, 0, NULL},
-    {"MYRIGHTS", AUTHED, 0, NULL},
-    {"LISTRIGHTS", AUTHED, 0, NULL},
-    {"SETACL", AUTHED, 0, NULL},
-    {"DELETEACL", AUTHED, 0, NULL},
-    {"IDLE", AUTHED, 0, NULL},
-    {"CHECK", IMAP_SELECTED, 0, NULL},
-    {"CLOSE", IMAP_SELECTED, 0, NULL},
-    {"UNSELECT", IMAP_SELECTED, 0, NULL},
-    {"EXPUNGE", IMAP_SELECTED, 0, NULL},
-    {"SEARCH", IMAP_SELECTED, 0, NULL},
-    {"FETCH", IMAP_SELECTED, 0, NULL},
-    {"STORE", IMAP_SELECTED, 0, NULL},
-    {"COPY", IMAP_SELECTED, 0, NULL},
-    {"MOVE", IMAP_SELECTED, 0, NULL},
-    {"UID", IMAP_SELECTED, 0, NULL},
+    {"CAPABILITY", ANY, 1, imap_cmd_capability},
+    {"NOOP", ANY, 1, imap_cmd_noop},
+    {"LOGOUT", ANY, 1, imap_cmd_logout},
+    {"ID", ANY, 1, imap_cmd_id},
+    {"STARTTLS", IMAP_NOT_AUTHENTICATED, 1, imap_cmd_starttls},
+    {"AUTHENTICATE", IMAP_NOT_AUTHENTICATED, 1, imap_cmd_authenticate},
+    {"LOGIN", IMAP_NOT_AUTHENTICATED, 1, imap_cmd_login},
+    {"ENABLE", IMAP_AUTHENTICATED, 1, imap_cmd_enable},
+    {"SELECT", AUTHED, 1, imap_cmd_select},
+    {"EXAMINE", AUTHED, 1, imap_cmd_examine},
+    {"CREATE", AUTHED, 1, imap_cmd_create},
+    {"DELETE", AUTHED, 1, imap_cmd_delete},
+    {"RENAME", AUTHED, 1, imap_cmd_rename},
+    {"SUBSCRIBE", AUTHED, 1, imap_cmd_subscribe},
+    {"UNSUBSCRIBE", AUTHED, 1, imap_cmd_unsubscribe},
+    {"LIST", AUTHED, 1, imap_cmd_list},
+    {"LSUB", AUTHED, 1, imap_cmd_lsub},
+    {"STATUS", AUTHED, 1, imap_cmd_status},
+    /* APPEND is read by imap_cmd_append.c, its message streamed. */
+    {"APPEND", AUTHED, 1, imap_cmd_append},
+    {"NAMESPACE", AUTHED, 1, imap_cmd_namespace},
+    {"GETQUOTAROOT", AUTHED, 1, imap_cmd_getquotaroot},
+    {"GETQUOTA", AUTHED, 1, imap_cmd_getquota},
+    {"SETQUOTA", AUTHED, 1, imap_cmd_setquota},
+    {"GETACL", AUTHED, 1, imap_cmd_getacl},
+    {"MYRIGHTS", AUTHED, 1, imap_cmd_myrights},
+    {"LISTRIGHTS", AUTHED, 1, imap_cmd_listrights},
+    {"SETACL", AUTHED, 1, imap_cmd_setacl},
+    {"DELETEACL", AUTHED, 1, imap_cmd_deleteacl},
+    {"IDLE", AUTHED, 1, imap_cmd_idle},
+    {"CHECK", IMAP_SELECTED, 1, imap_cmd_check},
+    {"CLOSE", IMAP_SELECTED, 1, imap_cmd_close},
+    {"UNSELECT", IMAP_SELECTED, 1, imap_cmd_unselect},
+    {"EXPUNGE", IMAP_SELECTED, 1, imap_cmd_expunge},
+    {"SEARCH", IMAP_SELECTED, 0, imap_cmd_search},
+    {"FETCH", IMAP_SELECTED, 0, imap_cmd_fetch},
+    {"STORE", IMAP_SELECTED, 0, imap_cmd_store},
+    {"COPY", IMAP_SELECTED, 1, imap_cmd_copy},
+    {"MOVE", IMAP_SELECTED, 1, imap_cmd_move},
+    {"UID", IMAP_SELECTED, 1, imap_cmd_uid},
 };
 
 static const struct imap_command_def *find_command(const char *name)
@@ -67,22 +71,30 @@ static const struct imap_command_def *find_command(const char *name)
 	return NULL;
 }
 
-/* Before login no literal is bigger than a line; after it APPEND's may be
- * a message (once APPEND exists: until then its literal is refused unread). */
+/* Literals are read whole up to a line's length; after login, a longer
+ * one in APPEND is its message, left for imap_cmd_append to stream. */
 static size_t literal_limit(void *ctx, const char *name)
 {
+	(void)name;
+	return ((struct imap_session *)ctx)->gw.cfg->max_line;
+}
+
+static int literal_streams(void *ctx, const char *name)
+{
 	struct imap_session *s = ctx;
-	const struct imap_command_def *def = find_command(name);
-	if (s->gw.authenticated && def != NULL && def->message_literal && def->handler != NULL)
-		return (size_t)s->gw.cfg->max_message;
-	return s->gw.cfg->max_line;
+	return s->gw.authenticated && strcmp(name, "APPEND") == 0;
 }
 
 void imap_capabilities(const struct imap_session *s, struct buf *out)
 {
 	buf_adds(out, "IMAP4rev1 SASL-IR LITERAL+ ID ENABLE");
-	if (s->state != IMAP_NOT_AUTHENTICATED)
+	if (s->state != IMAP_NOT_AUTHENTICATED) {
+		buf_printf(out,
+			   " IDLE NAMESPACE UIDPLUS MOVE UNSELECT CHILDREN SPECIAL-USE ACL "
+			   "RIGHTS=kxte QUOTA QUOTA=RES-STORAGE CONDSTORE QRESYNC APPENDLIMIT=%llu",
+			   s->gw.cfg->max_message);
 		return;
+	}
 	/* Logging in needs TLS, with every mechanism (see README). */
 	if (s->gw.tls)
 		buf_adds(out, " AUTH=GSSAPI AUTH=PLAIN");
@@ -94,6 +106,9 @@ enum imap_next imap_reply(struct imap_session *s, const struct imap_command *cmd
 			  const char *status, const char *text)
 {
 	const char *tag = cmd != NULL && cmd->tag[0] ? cmd->tag : "*";
+	/* Before a command's end, what changed in the selected folder. */
+	if (tag[0] != '*' && s->state == IMAP_SELECTED)
+		imap_report(s, s->may_expunge);
 	stream_printf(&s->gw.stream, "%s %s %s\r\n", tag, status, text);
 	if (cmd != NULL && cmd->name[0])
 		gw_log_command(&s->gw, cmd->name, status);
@@ -103,7 +118,6 @@ enum imap_next imap_reply(struct imap_session *s, const struct imap_command *cmd
 static enum imap_next dispatch(struct imap_session *s, const struct imap_command *cmd)
 {
 	const struct imap_command_def *def = find_command(cmd->name);
-	char text[128];
 	if (def == NULL)
 		return imap_reply(s, cmd, "BAD", "Unknown command");
 	if (!(def->states & s->state)) {
@@ -115,12 +129,15 @@ static enum imap_next dispatch(struct imap_session *s, const struct imap_command
 			return imap_reply(s, cmd, "BAD", "No mailbox selected");
 		return imap_reply(s, cmd, "BAD", "Not valid in this state");
 	}
-	if (def->handler == NULL) {
-		snprintf(text, sizeof(text),
-			 "%s is not available yet: this gateway serves no "
-			 "mailboxes yet",
-			 def->name);
-		return imap_reply(s, cmd, "BAD", text);
+	s->may_expunge = def->may_expunge;
+	/* Fresh flags and messages for the command; told before its end. */
+	if (s->state == IMAP_SELECTED) {
+		imap_refresh(s);
+		/* Deleted, renamed or out of reach (a right taken away): no
+		 * command may use the view; serve_one then says BYE. */
+		if (s->view->closed && def->states == IMAP_SELECTED)
+			return imap_reply(s, cmd, "NO",
+					  "[NONEXISTENT] The selected folder is gone");
 	}
 	return def->handler(s, cmd);
 }
@@ -147,6 +164,36 @@ static void say_goodbye(struct imap_session *s, const struct imap_reader *r)
 	}
 }
 
+/* APPEND up to the message it streams: the command without the literal's
+ * announcement, parsed, then run with the literal still to read. */
+static enum imap_next serve_streamed(struct imap_session *s, struct imap_reader *r)
+{
+	struct imap_command cmd;
+	const char *error;
+	size_t len = s->command.len;
+	while (len > 0 && s->command.data[len - 1] != '{')
+		len--;
+	if (len > 0)
+		len--; /* the '{' */
+	if (len > 0 && s->command.data[len - 1] == ' ')
+		len--;
+	if (imap_parse_command(s->command.data, len, &cmd, &error) != 0) {
+		/* No "+" was sent: a synchronizing literal never comes. */
+		if (r->literal_nonsync) {
+			stream_puts(&s->gw.stream, "* BYE Invalid APPEND\r\n");
+			stream_flush(&s->gw.stream);
+			return IMAP_NEXT_CLOSE;
+		}
+		return imap_reply(s, &cmd, "BAD", error);
+	}
+	s->may_expunge = 1;
+	if (s->state == IMAP_SELECTED)
+		imap_refresh(s);
+	enum imap_next next = imap_append_stream(s, &cmd, r->literal_size, r->literal_nonsync);
+	imap_command_free(&cmd);
+	return next;
+}
+
 /* One command read, parsed and run; IMAP_NEXT_CLOSE ends the connection. */
 static enum imap_next serve_one(struct imap_session *s, struct imap_reader *r)
 {
@@ -168,6 +215,8 @@ static enum imap_next serve_one(struct imap_session *s, struct imap_reader *r)
 	case IMAP_READ_CLOSE:
 		say_goodbye(s, r);
 		return IMAP_NEXT_CLOSE;
+	case IMAP_READ_LITERAL:
+		return serve_streamed(s, r);
 	case IMAP_READ_OK:
 		break;
 	}
@@ -178,6 +227,12 @@ static enum imap_next serve_one(struct imap_session *s, struct imap_reader *r)
 	}
 	enum imap_next next = dispatch(s, &cmd);
 	imap_command_free(&cmd);
+	if (next == IMAP_NEXT_COMMAND && s->view != NULL && s->view->closed) {
+		/* Deleted or renamed under the session: nothing to go on with. */
+		stream_puts(&s->gw.stream, "* BYE The selected folder was deleted or renamed\r\n");
+		stream_flush(&s->gw.stream);
+		return IMAP_NEXT_CLOSE;
+	}
 	if (next == IMAP_NEXT_COMMAND && login_too_many_failures(&s->gw)) {
 		stream_puts(&s->gw.stream, "* BYE Too many failed logins\r\n");
 		stream_flush(&s->gw.stream);
@@ -191,11 +246,15 @@ void imap_session_run(struct imap_session *s)
 	struct imap_reader r = {.stream = &s->gw.stream,
 				.max_line = s->gw.cfg->max_line,
 				.literal_limit = literal_limit,
+				.literal_streams = literal_streams,
 				.ctx = s};
 	buf_init(&s->line, s->gw.cfg->max_line);
 	buf_init(&s->command, s->gw.cfg->max_line);
-	buf_init(&s->reply, 1 << 20);
+	buf_init(&s->reply, IMAP_REPLY_MAX);
 	s->state = IMAP_NOT_AUTHENTICATED;
+	/* GMime serves ENVELOPE and SEARCH from the header alone, without a
+	 * mime_parse (which would set it up): set it up once, here. */
+	mime_init();
 
 	buf_adds(&s->reply, "* OK [CAPABILITY ");
 	imap_capabilities(s, &s->reply);
@@ -204,6 +263,8 @@ void imap_session_run(struct imap_session *s)
 	if (stream_flush(&s->gw.stream) == STREAM_OK)
 		while (s->state != IMAP_LOGOUT && serve_one(s, &r) == IMAP_NEXT_COMMAND)
 			;
+	imap_deselect(s);
+	gw_mail_logout(&s->gw);
 	buf_free(&s->line);
 	buf_free(&s->command);
 	buf_free(&s->reply);

@@ -1,5 +1,7 @@
 /* listener.c -- accept, limit, fork, reap, stop (see listener.h). */
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -62,6 +64,12 @@ static void accept_one(const struct gw_config *cfg, const struct gw_listen *l,
 			log_warn("accept: %s", strerror(errno));
 		return;
 	}
+	/* Answers are buffered and flushed whole (stream.c): Nagle would only
+	 * hold an answer's last segment until the client's delayed ACK (a
+	 * 100 KiB FETCH took 30 ms). */
+	int on = 1;
+	if (ss.ss_family != AF_UNIX)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	char peer[128], addr[SLOT_ADDR_MAX];
 	peer_format(&ss, len, peer, sizeof(peer));
 	peer_address(&ss, len, addr, sizeof(addr));

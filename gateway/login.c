@@ -4,7 +4,7 @@
 #include <time.h>
 
 #include "../server/log.h"
-#include "identity.h"
+#include "gw_mail.h"
 #include "login.h"
 #include "mail.h"
 #include "password.h"
@@ -50,29 +50,45 @@ static int authzid_allowed(const char *authzid, const char *principal, const cha
 	       strcmp(authzid, mailbox) == 0;
 }
 
+/* The login's answer when the mail service would not open a session. */
+static enum login_result refused(struct gw_session *s, int status, const char *principal,
+				 long long started_ms)
+{
+	switch (status) {
+	case MAIL_ERR_NOMAILBOX:
+	case MAIL_ERR_FOREIGN:
+		return failed(s, LOGIN_NO_MAILBOX, principal, "does not map to a mailbox",
+			      started_ms);
+	case MAIL_ERR_DISABLED:
+		return failed(s, LOGIN_NO_MAILBOX, principal, "its mailbox is disabled",
+			      started_ms);
+	default:
+		return failed(s, LOGIN_UNAVAILABLE, principal, "the mail store is unavailable",
+			      started_ms);
+	}
+}
+
 static enum login_result logged_in(struct gw_session *s, const char *principal, const char *authzid,
 				   long long started_ms)
 {
-	/* The process's krb5 context for the mapping, made on first use. */
-	static krb5_context krb;
-	char mailbox[GW_NAME_MAX], why[256];
-	if (mail_identity(&krb, principal, mailbox, sizeof(mailbox)) != MAIL_OK)
-		return failed(s, LOGIN_NO_MAILBOX, principal, "does not map to a mailbox",
-			      started_ms);
-	if (!authzid_allowed(authzid, principal, mailbox)) {
+	char why[256];
+	int status = gw_mail_login(s, principal);
+	if (status != MAIL_OK)
+		return refused(s, status, principal, started_ms);
+	if (!authzid_allowed(authzid, principal, s->mailbox)) {
 		char shown[65];
+		gw_mail_logout(s);
+		s->mailbox[0] = '\0';
 		snprintf(why, sizeof(why), "may not act as %s",
 			 log_safe(shown, sizeof(shown), authzid));
 		return failed(s, LOGIN_FAILED, principal, why, started_ms);
 	}
 	snprintf(s->principal, sizeof(s->principal), "%s", principal);
-	snprintf(s->mailbox, sizeof(s->mailbox), "%s", mailbox);
 	s->authenticated = 1;
 	/* Logged-in connections no longer count against the peer's limit. */
 	slot_mark_authenticated(s->slot);
 	s->stream.timeout_ms = s->cfg->idle_timeout * 1000;
-	log_info("peer=%s: %s logged in as mailbox %s", s->peer, principal, mailbox);
-	/* The mail service layer's session (s->mail) will be opened here. */
+	log_info("peer=%s: %s logged in as mailbox %s", s->peer, principal, s->mailbox);
 	return LOGIN_OK;
 }
 

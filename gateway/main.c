@@ -14,8 +14,10 @@
 #include "../common/ready.h"
 #include "../server/acceptor.h"
 #include "../server/log.h"
+#include "../server/log_store.h"
 #include "conn.h"
 #include "gateway.h"
+#include "gw_mail.h"
 #include "listener.h"
 #include "tls.h"
 
@@ -78,11 +80,14 @@ int gw_main(int argc, char **argv, enum gw_protocol protocol)
 	gw_config_parse(argc, argv, protocol, &cfg);
 	log_set_program(cfg.program);
 	log_init(1);
+	log_store_init();
 
 	snprintf(principal, sizeof(principal), "%s@%s", cfg.service, cfg.hostname);
 	if (cfg.check_config)
 		return check_config(&cfg, principal);
 	if (acceptor_check(cfg.keytab, principal, why, sizeof(why)) != 0)
+		log_fatal("%s", why);
+	if (gw_mail_setup(&cfg, why, sizeof(why)) != 0)
 		log_fatal("%s", why);
 	SSL_CTX *tls = tls_server_context(cfg.cert, cfg.key, why, sizeof(why));
 	if (tls == NULL)

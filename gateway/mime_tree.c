@@ -5,7 +5,7 @@
 #include "mime_header.h"
 #include "mime_tree.h"
 
-static void init_gmime(void)
+void mime_init(void)
 {
 	static int done;
 	if (!done) {
@@ -168,7 +168,7 @@ static int build(struct mime_message *m, struct mime_entity *e, GMimeObject *obj
 
 int mime_parse(const char *data, size_t len, struct mime_message *m)
 {
-	init_gmime();
+	mime_init();
 	memset(m, 0, sizeof(*m));
 	m->data = data;
 	m->len = len;

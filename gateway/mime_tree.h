@@ -44,6 +44,10 @@ struct mime_message {
 	struct mime_entity body;
 };
 
+/* GMime's set-up, once per process (mime_parse does it; call it before
+ * using other mime_* functions on raw headers). */
+void mime_init(void);
+
 /* Parses data (any bytes: never fails but for memory, -1). */
 int mime_parse(const char *data, size_t len, struct mime_message *m);
 void mime_free(struct mime_message *m);

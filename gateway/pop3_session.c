@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "../server/log.h"
+#include "gw_mail.h"
 #include "login.h"
+#include "mail.h"
 #include "pop3_session.h"
 #include "pop3_write.h"
 #include "sasl_exchange.h"
@@ -12,9 +14,8 @@
 
 typedef enum pop3_next (*pop3_handler)(struct pop3_session *s, const struct pop3_command *cmd);
 
-/* "+OK text" or "-ERR text", flushed and logged. */
-static enum pop3_next reply(struct pop3_session *s, const struct pop3_command *cmd, int ok,
-			    const char *text)
+enum pop3_next pop3_reply(struct pop3_session *s, const struct pop3_command *cmd, int ok,
+			  const char *text)
 {
 	stream_printf(&s->gw.stream, "%s%s%s\r\n", ok ? "+OK" : "-ERR", text[0] ? " " : "", text);
 	gw_log_command(&s->gw, cmd ? cmd->keyword : "(garbage)", ok ? "OK" : "ERR");
@@ -37,21 +38,22 @@ static enum pop3_next cmd_capa(struct pop3_session *s, const struct pop3_command
 {
 	char body[256];
 	int before_login = s->state == POP3_AUTHORIZATION;
-	snprintf(body, sizeof(body), "%s%sRESP-CODES\nAUTH-RESP-CODE\nIMPLEMENTATION mailrpc\n",
+	snprintf(body, sizeof(body),
+		 "%s%sTOP\nUIDL\nRESP-CODES\nAUTH-RESP-CODE\nIMPLEMENTATION mailrpc\n",
 		 before_login && !s->gw.tls ? "STLS\n" : "",
 		 before_login && s->gw.tls ? "USER\nSASL GSSAPI PLAIN\n" : "");
 	if (cmd->nargs != 0)
-		return reply(s, cmd, 0, "CAPA takes no arguments");
+		return pop3_reply(s, cmd, 0, "CAPA takes no arguments");
 	return reply_lines(s, cmd, "Capability list follows", body);
 }
 
 static enum pop3_next cmd_stls(struct pop3_session *s, const struct pop3_command *cmd)
 {
 	if (cmd->nargs != 0)
-		return reply(s, cmd, 0, "STLS takes no arguments");
+		return pop3_reply(s, cmd, 0, "STLS takes no arguments");
 	if (s->gw.tls)
-		return reply(s, cmd, 0, "TLS is already active");
-	if (reply(s, cmd, 1, "Begin TLS negotiation") != POP3_NEXT_COMMAND ||
+		return pop3_reply(s, cmd, 0, "TLS is already active");
+	if (pop3_reply(s, cmd, 1, "Begin TLS negotiation") != POP3_NEXT_COMMAND ||
 	    gw_start_tls(&s->gw) != 0)
 		return POP3_NEXT_CLOSE;
 	s->user[0] = '\0';
@@ -60,8 +62,8 @@ static enum pop3_next cmd_stls(struct pop3_session *s, const struct pop3_command
 
 static enum pop3_next needs_tls(struct pop3_session *s, const struct pop3_command *cmd)
 {
-	return reply(s, cmd, 0,
-		     "[AUTH] Plaintext authentication is disabled until TLS is active (STLS)");
+	return pop3_reply(s, cmd, 0,
+			  "[AUTH] Plaintext authentication is disabled until TLS is active (STLS)");
 }
 
 static enum pop3_next login_reply(struct pop3_session *s, const struct pop3_command *cmd,
@@ -70,16 +72,21 @@ static enum pop3_next login_reply(struct pop3_session *s, const struct pop3_comm
 	s->user[0] = '\0';
 	switch (r) {
 	case LOGIN_OK:
+		/* The maildrop as it is now (RFC 1939 4): what the session works on. */
+		if (pop3_maildrop_open(s->gw.mail, &s->drop) != MAIL_OK) {
+			pop3_reply(s, cmd, 0, "[SYS/TEMP] Your Inbox cannot be read now");
+			return POP3_NEXT_CLOSE;
+		}
 		s->state = POP3_TRANSACTION;
-		return reply(s, cmd, 1, "Logged in");
+		return pop3_reply(s, cmd, 1, "Logged in");
 	case LOGIN_NO_MAILBOX:
-		return reply(s, cmd, 0,
-			     "[AUTH] Authenticated, but this principal has no mailbox here");
+		return pop3_reply(s, cmd, 0,
+				  "[AUTH] Authenticated, but this principal has no mailbox here");
 	case LOGIN_UNAVAILABLE:
-		return reply(s, cmd, 0,
-			     "[SYS/TEMP] Authentication is unavailable, try again later");
+		return pop3_reply(s, cmd, 0,
+				  "[SYS/TEMP] Authentication is unavailable, try again later");
 	default:
-		return reply(s, cmd, 0, "[AUTH] Authentication failed");
+		return pop3_reply(s, cmd, 0, "[AUTH] Authentication failed");
 	}
 }
 
@@ -88,10 +95,10 @@ static enum pop3_next cmd_user(struct pop3_session *s, const struct pop3_command
 	if (!s->gw.tls)
 		return needs_tls(s, cmd);
 	if (cmd->nargs != 1)
-		return reply(s, cmd, 0, "USER takes a name");
+		return pop3_reply(s, cmd, 0, "USER takes a name");
 	snprintf(s->user, sizeof(s->user), "%s", cmd->args[0]);
 	/* The same answer for every name: nothing is told before PASS. */
-	return reply(s, cmd, 1, "Send PASS");
+	return pop3_reply(s, cmd, 1, "Send PASS");
 }
 
 static enum pop3_next cmd_pass(struct pop3_session *s, const struct pop3_command *cmd)
@@ -100,9 +107,9 @@ static enum pop3_next cmd_pass(struct pop3_session *s, const struct pop3_command
 	if (!s->gw.tls)
 		return needs_tls(s, cmd);
 	if (s->user[0] == '\0')
-		return reply(s, cmd, 0, "USER first");
+		return pop3_reply(s, cmd, 0, "USER first");
 	if (cmd->nargs != 1)
-		return reply(s, cmd, 0, "PASS takes a password");
+		return pop3_reply(s, cmd, 0, "PASS takes a password");
 	login_begin(&started);
 	return login_reply(s, cmd, login_password(&s->gw, s->user, cmd->rest, started));
 }
@@ -120,7 +127,7 @@ static enum pop3_next cmd_auth(struct pop3_session *s, const struct pop3_command
 		return reply_lines(s, cmd, "Mechanisms follow", "GSSAPI\nPLAIN\n");
 	enum sasl_mech mech = sasl_mech_parse(cmd->args[0]);
 	if (mech == SASL_NONE)
-		return reply(s, cmd, 0, "Unsupported authentication mechanism");
+		return pop3_reply(s, cmd, 0, "Unsupported authentication mechanism");
 	login_begin(&started);
 	sasl_server_init(&sasl, mech, cfg->service, cfg->hostname, cfg->keytab);
 	enum sasl_exchange_result ex = sasl_exchange(
@@ -128,14 +135,14 @@ static enum pop3_next cmd_auth(struct pop3_session *s, const struct pop3_command
 	enum pop3_next next;
 	switch (ex) {
 	case SASL_EXCHANGE_CANCELLED:
-		next = reply(s, cmd, 0, "Authentication cancelled");
+		next = pop3_reply(s, cmd, 0, "Authentication cancelled");
 		break;
 	case SASL_EXCHANGE_CLOSED:
 		next = POP3_NEXT_CLOSE;
 		break;
 	case SASL_EXCHANGE_BAD:
 		login_sasl(&s->gw, &sasl, SASL_FAILED, why, started);
-		next = reply(s, cmd, 0, "Invalid SASL response");
+		next = pop3_reply(s, cmd, 0, "Invalid SASL response");
 		break;
 	default:
 		next = login_reply(s, cmd, login_sasl(&s->gw, &sasl, result, why, started));
@@ -147,16 +154,15 @@ static enum pop3_next cmd_auth(struct pop3_session *s, const struct pop3_command
 static enum pop3_next cmd_noop(struct pop3_session *s, const struct pop3_command *cmd)
 {
 	if (cmd->nargs != 0)
-		return reply(s, cmd, 0, "NOOP takes no arguments");
-	return reply(s, cmd, 1, "");
+		return pop3_reply(s, cmd, 0, "NOOP takes no arguments");
+	return pop3_reply(s, cmd, 1, "");
 }
 
 static enum pop3_next cmd_quit(struct pop3_session *s, const struct pop3_command *cmd)
 {
-	/* The UPDATE state: nothing is marked for deletion yet. */
 	if (s->state == POP3_TRANSACTION)
-		s->state = POP3_UPDATE;
-	reply(s, cmd, 1, "Bye");
+		return pop3_update(s, cmd);
+	pop3_reply(s, cmd, 1, "Bye");
 	return POP3_NEXT_CLOSE;
 }
 
@@ -166,7 +172,7 @@ static enum pop3_next cmd_quit(struct pop3_session *s, const struct pop3_command
 static const struct {
 	const char *keyword;
 	unsigned states;
-	pop3_handler handler; /* NULL: not available yet */
+	pop3_handler handler;
 } commands[] = {
     {"CAPA", AUTHORIZATION | TRANSACTION, cmd_capa},
     {"QUIT", AUTHORIZATION | TRANSACTION, cmd_quit},
@@ -175,35 +181,27 @@ static const struct {
     {"PASS", AUTHORIZATION, cmd_pass},
     {"AUTH", AUTHORIZATION, cmd_auth},
     {"NOOP", TRANSACTION, cmd_noop},
-    /* The maildrop commands come with the mail service layer. */
-    {"STAT", TRANSACTION, NULL},
-    {"LIST", TRANSACTION, NULL},
-    {"RETR", TRANSACTION, NULL},
-    {"DELE", TRANSACTION, NULL},
-    {"RSET", TRANSACTION, NULL},
-    {"TOP", TRANSACTION, NULL},
-    {"UIDL", TRANSACTION, NULL},
+    {"STAT", TRANSACTION, pop3_cmd_stat},
+    {"LIST", TRANSACTION, pop3_cmd_list},
+    {"RETR", TRANSACTION, pop3_cmd_retr},
+    {"DELE", TRANSACTION, pop3_cmd_dele},
+    {"RSET", TRANSACTION, pop3_cmd_rset},
+    {"TOP", TRANSACTION, pop3_cmd_top},
+    {"UIDL", TRANSACTION, pop3_cmd_uidl},
 };
 
 static enum pop3_next dispatch(struct pop3_session *s, const struct pop3_command *cmd)
 {
-	char text[128];
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(commands[i].keyword, cmd->keyword) != 0)
 			continue;
 		if (!(commands[i].states & s->state))
-			return reply(s, cmd, 0,
-				     s->state == POP3_AUTHORIZATION ? "Log in first"
-								    : "Not valid after login");
-		if (commands[i].handler == NULL) {
-			snprintf(text, sizeof(text),
-				 "%s is not available yet: this gateway serves no mailboxes yet",
-				 cmd->keyword);
-			return reply(s, cmd, 0, text);
-		}
+			return pop3_reply(s, cmd, 0,
+					  s->state == POP3_AUTHORIZATION ? "Log in first"
+									 : "Not valid after login");
 		return commands[i].handler(s, cmd);
 	}
-	return reply(s, cmd, 0, "Unknown command");
+	return pop3_reply(s, cmd, 0, "Unknown command");
 }
 
 static void say_goodbye(struct pop3_session *s, int status)
@@ -230,14 +228,14 @@ static enum pop3_next serve_one(struct pop3_session *s)
 	const char *error;
 	int st = stream_read_line(&s->gw.stream, &s->line, s->gw.cfg->max_line, LINE_DISCARD_MAX);
 	if (st == STREAM_TOO_LONG)
-		return reply(s, NULL, 0, "Line too long");
+		return pop3_reply(s, NULL, 0, "Line too long");
 	if (st != STREAM_OK) {
 		say_goodbye(s, st);
 		return POP3_NEXT_CLOSE;
 	}
 	buf_cstr(&s->line); /* the byte after the line, which the parser may write */
 	if (pop3_parse_command(s->line.data, s->line.len, &cmd, &error) != 0)
-		return reply(s, NULL, 0, error);
+		return pop3_reply(s, NULL, 0, error);
 	enum pop3_next next = dispatch(s, &cmd);
 	explicit_bzero(s->line.data, s->line.len);
 	if (next == POP3_NEXT_COMMAND && login_too_many_failures(&s->gw)) {
@@ -257,6 +255,8 @@ void pop3_session_run(struct pop3_session *s)
 	if (stream_flush(&s->gw.stream) == STREAM_OK)
 		while (serve_one(s) == POP3_NEXT_COMMAND)
 			;
+	pop3_maildrop_free(&s->drop);
+	gw_mail_logout(&s->gw);
 	buf_free(&s->line);
 	buf_free(&s->reply);
 }

@@ -162,6 +162,15 @@ int mail_sync(struct mail_session *s, const char *folder, uint64_t since,
 int mail_wait(struct mail_session *s, const char *folder, uint64_t since, unsigned max_wait,
 	      uint64_t *change_r);
 
+/* A descriptor that poll(2) finds readable after any write to the store
+ * (any mailbox: it only says "look again"), for a front-end that waits on
+ * its client and on mail at once (IMAP IDLE): open it before looking,
+ * mail_watch_drain it after each wakeup, then look with the calls above;
+ * close(2) it when done.  *fd_r is -1 (and the status MAIL_ERR_INTERNAL)
+ * if the store cannot be watched. */
+int mail_watch_open(struct mail_session *s, int *fd_r);
+void mail_watch_drain(int fd);
+
 /* ---- storing and sending --------------------------------------------------
  * Uploads are the session's own (they live in its own mailbox) whatever
  * mailbox it works in; commits file or send them. */
@@ -214,6 +223,10 @@ int mail_acl_get(struct mail_session *s, const char *path, store_acl_t **acl_r);
 /* Grants principal exactly rights (RFC 4314 letters; "" removes it). */
 int mail_acl_set(struct mail_session *s, const unsigned char *op, const char *path,
 		 const char *principal, const char *rights, store_result_t *res);
+/* The other mailboxes in which the caller may look up at least one folder
+ * (not its own, not "public"), in name order: what IMAP shows as other
+ * users' namespaces.  Reads every mailbox's folder list: O(mailboxes). */
+int mail_shared_mailboxes(struct mail_session *s, store_mailbox_names_t **names_r);
 /* What the caller may do in folder path (IMAP MYRIGHTS): rights bits of
  * STORE_RIGHTS_LETTERS; any right makes the folder known. */
 int mail_myrights(struct mail_session *s, const char *path, uint32_t *rights_r);

@@ -41,6 +41,48 @@ int mail_acl_set(struct mail_session *s, const unsigned char *op, const char *pa
 			  path);
 }
 
+/* Whether the caller may look up any folder of mailbox (the guard decides
+ * each one, as for a listing). */
+static int shows_any_folder(struct mail_call *c, const char *mailbox, int *shows_r)
+{
+	store_folder_list_t *list = NULL;
+	*shows_r = 0;
+	int st = store_folder_list_as(mail_store(c->s), &c->call, mailbox, 0, 1, &list);
+	if (st == STORE_OK)
+		*shows_r = list->total > 0;
+	store_folder_list_free(&list);
+	/* Gone or disabled since it was listed: nothing to show. */
+	return st == STORE_NOTFOUND || st == STORE_DISABLED ? STORE_OK : st;
+}
+
+int mail_shared_mailboxes(struct mail_session *s, store_mailbox_names_t **names_r)
+{
+	struct mail_call c;
+	store_mailbox_names_t *all = NULL;
+	*names_r = NULL;
+	int status = mail_begin(&c, s, NULL);
+	if (status != MAIL_OK)
+		return status;
+	int st = store_mailbox_list(mail_store(s), &all);
+	size_t kept = 0;
+	for (size_t i = 0; st == STORE_OK && i < all->count; i++) {
+		int shows = 0;
+		const char *name = all->names[i];
+		if (strcmp(name, s->mailbox) == 0 || strcmp(name, MAIL_PUBLIC_MAILBOX) == 0)
+			continue;
+		st = shows_any_folder(&c, name, &shows);
+		if (st == STORE_OK && shows)
+			memmove(all->names[kept++], name, sizeof(all->names[0]));
+	}
+	if (st == STORE_OK) {
+		all->count = kept;
+		*names_r = all;
+		return MAIL_OK;
+	}
+	store_mailbox_names_free(&all);
+	return mail_status_of(st, MAIL_ERR_INTERNAL, MAIL_ERR_INTERNAL);
+}
+
 int mail_myrights(struct mail_session *s, const char *path, uint32_t *rights_r)
 {
 	struct mail_call c;

@@ -12,7 +12,8 @@ make_cert() {
 }
 
 # start_gateway imap|pop3 [flags...]: a gateway on a plain and an implicit
-# TLS port; sets GW_PORT, GW_TLS_PORT, GW_PID, GW_LOG.
+# TLS port, serving the store $T/store (mailrpcd's in these tests); sets
+# GW_PORT, GW_TLS_PORT, GW_PID, GW_LOG.
 start_gateway() {
 	local proto=$1 attempt; shift
 	for attempt in 1 2 3; do
@@ -21,6 +22,7 @@ start_gateway() {
 		GW_LOG=$T/gateway.$proto.$GW_PORT.log
 		"$BIN/bin/mailrpc-${proto}d" --listen "127.0.0.1:$GW_PORT" \
 			--listen-tls "127.0.0.1:$GW_TLS_PORT" --cert "$T/cert.pem" --key "$T/key.pem" \
+			--store "$T/store" \
 			--keytab "$KEYTAB" --hostname localhost --foreground "$@" >"$GW_LOG" 2>&1 &
 		GW_PID=$!
 		PIDS+=("$GW_PID")

@@ -99,7 +99,7 @@ stop_server
 # ---- the gateway: the same rules, and its certificate checked ----
 GWCONF=$T/imapd.conf
 printf '%s\n' "listen = 127.0.0.1:1" "listen = 127.0.0.1:2" "cert = $T/cert.pem" \
-	"key = $T/key.pem" "keytab = $KEYTAB" "hostname = localhost" "auth-fail-delay = 0.5" \
+	"key = $T/key.pem" "keytab = $KEYTAB" "store = $T/store" "hostname = localhost" "auth-fail-delay = 0.5" \
 	>"$GWCONF"
 out=$("$BIN/bin/mailrpc-imapd" --config "$GWCONF" --check-config --listen 127.0.0.1:3 2>&1); rc=$?
 same "gateway check-config: status 0" "$rc" 0
@@ -114,7 +114,7 @@ expect_contains "... says so" "$out" "is not usable (PEM expected)"
 printf 'max-line = 10\n' >>"$GWCONF"
 out=$("$BIN/bin/mailrpc-pop3d" --config "$GWCONF" --check-config 2>&1); rc=$?
 same "gateway bad value: status 78" "$rc" 78
-expect_contains "... names file and line" "$out" "mailrpc-pop3d: $GWCONF:8: max-line must be 1024..1048576 bytes"
+expect_contains "... names file and line" "$out" "mailrpc-pop3d: $GWCONF:9: max-line must be 1024..1048576 bytes"
 printf 'min-level = privacy\n' >"$GWCONF"
 out=$("$BIN/bin/mailrpc-imapd" --config "$GWCONF" --check-config 2>&1); rc=$?
 same "a mailrpcd key in the gateway's file: status 78" "$rc" 78

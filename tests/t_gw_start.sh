@@ -1,16 +1,17 @@
 # t_gw_start.sh -- the gateway refuses to start, with a message an admin
-# can act on, when its certificate, key or keytab cannot be used, and
-# rejects bad flags as usage errors (status 64).
+# can act on, when its certificate, key, keytab or store cannot be used,
+# and rejects bad flags as usage errors (status 64).
 . "$(dirname "$0")/lib.sh"
 . "$TESTS_DIR/gw_lib.sh"
 setup_realm alice
 make_cert
 
-# try PROTO FLAGS...: the gateway's status and stderr ("$T/start.err").
+# try PROTO FLAGS...: the gateway's status and stderr ("$T/start.err");
+# the store is $STORE (default $T/store).
 try() {
 	local proto=$1; shift
 	timeout 10 "$BIN/bin/mailrpc-${proto}d" --listen "127.0.0.1:$(free_port)" --foreground \
-		--hostname localhost "$@" >"$T/start.err" 2>&1
+		--hostname localhost ${STORE_FLAG---store "$T/store"} "$@" >"$T/start.err" 2>&1
 }
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/other-key.pem" -out "$T/other-cert.pem" \
 	-days 2 -subj /CN=other >/dev/null 2>&1
@@ -35,3 +36,14 @@ same "--max-line 10: a usage error" "$?" 64
 try imap --cert "$T/cert.pem" --keytab "$KEYTAB"
 same "no --key: a usage error" "$?" 64
 expect_contains "... which says TLS is needed" "$(cat "$T/start.err")" "passwords need TLS"
+
+STORE_FLAG= try imap --cert "$T/cert.pem" --key "$T/key.pem" --keytab "$KEYTAB"
+same "no --store: a usage error" "$?" 64
+expect_contains "... which names it" "$(cat "$T/start.err")" "--store DIR is required"
+printf 'a file, not a directory\n' >"$T/not-a-dir"
+STORE_FLAG="--store $T/not-a-dir" try imap --cert "$T/cert.pem" --key "$T/key.pem" --keytab "$KEYTAB"
+same "a store that is a file: status 1" "$?" 1
+expect_contains "... and says so" "$(cat "$T/start.err")" "cannot open the store in $T/not-a-dir"
+try pop3 --cert "$T/cert.pem" --key "$T/key.pem" --keytab "$KEYTAB" --pop3-delete sometimes
+same "--pop3-delete sometimes: a usage error" "$?" 64
+expect_contains "... which lists the choices" "$(cat "$T/start.err")" "trash or expunge"

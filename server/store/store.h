@@ -299,6 +299,15 @@ int store_wait_change_as(store_t *st, const store_call_t *call, const char *mbox
                          const char *folder, uint64_t since, int timeout_ms,
                          uint64_t *change_r);
 
+/* For a process that waits on the store and on something else at once
+ * (the IMAP gateway's IDLE waits on its client too): a descriptor that
+ * poll(2) finds readable after any committed write to the store, whatever
+ * the mailbox; -1 if the store cannot be watched (logged).  Watch before
+ * the first look at the counters, drain after each wakeup, then look
+ * again; close(2) it when done. */
+int store_watch_open(const store_t *st);
+void store_watch_drain(int fd);
+
 /* ---- folders (store_folder.c) ------------------------------------------
  * Paths: "/" between levels, case-sensitive, 1..255 bytes of valid UTF-8,
  * no control characters, no empty, "." or ".." components. */

@@ -42,21 +42,27 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void store_watch_drain(int fd)
+{
+	char buf[4096];
+
+	/* One check of the counters answers any number of events. */
+	while (fd >= 0 && read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
 /* Sleeps until the file is touched or ms pass; 0, or -1 on a signal. */
 static int sleep_on(int ifd, int ms)
 {
 	struct pollfd p = {.fd = ifd, .events = POLLIN};
-	char buf[4096];
 
 	if (poll(ifd >= 0 ? &p : NULL, ifd >= 0 ? 1 : 0, ms) < 0)
 		return errno == EINTR ? -1 : 0;
-	/* Drain: one check of the counter answers any number of events. */
-	while (ifd >= 0 && read(ifd, buf, sizeof(buf)) > 0)
-		;
+	store_watch_drain(ifd);
 	return 0;
 }
 
-static int watch(const store_t *st)
+int store_watch_open(const store_t *st)
 {
 	int ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 
@@ -81,7 +87,7 @@ int store_wait_change_as(store_t *st, const store_call_t *call, const char *mbox
 {
 	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0), left;
 	/* Watch before the first look, so no change falls in between. */
-	int ifd = watch(st);
+	int ifd = store_watch_open(st);
 	int status;
 
 	*change_r = 0;

@@ -131,3 +131,79 @@ def read_text(path):
 
 def env_int(name):
     return int(os.environ[name])
+
+
+# ---- mailbox tests: sessions, raw commands, the RPC side -------------------
+
+def imap_login(port, user, password=None):
+    """An imaplib session over implicit TLS, logged in with a password."""
+    import imaplib
+    m = imaplib.IMAP4_SSL("127.0.0.1", port, ssl_context=tls_context(), timeout=30)
+    m.login(user, password or user + "-pw")
+    return m
+
+
+class Imap:
+    """Raw IMAP over implicit TLS: each command's untagged lines (with any
+    literals they carry, as bytes) and its tagged line, exactly as sent."""
+
+    def __init__(self, port, user=None, timeout=30):
+        self.c = Conn(port, tls=True, timeout=timeout)
+        self.greeting = self.c.line()
+        self.n = 0
+        if user:
+            _, done = self.cmd(b"LOGIN %s %s-pw" % (user.encode(), user.encode()))
+            assert done.split()[1] == b"OK", done
+
+    def read_response(self):
+        """One response line; a literal at its end is read and appended."""
+        line = self.c.line()
+        while line.endswith(b"}") and b"{" in line:
+            size = int(line[line.rindex(b"{") + 1:-1].rstrip(b"+"))
+            while len(self.c.buf) < size:
+                chunk = self.c.sock.recv(65536)
+                if not chunk:
+                    break
+                self.c.buf += chunk
+            data, self.c.buf = self.c.buf[:size], self.c.buf[size:]
+            line += b"\r\n" + data + self.c.line()
+        return line
+
+    def cmd(self, text, tag=None):
+        """(untagged lines, tagged line) of one command."""
+        self.n += 1
+        tag = tag or b"t%d" % self.n
+        self.c.send(tag + b" " + text + b"\r\n")
+        lines = []
+        while True:
+            ln = self.read_response()
+            if ln.startswith(tag + b" ") or ln == b"":
+                return lines, ln
+            lines.append(ln)
+
+    def close(self):
+        self.c.close()
+
+
+def literal(data):
+    """The bytes of an IMAP message literal in a FETCH answer line."""
+    start = data.index(b"}\r\n") + 3
+    size = int(data[data.rindex(b"{", 0, start) + 1:start - 3])
+    return data[start:start + size]
+
+
+def mailrpc(user, *args, stdin=None):
+    """The mailrpc CLI as user (ticket in $T/cc.USER): (status, stdout)."""
+    import subprocess
+    env = dict(os.environ, KRB5CCNAME="FILE:%s/cc.%s" % (os.environ["T"], user))
+    r = subprocess.run([os.environ["BIN"] + "/bin/mailrpc"] + list(args), input=stdin,
+                       capture_output=True, env=env, timeout=60)
+    return r.returncode, r.stdout
+
+
+def corpus():
+    """(name, bytes) of every message of tests/corpus."""
+    d = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpus")
+    for name in sorted(os.listdir(d)):
+        with open(os.path.join(d, name), "rb") as f:
+            yield name, f.read()
