@@ -103,6 +103,9 @@ int mr_fail_rpc(struct mailrpc_error *err, const struct mr_link *l, rpcproc_t pr
  * client (no such procedure, version or program). */
 int mr_rpc_too_old(enum clnt_stat stat);
 
+/* The operation a call is, as the IDL names it (buf: room for a number). */
+const char *mr_operation(rpcproc_t proc, char *buf, size_t len);
+
 /* ---- connections (connect.c) ------------------------------------------ */
 
 /* Link parameters from a user's options: HOST:PORT split, level checked,

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/rand.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -150,12 +149,11 @@ static int seal_broken(struct mr_link *l, rpcproc_t proc, struct mailrpc_error *
 	l->auth = NULL;
 	l->clnt->cl_auth = authnone_create();
 	mr_link_session_end(l);
-	char op[32];
-	snprintf(op, sizeof(op), "%u", (unsigned)proc);
+	char buf[32];
 	return mr_fail(err, MAILRPC_E_INTEGRITY,
-		       "the server's reply to call %s failed its integrity check (%s); nothing "
-		       "of it was used, and the connection's security context was ended",
-		       op, seal_result_text(why));
+		       "the server's reply to %s failed its integrity check (%s); nothing of it "
+		       "was used, and the connection's security context was ended",
+		       mr_operation(proc, buf, sizeof(buf)), seal_result_text(why));
 }
 
 int mr_link_exchange(struct mr_link *l, struct mr_exchange *x, enum clnt_stat *stat_r,
