@@ -58,6 +58,7 @@ struct mr_link_session {
 				 RPCSEC_GSS sequence number..., read back
 				 from it as encoded (link_body.c) */
 	struct mr_seal *seal; /* the context's calls are sealed (link_seal.c) */
+	double seal_seconds;  /* SEAL_BEGIN's exchange: one round trip */
 	int seal_result;      /* why the last call's body would not seal or open */
 };
 

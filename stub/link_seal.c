@@ -127,6 +127,7 @@ int mr_link_seal(struct mr_link *l, struct mailrpc_error *err)
 				.timeout = mr_link_reply_timeout(l, MR_LINK_SMALL_CALL)};
 	/* Sent at RPCSEC_GSS privacy, like every call of the context so far. */
 	enum clnt_stat stat = mr_link_send(l, &x);
+	l->session.seal_seconds = x.seconds;
 	int status = MAILRPC_OK;
 	/* A server without sealing, or of another protocol version (the
 	 * link's first call reports that): plain privacy, unless sealing
