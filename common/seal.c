@@ -39,6 +39,17 @@ void seal_aad(enum seal_dir dir, const struct seal_ids *ids, unsigned char aad[S
 	put32(aad + 24, (uint32_t)dir);
 }
 
+int seal_preload(void)
+{
+	static const unsigned char zero_key[SEAL_KEY_LEN];
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	int ok = ctx != NULL &&
+		 EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, zero_key, NULL) == 1 &&
+		 EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, zero_key, NULL) == 1;
+	EVP_CIPHER_CTX_free(ctx);
+	return ok ? SEAL_OK : SEAL_FAILED;
+}
+
 int seal_key_init(struct seal_key *k, const unsigned char key[SEAL_KEY_LEN], enum seal_dir dir,
 		  enum seal_role role, const struct seal_limits *limits)
 {

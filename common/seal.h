@@ -75,6 +75,12 @@ struct seal_keys {
 	struct seal_key call, reply;
 };
 
+/* Looks AES-256-GCM up in OpenSSL once: OpenSSL 3 finds a cipher in its
+ * providers on first use, which costs milliseconds.  A daemon calls it
+ * before forking, so that no connection pays it in its first call.
+ * SEAL_OK or SEAL_FAILED. */
+int seal_preload(void);
+
 /* Sets k up for its direction and role; key is not kept (the caller wipes
  * it).  SEAL_OK or SEAL_FAILED. */
 int seal_key_init(struct seal_key *k, const unsigned char key[SEAL_KEY_LEN], enum seal_dir dir,
