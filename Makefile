@@ -38,6 +38,8 @@ GEN_H   := $(BUILD)/gen/mailrpc_prot.h
 GEN_SRC := $(BUILD)/gen/mailrpc_prot_xdr.c
 
 COMMON_SRCS := common/level.c common/status.c common/bytes.c
+# Sealed calls (issue 14): mailrpcd and libmailrpc only.
+SEAL_SRCS := common/seal.c common/seal_stream.c common/seal_keys.c
 # Sockets: the daemons only, not libmailrpc.
 LISTEN_SRCS := common/listen.c
 # Settings from a flag table and a config file: the daemons only.
@@ -106,11 +108,12 @@ $(BUILD)/obj/%.o: %.c $(GEN_H)
 
 GEN_OBJS := $(patsubst $(BUILD)/gen/%.c,$(BUILD)/obj/gen/%.o,$(GEN_SRC))
 
-$(MAILRPCD): $(call obj,$(SERVER_SRCS) $(SERVICE_SRCS) $(STORE_SRCS) $(COMMON_SRCS) $(LISTEN_SRCS) $(OPTION_SRCS)) $(BUILD)/obj/gen/mailrpc_prot_xdr.o
+$(MAILRPCD): $(call obj,$(SERVER_SRCS) $(SERVICE_SRCS) $(STORE_SRCS) $(COMMON_SRCS) $(SEAL_SRCS) \
+		$(LISTEN_SRCS) $(OPTION_SRCS)) $(BUILD)/obj/gen/mailrpc_prot_xdr.o
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(DAEMON_LIBS)
 
-$(LIBSO): $(call obj,$(LIB_SRCS) $(COMMON_SRCS)) $(GEN_OBJS)
+$(LIBSO): $(call obj,$(LIB_SRCS) $(COMMON_SRCS) $(SEAL_SRCS)) $(GEN_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -shared -Wl,-soname,libmailrpc.so.$(SONAME_MAJOR) \
 		-Wl,--version-script=stub/libmailrpc.map -o $@ $^ $(PKG_LIBS)
@@ -161,7 +164,8 @@ $(BUILD)/tests/test_state_dir: tests/unit/test_state_dir.c $(call obj,stub/state
 
 # A test tool that needs libmailrpc's insides (a link of another protocol
 # version): linked with its objects, not the shared library.
-$(BUILD)/tests/newclient: tests/tools/newclient.c $(call obj,$(LIB_SRCS) $(COMMON_SRCS)) $(GEN_OBJS)
+$(BUILD)/tests/newclient: tests/tools/newclient.c $(call obj,$(LIB_SRCS) $(COMMON_SRCS) $(SEAL_SRCS)) \
+		$(GEN_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 

@@ -18,6 +18,8 @@
  * Clients are separate processes, as separate mail clients would be; they
  * connect before the clock starts and all start each round together.
  * Output: {"op":..,"level":..,"clients":..,"round":..,"ops":..,"bytes":..,"secs":..}
+ * where level is "sealed" for libmailrpc's privacy calls when the server
+ * seals them (docs/sealing.md; MAILRPC_SEAL=off gives plain "privacy").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +48,7 @@
 
 struct cfg {
 	const char *server, *op, *arg;
+	const char *level_name; /* as printed: the level, or "sealed" */
 	int level, clients, rounds;
 	double seconds;
 };
@@ -205,8 +208,13 @@ static void client_main(const struct cfg *cfg, int go_fd, int res_fd)
 {
 	struct client cl;
 	client_open(cfg, &cl);
-	char c = 'r';
-	if (write(res_fd, &c, 1) != 1) /* connected */
+	/* Connected: 's' when libmailrpc's calls are sealed, else 'r'. */
+	struct mailrpc_whoami who = {0};
+	struct mailrpc_error err;
+	if (cl.conn != NULL && mailrpc_whoami(cl.conn, &who, &err) != MAILRPC_OK)
+		die("whoami: %s", err.message);
+	char c = who.sealed ? 's' : 'r';
+	if (write(res_fd, &c, 1) != 1)
 		_exit(1);
 	for (int r = 0; r < cfg->rounds; r++) {
 		if (read(go_fd, &c, 1) != 1)
@@ -246,7 +254,7 @@ static int read_full(int fd, void *buf, size_t n)
 	return 0;
 }
 
-static void run(const struct cfg *cfg)
+static void run(struct cfg *cfg)
 {
 	int go[MAX_CLIENTS][2], res[MAX_CLIENTS][2];
 	pid_t pids[MAX_CLIENTS];
@@ -265,6 +273,8 @@ static void run(const struct cfg *cfg)
 		char c;
 		if (read_full(res[i][0], &c, 1) != 0)
 			die("a client failed to connect%s", "");
+		if (c == 's')
+			cfg->level_name = "sealed";
 	}
 	for (int r = 0; r < cfg->rounds; r++) {
 		struct result sum = {0};
@@ -282,7 +292,7 @@ static void run(const struct cfg *cfg)
 		}
 		printf("{\"op\":\"%s\",\"level\":\"%s\",\"clients\":%d,\"round\":%d,\"ops\":%llu,"
 		       "\"bytes\":%llu,\"secs\":%.6f}\n",
-		       cfg->op, cfg->level ? mailrpc_level_name(cfg->level) : "none", cfg->clients, r,
+		       cfg->op, cfg->level_name, cfg->clients, r,
 		       (unsigned long long)sum.ops, (unsigned long long)sum.bytes, sum.secs);
 		fflush(stdout);
 	}
@@ -322,6 +332,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	cfg.level_name = cfg.level ? mailrpc_level_name(cfg.level) : "none";
 	run(&cfg);
 	return 0;
 }

@@ -17,16 +17,18 @@ int cmd_whoami(struct cli *cli, int argc, char **argv)
 	if (mailrpc_whoami(cli->conn, &who, &err) != MAILRPC_OK)
 		return cli_report(&err);
 
+	/* What protects the calls: sealed ones name their cipher. */
+	const char *protection = who.sealed ? "sealed, AES-256-GCM" : "RPCSEC_GSS";
 	if (cli->json)
-		return cli_print_json(json_pack("{s:s, s:s, s:s, s:s, s:i, s:i}", "principal",
-						who.principal, "mailbox", who.mailbox, "level",
-						mailrpc_level_name(who.level), "min_level",
-						mailrpc_level_name(who.min_level), "expires_in",
-						who.expires_in, "max_chunk", (int)who.max_chunk));
+		return cli_print_json(json_pack(
+		    "{s:s, s:s, s:s, s:s, s:s, s:b, s:i, s:i}", "principal", who.principal,
+		    "mailbox", who.mailbox, "level", mailrpc_level_name(who.level), "protection",
+		    protection, "min_level", mailrpc_level_name(who.min_level), "sealed",
+		    who.sealed, "expires_in", who.expires_in, "max_chunk", (int)who.max_chunk));
 	printf("principal:  %s\n", who.principal);
 	printf("mailbox:    %s\n", who.mailbox);
-	printf("level:      %s (server minimum: %s)\n", mailrpc_level_name(who.level),
-	       mailrpc_level_name(who.min_level));
+	printf("level:      %s (%s)\n", mailrpc_level_name(who.level), protection);
+	printf("minimum:    %s (the server's)\n", mailrpc_level_name(who.min_level));
 	printf("expires in: %d s\n", who.expires_in);
 	printf("max chunk:  %u bytes\n", who.max_chunk);
 	return 0;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -12,12 +13,16 @@
 #include "dispatch.h"
 #include "log.h"
 #include "mailrpc_prot.h"
+#include "session.h"
 
 /* Process-wide: one connection per process, set before serving it. */
 static struct {
 	char peer[128];
 	struct mail_service *service;
-} serving = {"?", NULL};
+	struct xp_ops ops;	       /* libtirpc's transport ops, but... */
+	const struct xp_ops *libtirpc; /* ...receiving through note_xid */
+	uint32_t xid;		       /* of the call being served */
+} serving = {.peer = "?"};
 
 const char *conn_peer(void)
 {
@@ -26,6 +31,52 @@ const char *conn_peer(void)
 struct mail_service *conn_service(void)
 {
 	return serving.service;
+}
+uint32_t conn_xid(void)
+{
+	return serving.xid;
+}
+
+/* libtirpc parses each call's header in its transport's receive op and
+ * keeps the xid to itself; a sealed call's body is bound to it. */
+static bool_t note_xid(SVCXPRT *xprt, struct rpc_msg *msg)
+{
+	bool_t ok = serving.libtirpc->xp_recv(xprt, msg);
+	serving.xid = ok ? msg->rm_xid : 0;
+	return ok;
+}
+
+static void receive_noting_xid(SVCXPRT *xprt)
+{
+	serving.libtirpc = xprt->xp_ops;
+	serving.ops = *xprt->xp_ops;
+	serving.ops.xp_recv = note_xid;
+	xprt->xp_ops = &serving.ops;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* How long poll may sleep: until the connection has been idle too long,
+ * or until the current context's keys must be wiped, whichever is first. */
+static int poll_timeout(double idle_since)
+{
+	time_t now = time(NULL), wipe = session_expire(now);
+	double left = idle_since + config_get()->idle_timeout - now_seconds();
+	if (wipe > now && wipe - now < left)
+		left = (double)(wipe - now);
+	return left > 0 ? (int)(left * 1000) + 1 : 0;
+}
+
+/* The process ends: the context's keys first. */
+static void __attribute__((noreturn)) conn_exit(int status)
+{
+	session_end(session_current());
+	_exit(status);
 }
 
 /*
@@ -70,10 +121,11 @@ void conn_serve(int fd, const char *peer, volatile int *stop)
 		log_warn("peer=%s: cannot register dispatcher", peer);
 		_exit(1);
 	}
-	int timeout_ms = config_get()->idle_timeout * 1000;
+	receive_noting_xid(xprt);
+	double idle_since = now_seconds();
 	while (!*stop) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
-		int n = poll(&p, 1, timeout_ms);
+		int n = poll(&p, 1, poll_timeout(idle_since));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -81,14 +133,17 @@ void conn_serve(int fd, const char *peer, volatile int *stop)
 			break;
 		}
 		if (n == 0) {
+			if (now_seconds() - idle_since < config_get()->idle_timeout)
+				continue; /* woken to wipe expired keys */
 			log_info("peer=%s: idle for %d s, closing", peer,
 				 config_get()->idle_timeout);
 			break;
 		}
 		svc_getreq_common(fd);
+		idle_since = now_seconds();
 		/* libtirpc destroys the transport on EOF or a malformed record. */
 		if (!FD_ISSET(fd, &svc_fdset))
 			break;
 	}
-	_exit(0);
+	conn_exit(0);
 }

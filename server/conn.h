@@ -9,6 +9,8 @@
 #ifndef MAILRPCD_CONN_H
 #define MAILRPCD_CONN_H
 
+#include <stdint.h>
+
 #include "mail.h"
 
 /* Serves fd until the client leaves, goes idle, or stop is set. Never returns. */
@@ -20,5 +22,8 @@ void conn_serve(int fd, const char *peer, volatile int *stop) __attribute__((nor
  * and GSS callback take no context of ours). */
 const char *conn_peer(void);
 struct mail_service *conn_service(void);
+/* The transaction id of the call being served (libtirpc does not pass it
+ * on): a sealed call's body is bound to it. */
+uint32_t conn_xid(void);
 
 #endif

@@ -1,4 +1,5 @@
 /* dispatch.c -- authenticate, decode, handle, reply, log (see dispatch.h). */
+#include <rpc/auth_gss.h>
 #include <rpc/rpcsec_gss.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "dispatch.h"
 #include "log.h"
 #include "procs.h"
+#include "seal.h"
 #include "session.h"
 
 static const char *flavor_name(int flavor)
@@ -43,8 +45,10 @@ static int context_level(rpc_gss_service_t service)
 
 /*
  * Fills caller from the context (rpc_gss_getcred reports the level the
- * context was created with; the level a call claims is the client's word).
- * On refusal sends the auth error itself and returns -1.
+ * context was created with; the level a call claims is the client's word),
+ * then holds the call to the context's lifetime, to what the context
+ * allows (seal_admit: the claim, sealed or not) and to the minimum level.
+ * Returns the admission; on SEAL_ADMIT_REFUSED the auth error has been sent.
  */
 static int authenticate(struct svc_req *rq, SVCXPRT *xprt, struct caller *caller, char *principal,
 			size_t principal_len, const char *proc_name)
@@ -54,14 +58,14 @@ static int authenticate(struct svc_req *rq, SVCXPRT *xprt, struct caller *caller
 		log_info("refused proc=%s flavor=%s peer=%s: only RPCSEC_GSS is accepted",
 			 proc_name, flavor_name(rq->rq_cred.oa_flavor), peer);
 		svcerr_weakauth(xprt);
-		return -1;
+		return SEAL_ADMIT_REFUSED;
 	}
 	rpc_gss_rawcred_t *raw = NULL;
 	void *cookie = NULL;
 	if (!rpc_gss_getcred(rq, &raw, NULL, &cookie) || raw == NULL || cookie == NULL) {
 		log_warn("refused proc=%s peer=%s: no RPCSEC_GSS context state", proc_name, peer);
 		svcerr_auth(xprt, RPCSEC_GSS_CREDPROBLEM);
-		return -1;
+		return SEAL_ADMIT_REFUSED;
 	}
 	const struct session *s = cookie;
 	rpc_gss_principal_t p = raw->client_principal;
@@ -76,27 +80,34 @@ static int authenticate(struct svc_req *rq, SVCXPRT *xprt, struct caller *caller
 	caller->principal_shown = target_safe(caller, principal);
 	caller->level = context_level(raw->service);
 	caller->expires = s->expires;
+	caller->context = (struct session *)s;
 	caller->session = s->mail;
 	caller->mailbox = mail_session_mailbox(s->mail);
 
+	if (time(NULL) >= caller->expires) {
+		/* CTXPROBLEM tells the client to build a new context, which needs
+		 * a fresh ticket: expiry is enforced by the KDC from here on.
+		 * Its sealing keys go at once (if the idle wake-up has not
+		 * wiped them already). */
+		session_expire(time(NULL));
+		log_info(
+		    "refused proc=%s principal=%s peer=%s: Kerberos ticket of this context expired",
+		    proc_name, caller->principal_shown, peer);
+		svcerr_auth(xprt, RPCSEC_GSS_CTXPROBLEM);
+		return SEAL_ADMIT_REFUSED;
+	}
+	int admission = seal_admit(rq, xprt, caller, proc_name);
+	if (admission == SEAL_ADMIT_REFUSED)
+		return admission;
 	int min = config_get()->min_level;
 	if (caller->level < min) {
 		log_info("refused proc=%s principal=%s level=%s peer=%s: below minimum level %s",
 			 proc_name, caller->principal_shown, level_name(caller->level), peer,
 			 level_name(min));
 		svcerr_weakauth(xprt);
-		return -1;
+		return SEAL_ADMIT_REFUSED;
 	}
-	if (time(NULL) >= caller->expires) {
-		/* CTXPROBLEM tells the client to build a new context, which needs
-		 * a fresh ticket: expiry is enforced by the KDC from here on. */
-		log_info(
-		    "refused proc=%s principal=%s peer=%s: Kerberos ticket of this context expired",
-		    proc_name, caller->principal_shown, peer);
-		svcerr_auth(xprt, RPCSEC_GSS_CTXPROBLEM);
-		return -1;
-	}
-	return 0;
+	return admission;
 }
 
 /* The line every answered call leaves; built without printf (see log.h). */
@@ -109,6 +120,8 @@ static void log_call(const char *name, const struct caller *caller, const char *
 	log_text_field(&t, " principal=", caller->principal_shown);
 	log_text_field(&t, " mailbox=", caller->mailbox);
 	log_text_field(&t, " level=", level);
+	if (caller->sealed)
+		log_text_add(&t, " seal=aes-256-gcm");
 	log_text_field(&t, " peer=", conn_peer());
 	if (caller->target[0]) {
 		log_text_add(&t, " ");
@@ -120,11 +133,20 @@ static void log_call(const char *name, const struct caller *caller, const char *
 	log_text_info(&t);
 }
 
+/* RPCSEC_GSS DESTROY arrives here as NULLPROC, after libtirpc let go of
+ * the context: its session goes too (keys wiped).  So do pings. */
+static void null_proc(struct svc_req *rq, SVCXPRT *xprt)
+{
+	if (rq->rq_cred.oa_flavor == RPCSEC_GSS &&
+	    ((struct rpc_gss_cred *)rq->rq_clntcred)->gc_proc == RPCSEC_GSS_DESTROY)
+		session_end(session_current());
+	svc_sendreply(xprt, (xdrproc_t)xdr_void, NULL);
+}
+
 void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 {
-	/* RPCSEC_GSS DESTROY arrives here as NULLPROC; so do pings. */
 	if (rq->rq_proc == NULLPROC) {
-		svc_sendreply(xprt, (xdrproc_t)xdr_void, NULL);
+		null_proc(rq, xprt);
 		return;
 	}
 	const struct proc_def *proc = procs_find(rq->rq_proc);
@@ -136,7 +158,8 @@ void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 	struct caller caller;
 	memset(&caller, 0, sizeof(caller));
 	char principal[512];
-	if (authenticate(rq, xprt, &caller, principal, sizeof(principal), name) != 0)
+	int admission = authenticate(rq, xprt, &caller, principal, sizeof(principal), name);
+	if (admission == SEAL_ADMIT_REFUSED)
 		return;
 	const char *level = level_name(caller.level);
 	if (proc == NULL) {
@@ -145,6 +168,11 @@ void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 		svcerr_noproc(xprt);
 		return;
 	}
+	/* Decided before the handler: SEAL_BEGIN's own reply is not sealed. */
+	struct seal_call sealed;
+	caller.sealed = admission == SEAL_ADMIT_SEALED;
+	if (caller.sealed)
+		seal_call_begin(&sealed, rq, xprt, caller.context->seal);
 
 	int decoded = 0;
 	void *args = calloc(1, proc->args_size);
@@ -157,6 +185,13 @@ void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 	}
 	decoded = 1; /* even a failed decode may have allocated */
 	if (!svc_getargs(xprt, proc->xdr_args, args)) {
+		if (caller.sealed && sealed.result != SEAL_OK && sealed.result != SEAL_UNDECODED) {
+			/* Ends the context: caller's session is gone after this. */
+			seal_call_end(&sealed);
+			caller.sealed = 0;
+			seal_refuse(&sealed, &caller, name);
+			goto cleanup;
+		}
 		log_info("refused proc=%s principal=%s level=%s peer=%s: arguments malformed or "
 			 "over their limits",
 			 name, caller.principal_shown, level, conn_peer());
@@ -170,6 +205,8 @@ void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 	log_call(name, &caller, level, status, sent);
 	xdr_free(proc->xdr_res, res);
 cleanup:
+	if (caller.sealed)
+		seal_call_end(&sealed);
 	/* Unlike rpcgen's template, never exit over this: log and go on. */
 	if (decoded && !svc_freeargs(xprt, proc->xdr_args, args))
 		log_warn("proc=%s: could not free arguments", name);

@@ -15,6 +15,7 @@
 
 #include "../common/level.h"
 #include "../common/ready.h"
+#include "../common/seal.h"
 #include "acceptor.h"
 #include "config.h"
 #include "listener.h"
@@ -106,6 +107,9 @@ int main(int argc, char **argv)
 	if (session_register(MAILRPC_PROG, MAILRPC_V2) != 0)
 		log_fatal("rpc_gss_set_callback failed");
 	check_store_dir(cfg.store_dir);
+	/* Sealed calls' cipher, looked up once for every connection process. */
+	if (seal_preload() != SEAL_OK)
+		log_fatal("OpenSSL has no AES-256-GCM for sealed calls");
 
 	int port;
 	int listen_fd = listener_open(cfg.listen, &port);

@@ -70,7 +70,8 @@ void proc_msg_fetch(struct caller *caller, void *args_, void *res_)
 	mr_fetch_args *args = args_;
 	mr_fetch_res *res = res_;
 	mr_chunk *chunk = &res->mr_fetch_res_u.chunk;
-	unsigned length = args->length > MAILRPC_CHUNK_MAX ? MAILRPC_CHUNK_MAX : args->length;
+	unsigned max = caller_max_chunk(caller);
+	unsigned length = args->length > max ? max : args->length;
 	size_t got = 0;
 	target_set(caller, "in=%s id=%llu offset=%llu", mail_session_target(caller->session),
 		   (unsigned long long)args->id, (unsigned long long)args->offset);

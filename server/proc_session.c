@@ -27,7 +27,7 @@ void proc_whoami(struct caller *caller, void *args, void *res_)
 	who->min_level = config_get()->min_level;
 	time_t left = caller->expires - time(NULL);
 	who->expires_in = left > 0 ? (int)left : 0;
-	who->max_chunk = MAILRPC_CHUNK_MAX;
+	who->max_chunk = caller_max_chunk(caller);
 }
 
 void proc_mailbox_open(struct caller *caller, void *args, void *res_)

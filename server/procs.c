@@ -19,6 +19,7 @@ _Static_assert(offsetof(mr_index_res, status) == 0, "results start with mr_statu
 _Static_assert(offsetof(mr_rights_res, status) == 0, "results start with mr_status");
 _Static_assert(offsetof(mr_quota_res, status) == 0, "results start with mr_status");
 _Static_assert(offsetof(mr_folder_get_res, status) == 0, "results start with mr_status");
+_Static_assert(offsetof(mr_seal_res, status) == 0, "results start with mr_status");
 
 #define PROC(NAME, ARGS_T, XARGS, RES_T, XRES, HANDLER)                                            \
 	{                                                                                          \
@@ -75,7 +76,14 @@ static const struct proc_def table[] = {
     PROC(MYRIGHTS, mr_path, xdr_mr_path, mr_rights_res, xdr_mr_rights_res, proc_myrights),
     PROC(WAIT, mr_wait_args, xdr_mr_wait_args, mr_wait_res, xdr_mr_wait_res, proc_wait),
     PROC(SYNC, mr_sync_args, xdr_mr_sync_args, mr_sync_res, xdr_mr_sync_res, proc_sync),
+    PROC(SEAL_BEGIN, mr_seal_args, xdr_mr_seal_args, mr_seal_res, xdr_mr_seal_res,
+	 proc_seal_begin),
 };
+
+unsigned caller_max_chunk(const struct caller *caller)
+{
+	return caller->sealed ? MAILRPC_SEALED_CHUNK_MAX : MAILRPC_CHUNK_MAX;
+}
 
 void target_set(struct caller *caller, const char *fmt, ...)
 {

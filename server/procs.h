@@ -15,6 +15,8 @@
 #include "mail.h"
 #include "mailrpc_prot.h"
 
+struct session;
+
 struct caller {
 	char target[512]; /* what the call touched, for the log line;
 			     handlers fill it (target_set) */
@@ -26,6 +28,8 @@ struct caller {
 	int level;		      /* enum level_value of the context */
 	time_t expires;		      /* end of the context's Kerberos lifetime */
 	struct mail_session *session; /* of this RPCSEC_GSS context */
+	struct session *context;      /* the context itself (session.h) */
+	int sealed;		      /* this call came sealed (seal.h) */
 };
 
 typedef void (*proc_handler)(struct caller *caller, void *args, void *res);
@@ -95,5 +99,11 @@ void proc_myrights(struct caller *caller, void *args, void *res);
 void proc_wait(struct caller *caller, void *args, void *res);
 /* proc_sync.c */
 void proc_sync(struct caller *caller, void *args, void *res);
+/* seal_begin.c */
+void proc_seal_begin(struct caller *caller, void *args, void *res);
+
+/* The largest chunk a fetch reply may carry for this caller: more once
+ * its calls are sealed (no RPCSEC_GSS wrap of the whole reply to fit). */
+unsigned caller_max_chunk(const struct caller *caller);
 
 #endif

@@ -10,7 +10,12 @@
 #include "conn.h"
 #include "log.h"
 #include "mailrpc_prot.h"
+#include "seal.h"
 #include "session.h"
+
+/* Process-wide: the connection's one context (libtirpc keeps one per
+ * transport, and this process serves one transport). */
+static struct session *current;
 
 int session_clock_skew(void)
 {
@@ -25,6 +30,35 @@ int session_clock_skew(void)
 		krb5_free_context(ctx);
 	}
 	return skew < 0 ? 0 : skew;
+}
+
+struct session *session_current(void)
+{
+	return current;
+}
+
+void session_end(struct session *s)
+{
+	if (s == NULL || s != current)
+		return;
+	seal_state_free(&s->seal);
+	mail_session_free(&s->mail);
+	free(s);
+	current = NULL;
+}
+
+time_t session_expire(time_t now)
+{
+	if (current == NULL || current->seal == NULL)
+		return 0;
+	if (now < current->expires)
+		return current->expires;
+	/* The context is refused from now on (dispatch.c): its keys go now,
+	 * not at its next call or the end of the process. */
+	seal_state_free(&current->seal);
+	log_info("peer=%s: the sealed context's Kerberos lifetime has passed: its keys wiped",
+		 conn_peer());
+	return 0;
 }
 
 /* p's name as a C string in buf (large enough: checked by the caller). */
@@ -48,8 +82,6 @@ static bool_t session_callback(struct svc_req *req, gss_cred_id_t deleg, gss_ctx
 			 minor);
 		return FALSE;
 	}
-	/* Freed with the process: each connection has its own short-lived
-	 * process, and libtirpc offers no hook when a context goes away. */
 	struct session *s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return FALSE;
@@ -58,6 +90,9 @@ static bool_t session_callback(struct svc_req *req, gss_cred_id_t deleg, gss_ctx
 	 * context end when the ticket does. */
 	OM_uint32 skew = (OM_uint32)config_get()->clock_skew;
 	s->expires = time(NULL) + (time_t)(lifetime > skew ? lifetime - skew : 0);
+	s->gss = ctx;
+	s->service = lock->raw_cred->service;
+	s->qop = lock->raw_cred->qop;
 
 	char principal[512];
 	rpc_gss_principal_t p = lock->raw_cred->client_principal;
@@ -66,10 +101,13 @@ static bool_t session_callback(struct svc_req *req, gss_cred_id_t deleg, gss_ctx
 		free(s);
 		return FALSE;
 	}
-
-	/* A locked context answers a call claiming another level with
-	 * AUTH_FAILED instead of replying at a level nobody checked. */
-	lock->locked = TRUE;
+	/* A new context on the connection: libtirpc has let go of the old one. */
+	session_end(current);
+	current = s;
+	/* Not locked: a sealed context's calls claim service none, which the
+	 * lock would refuse.  The dispatcher holds every call to the
+	 * context's level instead, at least as strictly (seal_admit). */
+	lock->locked = FALSE;
 	*cookie = s;
 	return TRUE;
 }

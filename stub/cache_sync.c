@@ -201,8 +201,8 @@ static int fetch_chunk(struct mailrpc *conn, struct mailrpc_cache *c, const stru
 {
 	uint64_t size;
 	unsigned char sha256[32];
-	int status = mailrpc_fetch(conn, w->id, offset, fs->buf, MAILRPC_CHUNK_MAX, got_r, &size,
-				   sha256, err);
+	int status = mailrpc_fetch(conn, w->id, offset, fs->buf, MAILRPC_SEALED_CHUNK_MAX, got_r,
+				   &size, sha256, err);
 	if (status != MAILRPC_OK)
 		return status;
 	if (size != w->size || memcmp(sha256, w->sha256, sizeof(sha256)) != 0)
@@ -271,7 +271,7 @@ static int fetch_bodies(struct mailrpc *conn, struct mailrpc_cache *c, struct pl
 	struct fetch_state fs = {.limits = p->limits,
 				 .report = p->report,
 				 .total = p->total,
-				 .buf = malloc(MAILRPC_CHUNK_MAX)};
+				 .buf = malloc(MAILRPC_SEALED_CHUNK_MAX)};
 	if (status == MAILRPC_OK && fs.buf == NULL)
 		status = mr_fail(err, MAILRPC_E_NOMEM, "out of memory syncing");
 	for (size_t i = 0; status == MAILRPC_OK && i < p->n; i++)

@@ -118,6 +118,11 @@ size_t mr_chunk_size(const struct mailrpc *conn)
 	return mr_model_chunk(&conn->link.model, MAILRPC_CHUNK_MAX);
 }
 
+size_t mr_fetch_chunk_size(const struct mailrpc *conn)
+{
+	return mr_model_chunk(&conn->link.model, mr_link_max_chunk(&conn->link));
+}
+
 /* Learns from a completed call; a WAIT's time is the server's holding it. */
 static void observe(struct mailrpc *conn, const struct mr_exchange *x)
 {
@@ -135,7 +140,7 @@ static void observe(struct mailrpc *conn, const struct mr_exchange *x)
 			"mailrpc: link proc=%u bytes=%zu took=%.3fs rtt=%.3fs rate=%.0fB/s "
 			"timeout=%ds chunk=%zu xid=%08x seq=%u\n",
 			(unsigned)x->proc, bytes, x->seconds, l->model.rtt, l->model.rate,
-			l->last_timeout, mr_chunk_size(conn), l->session.xid, l->session.seq);
+			l->last_timeout, mr_chunk_size(conn), l->session.ids.xid, l->session.ids.seq);
 }
 
 /* One exchange over conn's link, which is up, given the time the call

@@ -117,9 +117,12 @@ int mailrpc_connect(const struct mailrpc_options *opts, struct mailrpc **conn_r,
 
 int mr_connect_like(const struct mailrpc *model, struct mailrpc **conn_r, struct mailrpc_error *err)
 {
-	/* A delegate reading another mailbox reads the same one here. */
-	int status = mr_connect(&model->link.p, model->state_dir[0] ? model->state_dir : NULL,
-				model->mailbox, conn_r, err);
+	/* A delegate reading another mailbox reads the same one here; a
+	 * server that sealed the model's calls must seal these too. */
+	struct mr_link_params p = model->link.p;
+	p.seal_required = model->link.seal_seen;
+	int status = mr_connect(&p, model->state_dir[0] ? model->state_dir : NULL, model->mailbox,
+				conn_r, err);
 	/* The same link: what the model measured holds here too. */
 	if (status == MAILRPC_OK)
 		(*conn_r)->link.model = model->link.model;

@@ -106,8 +106,7 @@ int mr_rpc_too_old(enum clnt_stat stat)
 	return stat == RPC_PROCUNAVAIL || stat == RPC_PROGVERSMISMATCH || stat == RPC_PROGUNAVAIL;
 }
 
-/* The operation a call is, as the IDL names it. */
-static const char *operation(rpcproc_t proc, char *buf, size_t len)
+const char *mr_operation(rpcproc_t proc, char *buf, size_t len)
 {
 	if (proc == NULLPROC)
 		return "setting up a security context";
@@ -134,7 +133,7 @@ static int fail_too_old(struct mailrpc_error *err, const struct mr_link *l, rpcp
 			enum clnt_stat stat, const struct rpc_err *e)
 {
 	char opbuf[32], vbuf[64];
-	const char *op = operation(proc, opbuf, sizeof(opbuf));
+	const char *op = mr_operation(proc, opbuf, sizeof(opbuf));
 	unsigned mine = (unsigned)l->p.vers;
 	switch (stat) {
 	case RPC_PROCUNAVAIL:

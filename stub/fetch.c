@@ -22,7 +22,7 @@ int mailrpc_fetch(struct mailrpc *conn, uint64_t id, uint64_t offset, void *buf,
 	if (conn == NULL || (buf == NULL && len > 0))
 		return mr_fail(err, MAILRPC_E_USAGE, "mailrpc_fetch: no connection or buffer");
 	/* At most a chunk of the size that suits the link (link.h). */
-	size_t chunk = mr_chunk_size(conn);
+	size_t chunk = mr_fetch_chunk_size(conn);
 	mr_fetch_args args = {.id = id, .offset = offset, .length = len > chunk ? chunk : (u_int)len};
 	mr_fetch_res res;
 	memset(&res, 0, sizeof(res));
@@ -113,8 +113,8 @@ static int fetch_next(struct mailrpc *conn, uint64_t id, struct mr_sink *sink, u
 	size_t got = 0;
 	uint64_t size = 0;
 	unsigned char sha256[32];
-	int status = mailrpc_fetch(conn, id, sink->offset, buf, MAILRPC_CHUNK_MAX, &got, &size,
-				   sha256, err);
+	int status = mailrpc_fetch(conn, id, sink->offset, buf, MAILRPC_SEALED_CHUNK_MAX, &got,
+				   &size, sha256, err);
 	if (status != MAILRPC_OK)
 		return status;
 	if (first) {
@@ -158,11 +158,12 @@ static int fetch_rest(struct mailrpc *conn, uint64_t id, struct mr_sink *sink, u
 		      struct mailrpc_error *err)
 {
 	int streams = download_streams();
-	uint64_t chunks = (sink->size - sink->offset + MAILRPC_CHUNK_MAX - 1) / MAILRPC_CHUNK_MAX;
-	int fast = mr_chunk_size(conn) == MAILRPC_CHUNK_MAX &&
+	size_t chunk = mr_fetch_chunk_size(conn);
+	uint64_t chunks = (sink->size - sink->offset + chunk - 1) / chunk;
+	int fast = chunk == mr_link_max_chunk(&conn->link) &&
 		   (conn->link.model.rate == 0 || conn->link.model.rate >= PARALLEL_MIN_RATE);
 	if (streams > 1 && fast && chunks >= PARALLEL_MIN_CHUNKS)
-		return mr_fetch_parallel(conn, id, sink, streams, err);
+		return mr_fetch_parallel(conn, id, sink, streams, chunk, err);
 	int status = MAILRPC_OK;
 	while (status == MAILRPC_OK && sink->offset < sink->size)
 		status = fetch_next(conn, id, sink, buf, 0, err);
@@ -173,7 +174,7 @@ int mailrpc_download(struct mailrpc *conn, uint64_t id, int fd, int resume,
 		     mailrpc_progress_fn progress, void *ctx, struct mailrpc_error *err)
 {
 	struct mr_sink sink = {.fd = fd, .md = EVP_MD_CTX_new(), .progress = progress, .ctx = ctx};
-	unsigned char *buf = malloc(MAILRPC_CHUNK_MAX);
+	unsigned char *buf = malloc(MAILRPC_SEALED_CHUNK_MAX);
 	unsigned char got_digest[32];
 	int status;
 

@@ -28,7 +28,7 @@
 enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_READY };
 
 struct slot {
-	unsigned char *buf;        /* MAILRPC_CHUNK_MAX bytes */
+	unsigned char *buf;        /* job->chunk bytes */
 	size_t len;
 	enum slot_state state;
 };
@@ -39,6 +39,7 @@ struct job {
 	struct mailrpc *conn;      /* the caller's; also the model for extra ones */
 	const struct mr_sink *sink; /* size and digest every chunk must repeat */
 	uint64_t id, base, nchunks;
+	size_t chunk;              /* bytes per chunk (the last one may be short) */
 	uint64_t next;             /* first chunk nobody took yet */
 	uint64_t written;          /* chunks written to the sink */
 	uint64_t redo[STREAMS_LIMIT]; /* chunks handed back by failed connections */
@@ -61,13 +62,13 @@ struct worker {
 
 static uint64_t chunk_offset(const struct job *job, uint64_t chunk)
 {
-	return job->base + chunk * MAILRPC_CHUNK_MAX;
+	return job->base + chunk * job->chunk;
 }
 
 static size_t chunk_length(const struct job *job, uint64_t chunk)
 {
 	uint64_t left = job->sink->size - chunk_offset(job, chunk);
-	return left < MAILRPC_CHUNK_MAX ? (size_t)left : MAILRPC_CHUNK_MAX;
+	return left < job->chunk ? (size_t)left : job->chunk;
 }
 
 /* Under mu: the next chunk for a worker, or -1 when there is none left
@@ -212,7 +213,7 @@ static int write_in_order(struct job *job, struct mr_sink *sink, struct mailrpc_
 }
 
 static int job_init(struct job *job, struct mailrpc *conn, uint64_t id, const struct mr_sink *sink,
-		    int streams)
+		    int streams, size_t chunk)
 {
 	memset(job, 0, sizeof(*job));
 	pthread_mutex_init(&job->mu, NULL);
@@ -221,13 +222,14 @@ static int job_init(struct job *job, struct mailrpc *conn, uint64_t id, const st
 	job->sink = sink;
 	job->id = id;
 	job->base = sink->offset;
-	job->nchunks = (sink->size - sink->offset + MAILRPC_CHUNK_MAX - 1) / MAILRPC_CHUNK_MAX;
+	job->chunk = chunk;
+	job->nchunks = (sink->size - sink->offset + chunk - 1) / chunk;
 	job->nslots = (unsigned)streams * WINDOW_PER_STREAM;
 	job->slots = calloc(job->nslots, sizeof(*job->slots));
 	if (job->slots == NULL)
 		return -1;
 	for (unsigned i = 0; i < job->nslots; i++)
-		if ((job->slots[i].buf = malloc(MAILRPC_CHUNK_MAX)) == NULL)
+		if ((job->slots[i].buf = malloc(chunk)) == NULL)
 			return -1;
 	return 0;
 }
@@ -258,7 +260,7 @@ static int start_workers(struct job *job, struct worker *workers, int streams)
 }
 
 int mr_fetch_parallel(struct mailrpc *conn, uint64_t id, struct mr_sink *sink, int streams,
-		      struct mailrpc_error *err)
+		      size_t chunk, struct mailrpc_error *err)
 {
 	struct worker workers[STREAMS_LIMIT];
 	struct job job;
@@ -268,7 +270,7 @@ int mr_fetch_parallel(struct mailrpc *conn, uint64_t id, struct mr_sink *sink, i
 	if (streams > STREAMS_LIMIT)
 		streams = STREAMS_LIMIT;
 	int status = MAILRPC_OK;
-	if (job_init(&job, conn, id, sink, streams) != 0) {
+	if (job_init(&job, conn, id, sink, streams, chunk) != 0) {
 		job_free(&job);
 		return mr_fail(err, MAILRPC_E_NOMEM, "out of memory");
 	}

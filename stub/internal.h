@@ -79,8 +79,12 @@ int mr_call(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, x
 int mr_call_ex(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *args, xdrproc_t xres,
 	       void *res, int extra_seconds, struct mailrpc_error *err);
 
-/* Bytes per chunk for fetches and uploads over conn (link_model.h). */
+/* Bytes per chunk for uploads over conn (link_model.h)... */
 size_t mr_chunk_size(const struct mailrpc *conn);
+/* ...and for fetches: more on a sealed link (mr_link_max_chunk).  Buffers
+ * for fetched chunks take MAILRPC_SEALED_CHUNK_MAX, the most any reply
+ * carries. */
+size_t mr_fetch_chunk_size(const struct mailrpc *conn);
 
 /* mr_call without its retries: one exchange over conn's link, which must
  * be up, and the result's status.  Never reconnects: for a link's ready
@@ -98,6 +102,9 @@ int mr_fail_rpc(struct mailrpc_error *err, const struct mr_link *l, rpcproc_t pr
 /* Whether stat is a refusal that means the server is older than this
  * client (no such procedure, version or program). */
 int mr_rpc_too_old(enum clnt_stat stat);
+
+/* The operation a call is, as the IDL names it (buf: room for a number). */
+const char *mr_operation(rpcproc_t proc, char *buf, size_t len);
 
 /* ---- connections (connect.c) ------------------------------------------ */
 
@@ -164,12 +171,13 @@ int mr_sink_write(struct mr_sink *sink, const void *buf, size_t len, struct mail
 
 /*
  * Fetches the rest of message id, [sink->offset, sink->size), into sink over
- * conn and up to streams - 1 extra connections made like conn, chunks
- * fetched concurrently and written in order (fetch_parallel.c).  Extra
+ * conn and up to streams - 1 extra connections made like conn, in chunks
+ * of chunk bytes fetched concurrently and written in order
+ * (fetch_parallel.c).  Extra
  * connections that fail only slow it down; it fails when no connection is
  * left or the server refuses the message.
  */
 int mr_fetch_parallel(struct mailrpc *conn, uint64_t id, struct mr_sink *sink, int streams,
-		      struct mailrpc_error *err);
+		      size_t chunk, struct mailrpc_error *err);
 
 #endif

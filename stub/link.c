@@ -24,6 +24,7 @@ void mr_link_init(struct mr_link *l, const struct mr_link_params *p, mr_link_rea
 {
 	memset(l, 0, sizeof(*l));
 	l->p = *p;
+	l->seal_seen = p->seal_required;
 	l->debug = getenv("MAILRPC_DEBUG_LINK") != NULL;
 	l->ready = ready;
 	l->owner = owner;
@@ -101,9 +102,11 @@ static int open_link(struct mr_link *l, struct mailrpc_error *err)
 	double start = mr_now();
 	status = mr_link_context(l, err);
 	/* The context's exchange is at least one round trip: the first guess
-	 * of the link's (only until calls measure it). */
+	 * of the link's (only until calls measure it).  With SEAL_BEGIN it is
+	 * two, and SEAL_BEGIN alone is the closer guess. */
+	double took = l->session.seal_seconds > 0 ? l->session.seal_seconds : mr_now() - start;
 	if (status == MAILRPC_OK && l->model.calls == 0)
-		mr_model_observe_rtt(&l->model, mr_now() - start);
+		mr_model_observe_rtt(&l->model, took);
 	return status == MAILRPC_OK ? run_ready(l, err) : status;
 }
 
@@ -130,10 +133,13 @@ static int context_trouble(CLIENT *clnt)
 	       e.re_why == AUTH_REJECTEDCRED;
 }
 
-static enum clnt_stat send_call(struct mr_link *l, struct mr_exchange *x)
+enum clnt_stat mr_link_send(struct mr_link *l, struct mr_exchange *x)
 {
 	/* Unused by clnt_call (see set_timeout), but it must be valid. */
 	struct timeval tv = {.tv_sec = 1};
+	x->link = l;
+	set_timeout(l, x->timeout);
+	l->session.seal_result = SEAL_OK;
 	double start = mr_now();
 	enum clnt_stat stat = clnt_call(l->clnt, x->proc, (xdrproc_t)mr_link_encode_args, x,
 					(xdrproc_t)mr_link_decode_res, x, tv);
@@ -141,19 +147,46 @@ static enum clnt_stat send_call(struct mr_link *l, struct mr_exchange *x)
 	return stat;
 }
 
+/* A sealed reply that did not open: its context ends here (the server's
+ * ends with the DESTROY this sends), nothing of the reply is used, and
+ * the next call builds a new context. */
+static int seal_broken(struct mr_link *l, rpcproc_t proc, struct mailrpc_error *err)
+{
+	int why = l->session.seal_result;
+	auth_destroy(l->auth);
+	l->auth = NULL;
+	l->clnt->cl_auth = authnone_create();
+	mr_link_session_end(l);
+	char buf[32];
+	return mr_fail(err, MAILRPC_E_INTEGRITY,
+		       "the server's reply to %s failed its integrity check (%s); nothing of it "
+		       "was used, and the connection's security context was ended",
+		       mr_operation(proc, buf, sizeof(buf)), seal_result_text(why));
+}
+
 int mr_link_exchange(struct mr_link *l, struct mr_exchange *x, enum clnt_stat *stat_r,
 		     struct mailrpc_error *err)
 {
-	x->link = l;
-	set_timeout(l, x->timeout);
-	*stat_r = send_call(l, x);
+	/* Keys near their limits are replaced (with their context) first. */
+	if (mr_link_seal_spent(l)) {
+		int status = renew_context(l, err);
+		if (status != MAILRPC_OK)
+			return status;
+	}
+	*stat_r = mr_link_send(l, x);
+	if (*stat_r == RPC_CANTDECODERES && l->session.seal_result != SEAL_OK)
+		return seal_broken(l, x->proc, err);
 	if (*stat_r == RPC_AUTHERROR && context_trouble(l->clnt)) {
-		/* Expired or forgotten context: one new context, one more try. */
+		/* Expired or forgotten context (or a sealed call the server
+		 * could not open: it ended the context): one new context, one
+		 * more try. */
 		int status = renew_context(l, err);
 		if (status != MAILRPC_OK)
 			return status;
 		xdr_free(x->xres, x->res);
-		*stat_r = send_call(l, x);
+		*stat_r = mr_link_send(l, x);
+		if (*stat_r == RPC_CANTDECODERES && l->session.seal_result != SEAL_OK)
+			return seal_broken(l, x->proc, err);
 	}
 	return MAILRPC_OK;
 }

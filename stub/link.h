@@ -19,12 +19,14 @@
 #ifndef MAILRPC_LINK_H
 #define MAILRPC_LINK_H
 
+#include <gssapi/gssapi.h>
 #include <rpc/rpc.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
 #include "link_model.h"
 #include "mailrpc.h"
+#include "seal.h"
 
 /* How to make a link: everything a second link like it needs (a parallel
  * download's extra connections are made from a copy). */
@@ -35,23 +37,29 @@ struct mr_link_params {
 	char ccache[1024];	  /* "" for the default cache */
 	rpcprog_t prog;
 	rpcvers_t vers;
-	int level;    /* enum mailrpc_level */
-	int timeout;  /* seconds per reply as configured; 0: adaptive */
-	int attempts; /* reconnections per call at most; 0: never */
-	int delay_ms; /* before the first; doubled before each next */
+	int level;	   /* enum mailrpc_level */
+	int timeout;	   /* seconds per reply as configured; 0: adaptive */
+	int attempts;	   /* reconnections per call at most; 0: never */
+	int delay_ms;	   /* before the first; doubled before each next */
+	int seal_required; /* a link like one that was offered sealed calls */
 };
+
+struct mr_seal;
 
 /*
  * What the link knows of its current security context's calls.  It begins
  * with each new context and ends, wiped, when that context or the link
- * goes, so anything secret kept here (the keys of sealed calls, issue 14)
- * is never used on another context, connection or after a reconnect.
+ * goes, so anything secret kept here (the keys of sealed calls) is never
+ * used on another context, connection or after a reconnect.
  */
 struct mr_link_session {
-	uint32_t calls; /* calls sent on this context */
-	uint32_t xid;	/* the last call's transaction id... */
-	uint32_t seq;	/* ...and RPCSEC_GSS sequence number, read back from
-			   its encoded header (link_body.c) */
+	uint32_t calls;	      /* calls sent on this context */
+	struct seal_ids ids;  /* the last call's header: transaction id,
+				 RPCSEC_GSS sequence number..., read back
+				 from it as encoded (link_body.c) */
+	struct mr_seal *seal; /* the context's calls are sealed (link_seal.c) */
+	double seal_seconds;  /* SEAL_BEGIN's exchange: one round trip */
+	int seal_result;      /* why the last call's body would not seal or open */
 };
 
 struct mr_link;
@@ -69,6 +77,10 @@ struct mr_link {
 	CLIENT *clnt;		    /* NULL: no link */
 	AUTH *auth;		    /* NULL: no context (yet, or lost) */
 	struct mr_link_session session;
+	/* The server offered sealed calls on this link once: from then on
+	 * every context of it must be sealed, on this connection and the
+	 * ones that replace it (no silent downgrade). */
+	int seal_seen;
 	mr_link_ready_fn ready;
 	void *owner;
 	int in_ready; /* the ready hook is running */
@@ -106,13 +118,19 @@ int mr_link_up(struct mr_link *l, struct mailrpc_error *err);
 /*
  * Sends one call over a link that is up and waits x->timeout seconds for
  * its reply; a context the server no longer accepts is replaced once (and
- * the ready hook run on it) and the call sent once more.  Never
+ * the ready hook run on it) and the call sent once more, as is a sealed
+ * context whose keys are near their limits before the call.  Never
  * reconnects.  *stat_r is the RPC outcome (on RPC_SUCCESS x->seconds is
  * set); a status other than MAILRPC_OK means the new context (or the
- * hook's steps on it) failed.
+ * hook's steps on it) failed, or a sealed reply did not open
+ * (MAILRPC_E_INTEGRITY: the context is ended, the result must not be used).
  */
 int mr_link_exchange(struct mr_link *l, struct mr_exchange *x, enum clnt_stat *stat_r,
 		     struct mailrpc_error *err);
+
+/* One clnt_call of x over the link, waiting x->timeout seconds; nothing
+ * renewed, nothing repeated (x->seconds set). */
+enum clnt_stat mr_link_send(struct mr_link *l, struct mr_exchange *x);
 
 /* Closes the link: context, RPC client, TCP.  tell_server: destroy the
  * context on the server first (a clean close); else the socket is
@@ -147,6 +165,38 @@ int mr_link_context(struct mr_link *l, struct mailrpc_error *err);
 
 /* Ends l's session: its state wiped (link_context.c). */
 void mr_link_session_end(struct mr_link *l);
+
+/* ---- sealed calls (link_seal.c, seal_auth.c; docs/sealing.md) --------- */
+
+/* On a new privacy context: SEAL_BEGIN, then the context's calls sealed
+ * with keys derived from it.  A server without sealing (PROC_UNAVAIL)
+ * leaves the context at plain privacy, unless this link saw sealing
+ * before (MAILRPC_E_INTEGRITY then).  Other levels are never sealed. */
+int mr_link_seal(struct mr_link *l, struct mailrpc_error *err);
+
+/* Wipes and frees a session's sealing state. */
+void mr_link_seal_end(struct mr_link_session *s);
+
+/* A call's arguments sealed into xdrs, a reply's results opened from it
+ * (seal.h's results). */
+int mr_seal_put(struct mr_seal *seal, const struct seal_ids *ids, XDR *xdrs, xdrproc_t f,
+		void *obj);
+int mr_seal_get(struct mr_seal *seal, const struct seal_ids *ids, XDR *xdrs, xdrproc_t f,
+		void *obj);
+
+/* Whether the next call should go on new keys (a new context) first:
+ * either direction's key within one largest body of its limits. */
+int mr_link_seal_spent(const struct mr_link *l);
+
+/* The largest fetch reply the link's calls may ask for. */
+unsigned mr_link_max_chunk(const struct mr_link *l);
+
+/* An RPCSEC_GSS authenticator for the context of *auth, taken over from
+ * libtirpc (authgss_get_private_data) once SEAL_BEGIN is answered: its
+ * calls claim service none, carry the next sequence number after seq and
+ * the header's checksum as libtirpc's would; their bodies are left to the
+ * link (link_body.c).  Replaces *auth (destroyed) on success. */
+int mr_seal_auth_take(AUTH **auth, CLIENT *clnt, uint32_t seq, gss_ctx_id_t *ctx_r);
 
 /* The XDR routines clnt_call is given for x's arguments and results
  * (link_body.c); their object is x. */

@@ -3,13 +3,15 @@
  * results decoded, the call's identity at hand (see struct mr_exchange in
  * link.h).
  *
- * Today the body is the procedure's own XDR, protected by RPCSEC_GSS at
- * the link's level.  A sealed call (issue 14) changes only this file: it
- * seals the arguments and opens the results with keys kept in the link's
- * session, binding the transaction id and RPCSEC_GSS sequence number read
- * back here.
+ * On a context that is not sealed the body is the procedure's own XDR,
+ * protected by RPCSEC_GSS at the link's level.  On a sealed one
+ * (docs/sealing.md) the arguments are sealed and the results opened with
+ * the keys kept in the link's session, bound to the call's header as it
+ * went out: program, version, procedure, transaction id and RPCSEC_GSS
+ * sequence number, read back here.
  */
 #include <arpa/inet.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -37,7 +39,7 @@ enum header_word {
  * every level).  Leaves the stream where it was.  -1 if the stream does
  * not begin with such a header.
  */
-static int read_ids(XDR *xdrs, const struct mr_exchange *x, uint32_t *xid_r, uint32_t *seq_r)
+static int read_ids(XDR *xdrs, const struct mr_exchange *x, struct seal_ids *ids)
 {
 	u_int pos = XDR_GETPOS(xdrs);
 	uint32_t w[H_WORDS];
@@ -52,21 +54,36 @@ static int read_ids(XDR *xdrs, const struct mr_exchange *x, uint32_t *xid_r, uin
 	    w[H_PROC] != x->proc || w[H_FLAVOR] != RPCSEC_GSS || w[H_GSS_VERS] != 1 ||
 	    w[H_GSS_PROC] != 0)
 		return -1;
-	*xid_r = w[H_XID];
-	*seq_r = w[H_GSS_SEQ];
+	*ids = (struct seal_ids){.prog = w[H_PROG],
+				 .vers = w[H_VERS],
+				 .proc = w[H_PROC],
+				 .xid = w[H_XID],
+				 .seq = w[H_GSS_SEQ]};
 	return 0;
 }
 
 bool_t mr_link_encode_args(XDR *xdrs, struct mr_exchange *x)
 {
 	struct mr_link_session *s = &x->link->session;
-	if (read_ids(xdrs, x, &s->xid, &s->seq) != 0)
-		s->xid = s->seq = 0;
+	int known = read_ids(xdrs, x, &s->ids) == 0;
+	if (!known)
+		memset(&s->ids, 0, sizeof(s->ids));
 	s->calls++;
-	return x->xargs(xdrs, x->args);
+	if (s->seal == NULL)
+		return x->xargs(xdrs, x->args);
+	/* Never sealed under a header it was not read from. */
+	s->seal_result =
+	    known ? mr_seal_put(s->seal, &s->ids, xdrs, x->xargs, x->args) : SEAL_MALFORMED;
+	return s->seal_result == SEAL_OK;
 }
 
 bool_t mr_link_decode_res(XDR *xdrs, struct mr_exchange *x)
 {
-	return x->xres(xdrs, x->res);
+	struct mr_link_session *s = &x->link->session;
+	if (s->seal == NULL)
+		return x->xres(xdrs, x->res);
+	/* The reply is the answer to the call just sent: its header's xid
+	 * matched (libtirpc waits for it), its sequence number is the call's. */
+	s->seal_result = mr_seal_get(s->seal, &s->ids, xdrs, x->xres, x->res);
+	return s->seal_result == SEAL_OK;
 }

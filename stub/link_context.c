@@ -1,7 +1,8 @@
 /*
  * link_context.c -- the link's RPCSEC_GSS context: made at the link's
- * level with the user's Kerberos ticket, replaced when the server forgets
- * it, and the session that lives and dies with it (see link.h).
+ * level with the user's Kerberos ticket (and sealed, at privacy, when the
+ * server offers it: link_seal.c), replaced when the server forgets it, and
+ * the session that lives and dies with it (see link.h).
  */
 #include <gssapi/gssapi.h>
 #include <gssapi/gssapi_krb5.h>
@@ -20,6 +21,7 @@ static pthread_mutex_t context_mu = PTHREAD_MUTEX_INITIALIZER;
 
 void mr_link_session_end(struct mr_link *l)
 {
+	mr_link_seal_end(&l->session);
 	OPENSSL_cleanse(&l->session, sizeof(l->session));
 }
 
@@ -74,7 +76,15 @@ static int context_locked(struct mr_link *l, struct mailrpc_error *err)
 	auth_destroy(l->clnt->cl_auth);
 	l->clnt->cl_auth = auth;
 	l->auth = auth;
-	return MAILRPC_OK;
+	int status = mr_link_seal(l, err);
+	if (status != MAILRPC_OK) {
+		/* No call goes on a context that should have been sealed. */
+		auth_destroy(l->auth);
+		l->auth = NULL;
+		l->clnt->cl_auth = authnone_create();
+		mr_link_session_end(l);
+	}
+	return status;
 }
 
 int mr_link_context(struct mr_link *l, struct mailrpc_error *err)

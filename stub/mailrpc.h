@@ -74,7 +74,13 @@ enum mailrpc_status {
 	 * version newer than it): upgrade mailrpcd.  The message names the
 	 * operation, "server too old for X" (or, for a server that dropped
 	 * this client's version, says the client is too old). */
-	MAILRPC_E_TOOOLD = 111
+	MAILRPC_E_TOOOLD = 111,
+	/* A sealed reply failed its integrity check (altered on the way): none
+	 * of it was used and the connection's security context was ended (the
+	 * next call makes a new one).  Also: a server that offered sealed
+	 * calls on a connection stopped offering them (never continued
+	 * unsealed). */
+	MAILRPC_E_INTEGRITY = 112
 };
 
 struct mailrpc_error {
@@ -150,7 +156,13 @@ struct mailrpc_whoami {
 	int level;             /* level of this connection, as the server saw it */
 	int min_level;         /* the server's minimum level */
 	int expires_in;        /* seconds until the Kerberos ticket expires */
-	unsigned max_chunk;    /* largest data chunk per call, bytes */
+	unsigned max_chunk;    /* largest data chunk per fetch reply, bytes */
+	/* At privacy: 1 when the calls are sealed (AES-256-GCM with keys
+	 * derived from the Kerberos context, docs/sealing.md), which the
+	 * library does whenever the server offers it; 0 when they are
+	 * RPCSEC_GSS's own privacy (a server without sealing).  0 at lower
+	 * levels. */
+	int sealed;
 };
 
 int mailrpc_whoami(struct mailrpc *conn, struct mailrpc_whoami *who_r, struct mailrpc_error *err);

@@ -21,6 +21,8 @@ int mailrpc_whoami(struct mailrpc *conn, struct mailrpc_whoami *who_r, struct ma
 		who_r->min_level = (int)w->min_level;
 		who_r->expires_in = w->expires_in;
 		who_r->max_chunk = w->max_chunk;
+		/* The reply itself came sealed, or not. */
+		who_r->sealed = conn->link.session.seal != NULL;
 	}
 	xdr_free((xdrproc_t)xdr_mr_whoami_res, &res);
 	return status;

@@ -27,8 +27,8 @@ check "auth against a privacy server fails" test "$rc" -ne 0
 expect_contains "auth refusal names the way out" "$out" "use -l privacy"
 check "server logged the refusal with principal and level" \
 	grep -q "refused proc=WHOAMI principal=alice@MAILRPC.TEST level=auth .*below minimum level privacy" "$SERVER_LOG"
-check "server logged the call with principal, level, peer, result" \
-	grep -qE "call proc=WHOAMI principal=alice@MAILRPC.TEST mailbox=alice level=privacy peer=127\.0\.0\.1:[0-9]+ result=OK" "$SERVER_LOG"
+check "server logged the call with principal, level, sealing, peer, result" \
+	grep -qE "call proc=WHOAMI principal=alice@MAILRPC.TEST mailbox=alice level=privacy seal=aes-256-gcm peer=127\.0\.0\.1:[0-9]+ result=OK" "$SERVER_LOG"
 
 out=$(kinit_as bob && mailrpc whoami 2>&1)
 expect_contains "bob maps to his own mailbox" "$out" "mailbox:    bob"

@@ -41,3 +41,5 @@ expect_contains "and the new context works in the mailbox the old one opened (pu
 	"$out" "folders: 0"
 check "expired context: session tool succeeded" test "$rc" -eq 0
 check "server logged the expired context" grep -q "Kerberos ticket of this context expired" "$SERVER_LOG"
+check "the expired context's sealing keys were wiped when its lifetime passed" \
+	grep -q "the sealed context's Kerberos lifetime has passed: its keys wiped" "$SERVER_LOG"

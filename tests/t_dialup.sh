@@ -154,7 +154,7 @@ lan_line=$(grep "proc=9 " "$T/sync-lan.err" | tail -1)
 echo "# dial-up: chunks of $slow_step bytes; last fetch: ${slow_line#mailrpc: link }"
 echo "# loopback: chunks of $lan_step bytes; last fetch: ${lan_line#mailrpc: link }"
 check "chunks on the dial-up link ($slow_step) are smaller than on loopback ($lan_step)" \
-	test "${slow_step:-0}" -gt 0 -a "${slow_step:-0}" -le 32768 -a "${lan_step:-0}" -eq 131072
+	test "${slow_step:-0}" -gt 0 -a "${slow_step:-0}" -le 32768 -a "${lan_step:-0}" -eq 258048
 slow_to=$(sed -n 's/.* timeout=\([0-9]*\)s.*/\1/p' <<<"$slow_line")
 lan_to=$(sed -n 's/.* timeout=\([0-9]*\)s.*/\1/p' <<<"$lan_line")
 check "a fetch's timeout is the 10 s floor on loopback ($lan_to s) and on the dial-up link ($slow_to s)" \

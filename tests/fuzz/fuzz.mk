@@ -36,7 +36,7 @@ $(BUILD)/obj/tests/fuzz/%.o: ALL_CFLAGS += $(STORE_CFLAGS)
 $(BUILD)/fuzz/fuzz_rpc: $(FUZZ_RPC_OBJS)
 $(BUILD)/fuzz/fuzz_summary: $(FUZZ_STORE_OBJS)
 # The store's record codecs and the offline cache's decoders.
-$(BUILD)/fuzz/fuzz_records: $(FUZZ_STORE_OBJS) $(call obj,$(LIB_SRCS) $(COMMON_SRCS)) $(GEN_OBJS)
+$(BUILD)/fuzz/fuzz_records: $(FUZZ_STORE_OBJS) $(call obj,$(LIB_SRCS) $(COMMON_SRCS) $(SEAL_SRCS)) $(GEN_OBJS)
 $(BUILD)/fuzz/fuzz_mbox: $(FUZZ_STORE_OBJS) $(BUILD)/obj/admin/mbox.o
 # mailrpc-admin's commands, in-process on the scratch store.
 FUZZ_ADMIN_OBJS := $(FUZZ_STORE_OBJS) $(BUILD)/obj/tests/fuzz/admin_shell.o
