@@ -52,6 +52,7 @@ enum mail_status {
 	MAIL_ERR_CORRUPT = 21, /* a stored record is damaged; logged */
 	MAIL_ERR_FULL = 22,    /* the server's storage is full */
 	MAIL_ERR_LIMIT = 23,   /* a per-user resource limit was reached */
+	MAIL_ERR_CONNLIMIT = 24, /* the principal's connections are at their limit */
 	MAIL_STATUS_COUNT
 };
 
