@@ -120,8 +120,9 @@ static void maintain(void)
 	if (status != MAIL_OK)
 		log_warn("housekeeping failed (status %d): see the store's messages above", status);
 	if (uploads > 0)
-		log_info("housekeeping: forgot %llu unfinished upload(s) older than %d days",
-			 (unsigned long long)uploads, MAIL_UPLOAD_MAX_AGE / 86400);
+		log_info(
+		    "housekeeping: forgot %llu unfinished upload(s) past the policy's upload-age",
+		    (unsigned long long)uploads);
 	if (tombs > 0)
 		log_info("housekeeping: forgot %llu tombstone(s)", (unsigned long long)tombs);
 }

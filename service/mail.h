@@ -78,9 +78,8 @@ int mail_service_new(const struct mail_config *cfg, struct mail_service **svc_r)
 void mail_service_free(struct mail_service **svc);
 
 /* Housekeeping for a process that serves no session (mailrpcd's master,
- * hourly): forgets uploads left MAIL_UPLOAD_MAX_AGE and tombstones past
- * their age, with a handle of its own, closed again.  Counts to *_r. */
-#define MAIL_UPLOAD_MAX_AGE (7 * 24 * 3600)
+ * hourly): forgets uploads and tombstones past the policy's upload-age and
+ * tombstone-age, with a handle of its own, closed again.  Counts to *_r. */
 int mail_maintain(const struct mail_config *cfg, uint64_t *uploads_r, uint64_t *tombs_r);
 
 /* ---- sessions -----------------------------------------------------------
@@ -110,7 +109,8 @@ int mail_whoami(struct mail_session *s);
 int mail_open(struct mail_session *s, const char *mailbox);
 
 struct mail_quota {
-	uint64_t used;	/* bytes of all messages */
+	uint64_t used;	/* bytes of all messages, and the sizes announced by
+			   unfinished uploads (which the quota counts too) */
 	uint64_t limit; /* bytes; 0: none */
 	uint64_t messages;
 };
@@ -210,7 +210,10 @@ int mail_flags(struct mail_session *s, const unsigned char *op, const uint64_t *
 	       uint32_t set, uint32_t clear, store_result_t *res);
 
 /* ---- sharing ------------------------------------------------------------ */
-/* The entries of path's ACL ("" the mailbox root); needs "a". */
+/* The entries of path's ACL ("" the mailbox root); needs "a".  Every
+ * entry, or MAIL_ERR_LIMIT for a folder holding more than one answer may
+ * (STORE_ACL_FOLDER_MAX: only trusted writers, such as a restore of an
+ * older store, can make one): a grant is never left out unsaid. */
 int mail_acl_get(struct mail_session *s, const char *path, store_acl_t **acl_r);
 /* Grants principal exactly rights (RFC 4314 letters; "" removes it). */
 int mail_acl_set(struct mail_session *s, const unsigned char *op, const char *path,

@@ -45,14 +45,18 @@ store_t *mail_store(struct mail_session *s)
 int mail_maintain(const struct mail_config *cfg, uint64_t *uploads_r, uint64_t *tombs_r)
 {
 	store_t *st = NULL;
+	uint64_t age = 0;
 	*uploads_r = *tombs_r = 0;
 	int rc = open_store(cfg, &st);
 	if (rc == STORE_OK)
 		rc = store_mailbox_ensure_plain(st, MAIL_PUBLIC_MAILBOX);
 	if (rc == STORE_OK)
-		rc = store_upload_expire(st, MAIL_UPLOAD_MAX_AGE, uploads_r);
+		rc = store_policy_get(st, STORE_POLICY_UPLOAD_AGE, &age, NULL);
+	if (rc == STORE_OK)
+		rc = store_upload_expire(st, (int64_t)age, uploads_r);
 	if (rc == STORE_OK)
 		rc = store_tomb_expire(st, tombs_r);
 	store_close(&st);
 	return mail_status_of(rc, MAIL_ERR_INTERNAL, MAIL_ERR_INTERNAL);
 }
+
