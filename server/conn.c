@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "conn.h"
+#include "conn_limits.h"
 #include "dispatch.h"
 #include "log.h"
 #include "mailrpc_prot.h"
@@ -17,7 +18,12 @@
 static struct {
 	char peer[128];
 	struct mail_service *service;
-} serving = {"?", NULL};
+	int ending; /* the reply being sent is the last */
+} serving = {"?", NULL, 0};
+
+/* How long a connection may sit without an admitted call: it holds one
+ * of its address's max-preauth-per-peer places meanwhile. */
+#define PREAUTH_TIMEOUT_SECONDS 60
 
 const char *conn_peer(void)
 {
@@ -26,6 +32,10 @@ const char *conn_peer(void)
 struct mail_service *conn_service(void)
 {
 	return serving.service;
+}
+void conn_end_after_reply(void)
+{
+	serving.ending = 1;
 }
 
 /*
@@ -70,10 +80,13 @@ void conn_serve(int fd, const char *peer, volatile int *stop)
 		log_warn("peer=%s: cannot register dispatcher", peer);
 		_exit(1);
 	}
-	int timeout_ms = config_get()->idle_timeout * 1000;
-	while (!*stop) {
+	int idle = config_get()->idle_timeout;
+	while (!*stop && !serving.ending) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
-		int n = poll(&p, 1, timeout_ms);
+		int admitted = conn_limits_admitted();
+		int timeout =
+		    admitted || idle < PREAUTH_TIMEOUT_SECONDS ? idle : PREAUTH_TIMEOUT_SECONDS;
+		int n = poll(&p, 1, timeout * 1000);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -81,8 +94,8 @@ void conn_serve(int fd, const char *peer, volatile int *stop)
 			break;
 		}
 		if (n == 0) {
-			log_info("peer=%s: idle for %d s, closing", peer,
-				 config_get()->idle_timeout);
+			log_info("peer=%s: idle for %d s%s, closing", peer, timeout,
+				 admitted ? "" : " without authenticating");
 			break;
 		}
 		svc_getreq_common(fd);

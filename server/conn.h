@@ -20,5 +20,7 @@ void conn_serve(int fd, const char *peer, volatile int *stop) __attribute__((nor
  * and GSS callback take no context of ours). */
 const char *conn_peer(void);
 struct mail_service *conn_service(void);
+/* The reply being sent is the connection's last: it closes after. */
+void conn_end_after_reply(void);
 
 #endif

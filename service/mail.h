@@ -82,6 +82,14 @@ void mail_service_free(struct mail_service **svc);
  * tombstone-age, with a handle of its own, closed again.  Counts to *_r. */
 int mail_maintain(const struct mail_config *cfg, uint64_t *uploads_r, uint64_t *tombs_r);
 
+/* The connection limits of the store's policy, for a listener (read with
+ * a handle of its own, closed again). */
+struct mail_conn_limits {
+	unsigned per_user;	   /* connections of one principal */
+	unsigned preauth_per_peer; /* not yet authenticated, from one address */
+};
+int mail_conn_limits(const struct mail_config *cfg, struct mail_conn_limits *l_r);
+
 /* ---- sessions -----------------------------------------------------------
  * A session is one authenticated principal (one RPCSEC_GSS context, one
  * IMAP login): the mailbox it maps to, the mailbox it works in, and its

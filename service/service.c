@@ -3,6 +3,7 @@
  * handle, opened on first use (LMDB handles must not cross fork(), so
  * each connection process opens its own), and the master's housekeeping.
  */
+#include <limits.h>
 #include <stdlib.h>
 
 #include "service_int.h"
@@ -60,3 +61,19 @@ int mail_maintain(const struct mail_config *cfg, uint64_t *uploads_r, uint64_t *
 	return mail_status_of(rc, MAIL_ERR_INTERNAL, MAIL_ERR_INTERNAL);
 }
 
+int mail_conn_limits(const struct mail_config *cfg, struct mail_conn_limits *l_r)
+{
+	store_t *st = NULL;
+	uint64_t user = 0, peer = 0;
+	int rc = open_store(cfg, &st);
+	if (rc == STORE_OK)
+		rc = store_policy_get(st, STORE_POLICY_MAX_CONN_USER, &user, NULL);
+	if (rc == STORE_OK)
+		rc = store_policy_get(st, STORE_POLICY_MAX_PREAUTH_PEER, &peer, NULL);
+	store_close(&st);
+	if (rc == STORE_OK) {
+		l_r->per_user = user > UINT_MAX ? UINT_MAX : (unsigned)user;
+		l_r->preauth_per_peer = peer > UINT_MAX ? UINT_MAX : (unsigned)peer;
+	}
+	return mail_status_of(rc, MAIL_ERR_INTERNAL, MAIL_ERR_INTERNAL);
+}
