@@ -32,7 +32,7 @@ static const char *const texts[] = {
     [MR_ERR_FULL] = "the server's storage is full; try again later",
     [MR_ERR_LIMIT] = "a per-user resource limit was reached",
     [MR_ERR_CONNLIMIT] = "too many connections of your principal to this server (its "
-			 "max-connections-per-user); close some, or try again later",
+			 "max-user-conns); close some, or try again later",
 };
 
 _Static_assert(sizeof(texts) / sizeof(texts[0]) == MAILRPC_STATUS_COUNT,

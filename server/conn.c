@@ -22,7 +22,7 @@ static struct {
 } serving = {"?", NULL, 0};
 
 /* How long a connection may sit without an admitted call: it holds one
- * of its address's max-preauth-per-peer places meanwhile. */
+ * of its address's max-preauth-peer places meanwhile. */
 #define PREAUTH_TIMEOUT_SECONDS 60
 
 const char *conn_peer(void)

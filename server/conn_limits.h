@@ -1,7 +1,7 @@
 /*
  * conn_limits.h -- how many connections one peer address may hold before
  * it authenticates, and one principal after (the store policy's
- * max-preauth-per-peer and max-connections-per-user, issue 15 item 1).
+ * max-preauth-peer and max-user-conns, issue 15 item 1).
  *
  * The master and its connection processes share one table (an anonymous
  * shared mapping made before the first fork): a slot per connection with
@@ -9,8 +9,8 @@
  * master fills a slot at accept and empties it when the process is
  * reaped; the connection process marks it at its first authenticated
  * call.  So bare sockets from one address take at most
- * max-preauth-per-peer processes, and one principal at most
- * max-connections-per-user.
+ * max-preauth-peer processes, and one principal at most
+ * max-user-conns.
  */
 #ifndef MAILRPCD_CONN_LIMITS_H
 #define MAILRPCD_CONN_LIMITS_H
@@ -25,7 +25,7 @@ void conn_limits_init(unsigned slots);
  * changed them); on failure the ones in force stay. */
 void conn_limits_refresh(void);
 /* Master, at accept: the slot of the connection from ss, or -1 when its
- * address already holds max-preauth-per-peer unauthenticated connections
+ * address already holds max-preauth-peer unauthenticated connections
  * (or every slot is taken). */
 int conn_limits_claim(const struct sockaddr_storage *ss);
 /* Master: slot's process is pid (or, unclaimed, none could be made); a
@@ -37,7 +37,7 @@ void conn_limits_release(pid_t pid);
 /* Connection process, after fork: the slot it serves. */
 void conn_limits_enter(int slot);
 /* Connection process, at every authenticated call: 1 when principal may
- * use this connection, 0 when it already has max-connections-per-user
+ * use this connection, 0 when it already has max-user-conns
  * others (the connection's first authenticated call decides, once). */
 int conn_limits_admit(const char *principal);
 /* Connection process: whether a call has been admitted yet. */

@@ -169,7 +169,7 @@ void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 	} else {
 		/* This call answered, the connection ends (conn_serve). */
 		log_info("refused principal=%s peer=%s: as many connections of this principal as "
-			 "the policy's max-connections-per-user allows; closing this one",
+			 "the policy's max-user-conns allows; closing this one",
 			 caller.principal_shown, conn_peer());
 		*(mr_status *)res = MR_ERR_CONNLIMIT;
 		conn_end_after_reply();

@@ -85,7 +85,7 @@ static void accept_one(int listen_fd, struct children *c)
 	int slot = conn_limits_claim(&ss);
 	if (slot < 0) {
 		log_warn("peer=%s: as many unauthenticated connections from this address as the "
-			 "policy's max-preauth-per-peer allows, turning this one away",
+			 "policy's max-preauth-peer allows, turning this one away",
 			 peer);
 		close(fd);
 		return;

@@ -1,7 +1,7 @@
 # t_limits_conn.sh -- connection limits of the store's policy (issue 15
 # item 1): one address holding bare sockets gets at most
-# max-preauth-per-peer of them served, and cannot lock anyone else out;
-# one principal gets at most max-connections-per-user connections at a
+# max-preauth-peer of them served, and cannot lock anyone else out;
+# one principal gets at most max-user-conns connections at a
 # time, the next is refused with a clear "too many connections".
 . "$(dirname "$0")/lib.sh"
 setup_realm alice bob
@@ -9,8 +9,8 @@ ADMIN() { "$BIN/bin/mailrpc-admin" --store "$T/store" "$@"; }
 start_server
 login_users alice bob
 stop_server
-check "policy set max-preauth-per-peer 3" ADMIN policy set max-preauth-per-peer 3
-check "policy set max-connections-per-user 2" ADMIN policy set max-connections-per-user 2
+check "policy set max-preauth-peer 3" ADMIN policy set max-preauth-peer 3
+check "policy set max-user-conns 2" ADMIN policy set max-user-conns 2
 start_server
 
 # bare N SECONDS: N connections from 127.0.0.2 that never send a byte;
@@ -47,7 +47,7 @@ PIDS+=($!)
 check "the bare sockets are made" wait_for 100 grep -q "^closed" "$T/bare.out"
 same "one address: 3 unauthenticated connections kept, the other 5 closed at once" \
 	"$(cat "$T/bare.out")" "closed 5 open 3"
-turned=$(grep -c "max-preauth-per-peer allows, turning this one away" "$SERVER_LOG")
+turned=$(grep -c "max-preauth-peer allows, turning this one away" "$SERVER_LOG")
 same "the server logged each of the 5 turned away" "$turned" 5
 out=$(as alice whoami 2>&1)
 expect_contains "another address still gets in while they are held" "$out" "alice"
@@ -64,9 +64,9 @@ check "alice holds two connections" \
 out=$(as alice whoami 2>&1)
 expect_contains "alice's third connection is refused: too many connections" "$out" \
 	"too many connections"
-expect_contains "the refusal names the policy's limit" "$out" "max-connections-per-user"
+expect_contains "the refusal names the policy's limit" "$out" "max-user-conns"
 check "the server logged the refusal" \
-	grep -q "max-connections-per-user allows; closing this one" "$SERVER_LOG"
+	grep -q "max-user-conns allows; closing this one" "$SERVER_LOG"
 out=$(as bob whoami 2>&1)
 expect_contains "bob still gets in" "$out" "bob"
 # shellcheck disable=SC2154

@@ -38,9 +38,9 @@ static const store_policy_def_t policy_table[STORE_POLICY_KEYS] = {
     [STORE_POLICY_MAX_OP_RECORDS] = {"max-op-records", STORE_POLICY_COUNT, 10000, 16, 1000000,
 				     "results of calls kept per mailbox for exactly-once "
 				     "repeats (the oldest make room)"},
-    [STORE_POLICY_MAX_CONN_USER] = {"max-connections-per-user", STORE_POLICY_COUNT, 20, 1, 100000,
+    [STORE_POLICY_MAX_CONN_USER] = {"max-user-conns", STORE_POLICY_COUNT, 20, 1, 100000,
 				    "mailrpcd connections of one principal at a time"},
-    [STORE_POLICY_MAX_PREAUTH_PEER] = {"max-preauth-per-peer", STORE_POLICY_COUNT, 10, 1, 100000,
+    [STORE_POLICY_MAX_PREAUTH_PEER] = {"max-preauth-peer", STORE_POLICY_COUNT, 10, 1, 100000,
 				       "mailrpcd connections from one address not yet "
 				       "authenticated"},
 };
