@@ -34,7 +34,7 @@ for u in "${users[@]}"; do
 done
 # Every waiter has its connection process (the listener's children).
 connected() { [ "$(pgrep -c -P "$SERVER_PID")" -ge "$N" ]; }
-check "$N waiters connected" wait_for 600 connected
+check "$N waiters connected" wait_for $((N * 4 > 600 ? N * 4 : 600)) connected
 sleep 2 # each has made its WAIT call
 asleep=$(ls "$T"/woke.* 2>/dev/null | wc -l)
 same "none woke before its mail came" "$asleep" 0
