@@ -67,7 +67,13 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS)) $(STUB_UN
 
 .PHONY: all deps check check-fast check-san demo demo-stop install clean bench soak
 PRODUCT := $(MAILRPCD) $(MAILRPC) $(LIBSO) $(ADMIN) $(DELIVER) $(GATEWAY_PRODUCT)
-all: $(PRODUCT) $(TOOLS) $(UNIT_BINS) $(GW_UNIT_BINS)
+# LD_PRELOAD shims that make faults for tests (tests/shim/).
+SHIMS := $(patsubst tests/shim/%.c,$(BUILD)/tests/%.so,$(wildcard tests/shim/*.c))
+all: $(PRODUCT) $(TOOLS) $(SHIMS) $(UNIT_BINS) $(GW_UNIT_BINS)
+
+$(BUILD)/tests/%.so: tests/shim/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -shared $(LDFLAGS) -o $@ $< -ldl
 
 deps:
 	@scripts/install-deps
