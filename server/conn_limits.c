@@ -64,12 +64,15 @@ void conn_limits_refresh(void)
 	table->preauth_per_peer = l.preauth_per_peer;
 }
 
-/* The address of ss as 16 bytes (IPv4 mapped into IPv6). */
+/* The address of ss as 16 bytes, IPv4 mapped into IPv6.  An IPv6 peer
+ * counts by its /64: one host commonly holds a whole /64, so counting
+ * single addresses would limit nothing. */
 static void addr_key(const struct sockaddr_storage *ss, unsigned char out[16])
 {
 	memset(out, 0, 16);
 	if (ss->ss_family == AF_INET6) {
-		memcpy(out, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+		memcpy(out, a, IN6_IS_ADDR_V4MAPPED(a) ? 16 : 8);
 	} else if (ss->ss_family == AF_INET) {
 		out[10] = out[11] = 0xff;
 		memcpy(out + 12, &((const struct sockaddr_in *)ss)->sin_addr, 4);

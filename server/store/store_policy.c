@@ -40,9 +40,9 @@ static const store_policy_def_t policy_table[STORE_POLICY_KEYS] = {
 				     "repeats (the oldest make room)"},
     [STORE_POLICY_MAX_CONN_USER] = {"max-user-conns", STORE_POLICY_COUNT, 20, 1, 100000,
 				    "mailrpcd connections of one principal at a time"},
-    [STORE_POLICY_MAX_PREAUTH_PEER] = {"max-preauth-peer", STORE_POLICY_COUNT, 10, 1, 100000,
-				       "mailrpcd connections from one address not yet "
-				       "authenticated"},
+    [STORE_POLICY_MAX_PREAUTH_PEER] = {"max-preauth-peer", STORE_POLICY_COUNT, 32, 1, 100000,
+				       "mailrpcd connections from one address (IPv6: one /64) "
+				       "not yet authenticated"},
 };
 
 const store_policy_def_t *store_policy_def(int key)
