@@ -362,9 +362,10 @@ static int expire_txn(store_t *st, MDB_txn *txn, void *vctx)
 	}
 	mdb_cursor_close(cur);
 	cur = NULL;
-	qsort(e.g, e.n, sizeof(*e.g), gone_cmp);
-	if (e.n > 0)
+	if (e.n > 0) { /* e.g is NULL when none expired: qsort must not see it */
+		qsort(e.g, e.n, sizeof(*e.g), gone_cmp);
 		status = st_mbox_each(st, txn, uncharge, &e);
+	}
 out:
 	if (cur != NULL)
 		mdb_cursor_close(cur);
