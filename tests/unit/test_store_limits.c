@@ -119,7 +119,7 @@ static void t_uploads(void)
 	store_call_t a = as_user("a");
 	store_result_t res;
 	uint64_t up1, up2, rcv, id;
-	char body[100];
+	char body[200];
 
 	memset(body, 'x', sizeof(body));
 	OK(store_mailbox_ensure(st, "a"));
