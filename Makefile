@@ -76,9 +76,15 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS)) $(STUB_UN
 	$(SERVICE_UNIT_BINS) $(PART_UNIT_BINS)
 -include gateway/gateway.mk
 
-.PHONY: all deps check check-fast check-san demo demo-stop install clean bench programs deb deb-check fresh-check deb-fresh-check
+.PHONY: all deps check check-fast check-san demo demo-stop install clean bench soak programs deb deb-check fresh-check deb-fresh-check
 PRODUCT := $(MAILRPCD) $(MAILRPC) $(LIBSO) $(ADMIN) $(DELIVER) $(GATEWAY_PRODUCT)
-all: $(PRODUCT) $(TOOLS) $(UNIT_BINS) $(GW_UNIT_BINS)
+# LD_PRELOAD shims that make faults for tests (tests/shim/).
+SHIMS := $(patsubst tests/shim/%.c,$(BUILD)/tests/%.so,$(wildcard tests/shim/*.c))
+all: $(PRODUCT) $(TOOLS) $(SHIMS) $(UNIT_BINS) $(GW_UNIT_BINS)
+
+$(BUILD)/tests/%.so: tests/shim/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -shared $(LDFLAGS) -o $@ $< -ldl
 
 deps:
 	@scripts/install-deps
@@ -174,6 +180,13 @@ check: deps
 	$(MAKE) -s all
 	$(MAKE) -s BUILD=build-san SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" all
 	tests/run --bin build --bin-san build-san
+
+# Outside make check: 50 clients mixing every call for 10 minutes, then
+# 1000 users WAITing at once (tests/soak.sh, tests/t_wait_many.sh).
+soak: deps
+	$(MAKE) -s all
+	tests/run --bin build soak
+	WAITERS=1000 tests/run --bin build t_wait_many
 
 bench: deps
 	$(MAKE) -s all bench-tools

@@ -100,5 +100,12 @@ int admin_usage_cmd(struct admin *a, int argc, char **argv)
 	if (st != STORE_OK)
 		return admin_fail(argv[1], st);
 	print_usage_line(argv[1], &info);
+	/* What else it holds, each against the policy's limit of that name. */
+	printf("  %llu folders (max-folders), %llu ACL entries (max-acl-total), %llu unfinished "
+	       "uploads of %llu bytes (max-uploads; counted in the quota), %llu op records "
+	       "(max-op-records)\n",
+	       (unsigned long long)info.folders, (unsigned long long)info.acl_entries,
+	       (unsigned long long)info.uploads, (unsigned long long)info.upload_bytes,
+	       (unsigned long long)info.op_records);
 	return 0;
 }

@@ -22,7 +22,7 @@ static const struct command commands[] = {
 	{"disable", admin_disable, "USER: refuse every call to the mailbox"},
 	{"enable", admin_enable, "USER: serve the mailbox again"},
 	{"quota", admin_quota, "USER BYTES: set the mailbox quota (0: the policy's default-quota)"},
-	{"usage", admin_usage_cmd, "USER: show messages, bytes used and quota"},
+	{"usage", admin_usage_cmd, "USER: show messages, bytes used, quota, and what else it holds"},
 	{"dump", admin_dump, "USER FILE: write a complete, restorable backup"},
 	{"restore", admin_restore, "USER FILE: recreate a mailbox from a dump"},
 	{"verify", admin_verify, "check the store's internal consistency"},

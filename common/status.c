@@ -31,11 +31,14 @@ static const char *const texts[] = {
     [MR_ERR_CORRUPT] = "a stored record is damaged; the administrator has been told",
     [MR_ERR_FULL] = "the server's storage is full; try again later",
     [MR_ERR_LIMIT] = "a per-user resource limit was reached",
+    [MR_ERR_CONNLIMIT] = "too many connections of your principal to this server (its "
+			 "max-user-conns); close some, or try again later",
 };
 
 _Static_assert(sizeof(texts) / sizeof(texts[0]) == MAILRPC_STATUS_COUNT,
 	       "one text per status of idl/mailrpc.x");
-_Static_assert(MR_ERR_LIMIT + 1 == MAILRPC_STATUS_COUNT, "MAILRPC_STATUS_COUNT follows the last");
+_Static_assert(MR_ERR_CONNLIMIT + 1 == MAILRPC_STATUS_COUNT,
+	       "MAILRPC_STATUS_COUNT follows the last");
 
 const char *status_text(int status)
 {

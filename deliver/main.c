@@ -204,7 +204,12 @@ static void log_store_line(void *ctx, int level, const char *line)
 /* Opens the store and reads its size limit: 0 or EX_TEMPFAIL (said why). */
 static int open_store(struct deliver_args *a, store_t **st_r)
 {
-	int rc = store_exists(a->store_dir) ? store_open(a->store_dir, NULL, st_r) : STORE_NOTFOUND;
+	store_options_t opt;
+	store_options_init(&opt);
+	/* Mail is not deferred because idle sessions filled the reader table:
+	 * a delivery then reads under the writer lock (store.h). */
+	opt.readers_full_fallback = 1;
+	int rc = store_exists(a->store_dir) ? store_open(a->store_dir, &opt, st_r) : STORE_NOTFOUND;
 	if (rc == STORE_OK)
 		rc = store_policy_get(*st_r, STORE_POLICY_MAX_MESSAGE, &a->max_message, NULL);
 	if (rc != STORE_OK) {

@@ -192,7 +192,7 @@ int stream_read_exact(struct stream *s, struct buf *out, size_t n)
 	return STREAM_OK;
 }
 
-int stream_wait_input(struct stream *s, int other_fd, int timeout_ms)
+int stream_wait_input(struct stream *s, int timeout_ms)
 {
 	long long deadline = now_ms() + timeout_ms;
 	for (;;) {
@@ -204,15 +204,12 @@ int stream_wait_input(struct stream *s, int other_fd, int timeout_ms)
 		long long left = deadline - now_ms();
 		if (left <= 0)
 			return STREAM_TIMEOUT;
-		struct pollfd p[2] = {{.fd = s->fd, .events = POLLIN},
-				      {.fd = other_fd, .events = POLLIN}};
-		int n = poll(p, other_fd >= 0 ? 2 : 1, left > 1000 ? 1000 : (int)left);
+		struct pollfd p = {.fd = s->fd, .events = POLLIN};
+		int n = poll(&p, 1, left > 1000 ? 1000 : (int)left);
 		if (n < 0 && errno != EINTR)
 			return STREAM_ERROR;
-		if (n > 0 && p[0].revents)
+		if (n > 0 && p.revents)
 			return STREAM_OK;
-		if (n > 0 && other_fd >= 0 && p[1].revents)
-			return STREAM_OTHER;
 	}
 }
 

@@ -61,14 +61,9 @@ int stream_read_line(struct stream *s, struct buf *line, size_t max, size_t disc
 /* Appends exactly n bytes to out (whose limit must allow them). */
 int stream_read_exact(struct stream *s, struct buf *out, size_t n);
 
-/*
- * Waits until the client has sent something, or other_fd (may be -1) is
- * readable, at most timeout_ms: STREAM_OK for the client, STREAM_OTHER
- * for other_fd, else STREAM_TIMEOUT, STREAM_STOPPED or STREAM_ERROR.
- * (IMAP IDLE waits on the client and the store at once.)
- */
-#define STREAM_OTHER 1
-int stream_wait_input(struct stream *s, int other_fd, int timeout_ms);
+/* Waits until the client has sent something, at most timeout_ms:
+ * STREAM_OK, else STREAM_TIMEOUT, STREAM_STOPPED or STREAM_ERROR. */
+int stream_wait_input(struct stream *s, int timeout_ms);
 
 /* Output is buffered until stream_flush. */
 int stream_write(struct stream *s, const void *data, size_t len);

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "conn.h"
+#include "conn_limits.h"
 #include "dispatch.h"
 #include "log.h"
 #include "mailrpc_prot.h"
@@ -22,7 +23,12 @@ static struct {
 	struct xp_ops ops;	       /* libtirpc's transport ops, but... */
 	const struct xp_ops *libtirpc; /* ...receiving through note_xid */
 	uint32_t xid;		       /* of the call being served */
+	int ending;		       /* the reply being sent is the last */
 } serving = {.peer = "?"};
+
+/* How long a connection may sit without an admitted call: it holds one
+ * of its address's max-preauth-peer places meanwhile. */
+#define PREAUTH_TIMEOUT_SECONDS 60
 
 const char *conn_peer(void)
 {
@@ -35,6 +41,11 @@ struct mail_service *conn_service(void)
 uint32_t conn_xid(void)
 {
 	return serving.xid;
+}
+
+void conn_end_after_reply(void)
+{
+	serving.ending = 1;
 }
 
 /* libtirpc parses each call's header in its transport's receive op and
@@ -61,12 +72,21 @@ static double now_seconds(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Seconds a connection may stay idle: shorter before its first admitted
+ * call. */
+static int idle_limit(void)
+{
+	int idle = config_get()->idle_timeout;
+	return conn_limits_admitted() || idle < PREAUTH_TIMEOUT_SECONDS ? idle
+									 : PREAUTH_TIMEOUT_SECONDS;
+}
+
 /* How long poll may sleep: until the connection has been idle too long,
  * or until the current context's keys must be wiped, whichever is first. */
 static int poll_timeout(double idle_since)
 {
 	time_t now = time(NULL), wipe = session_expire(now);
-	double left = idle_since + config_get()->idle_timeout - now_seconds();
+	double left = idle_since + idle_limit() - now_seconds();
 	if (wipe > now && wipe - now < left)
 		left = (double)(wipe - now);
 	return left > 0 ? (int)(left * 1000) + 1 : 0;
@@ -123,7 +143,7 @@ void conn_serve(int fd, const char *peer, volatile int *stop)
 	}
 	receive_noting_xid(xprt);
 	double idle_since = now_seconds();
-	while (!*stop) {
+	while (!*stop && !serving.ending) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		int n = poll(&p, 1, poll_timeout(idle_since));
 		if (n < 0 && errno == EINTR)
@@ -133,10 +153,11 @@ void conn_serve(int fd, const char *peer, volatile int *stop)
 			break;
 		}
 		if (n == 0) {
-			if (now_seconds() - idle_since < config_get()->idle_timeout)
+			int limit = idle_limit();
+			if (now_seconds() - idle_since < limit)
 				continue; /* woken to wipe expired keys */
-			log_info("peer=%s: idle for %d s, closing", peer,
-				 config_get()->idle_timeout);
+			log_info("peer=%s: idle for %d s%s, closing", peer, limit,
+				 conn_limits_admitted() ? "" : " without authenticating");
 			break;
 		}
 		svc_getreq_common(fd);

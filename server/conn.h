@@ -25,5 +25,7 @@ struct mail_service *conn_service(void);
 /* The transaction id of the call being served (libtirpc does not pass it
  * on): a sealed call's body is bound to it. */
 uint32_t conn_xid(void);
+/* The reply being sent is the connection's last: it closes after. */
+void conn_end_after_reply(void);
 
 #endif

@@ -9,6 +9,7 @@
 #include "../common/status.h"
 #include "config.h"
 #include "conn.h"
+#include "conn_limits.h"
 #include "dispatch.h"
 #include "log.h"
 #include "procs.h"
@@ -198,7 +199,16 @@ void dispatch(struct svc_req *rq, SVCXPRT *xprt)
 		svcerr_decode(xprt);
 		goto cleanup;
 	}
-	proc->handler(&caller, args, res);
+	if (conn_limits_admit(caller.principal)) {
+		proc->handler(&caller, args, res);
+	} else {
+		/* This call answered, the connection ends (conn_serve). */
+		log_info("refused principal=%s peer=%s: as many connections of this principal as "
+			 "the policy's max-user-conns allows; closing this one",
+			 caller.principal_shown, conn_peer());
+		*(mr_status *)res = MR_ERR_CONNLIMIT;
+		conn_end_after_reply();
+	}
 
 	mr_status status = *(mr_status *)res;
 	int sent = svc_sendreply(xprt, proc->xdr_res, res);

@@ -14,12 +14,14 @@
 #include "../common/listen.h"
 #include "config.h"
 #include "conn.h"
+#include "conn_limits.h"
 #include "listener.h"
 #include "log.h"
 
 #define MAX_CHILDREN 1024 /* one per connection; more are turned away */
 #define STOP_GRACE_SECONDS 10
 #define MAINTENANCE_INTERVAL 3600
+#define LIMITS_INTERVAL 60 /* seconds between reads of the connection limits */
 
 /* Set by the signal handlers: the master's only shared state. */
 static volatile sig_atomic_t stop_requested, hangup_received;
@@ -61,6 +63,7 @@ static void reap(struct children *c)
 		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
 			log_warn("connection process %d died of signal %d", (int)pid,
 				 WTERMSIG(status));
+		conn_limits_release(pid);
 		for (int i = 0; i < c->n; i++)
 			if (c->pid[i] == pid) {
 				c->pid[i] = c->pid[--c->n];
@@ -86,16 +89,28 @@ static void accept_one(int listen_fd, struct children *c)
 		close(fd);
 		return;
 	}
+	/* One address cannot take every process with bare sockets. */
+	int slot = conn_limits_claim(&ss);
+	if (slot < 0) {
+		log_warn("peer=%s: as many unauthenticated connections from this address as the "
+			 "policy's max-preauth-peer allows, turning this one away",
+			 peer);
+		close(fd);
+		return;
+	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		log_warn("peer=%s: fork: %s", peer, strerror(errno));
+		conn_limits_unclaim(slot);
 		close(fd);
 		return;
 	}
 	if (pid == 0) {
 		close(listen_fd);
+		conn_limits_enter(slot);
 		conn_serve(fd, peer, &stop_requested);
 	}
+	conn_limits_bind(slot, pid);
 	c->pid[c->n++] = pid;
 	close(fd);
 }
@@ -128,8 +143,9 @@ static void maintain(void)
 	if (status != MAIL_OK)
 		log_warn("housekeeping failed (status %d): see the store's messages above", status);
 	if (uploads > 0)
-		log_info("housekeeping: forgot %llu unfinished upload(s) older than %d days",
-			 (unsigned long long)uploads, MAIL_UPLOAD_MAX_AGE / 86400);
+		log_info(
+		    "housekeeping: forgot %llu unfinished upload(s) past the policy's upload-age",
+		    (unsigned long long)uploads);
 	if (tombs > 0)
 		log_info("housekeeping: forgot %llu tombstone(s)", (unsigned long long)tombs);
 }
@@ -145,11 +161,16 @@ void listener_run(int listen_fd)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct children c = {.n = 0};
-	time_t next_maintenance = 0;
+	time_t next_maintenance = 0, next_limits = time(NULL) + LIMITS_INTERVAL;
+	conn_limits_init(MAX_CHILDREN);
 	while (!stop_requested) {
 		if (time(NULL) >= next_maintenance) {
 			maintain();
 			next_maintenance = time(NULL) + MAINTENANCE_INTERVAL;
+		}
+		if (time(NULL) >= next_limits) {
+			conn_limits_refresh();
+			next_limits = time(NULL) + LIMITS_INTERVAL;
 		}
 		struct pollfd p = {.fd = listen_fd, .events = POLLIN};
 		/* The timeout bounds how long a dead child waits to be reaped. */

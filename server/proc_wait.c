@@ -1,7 +1,7 @@
 /*
  * proc_wait.c -- WAIT: answer when a mailbox (or one folder) changes, so
  * clients learn of new mail without polling.  The connection's process
- * sleeps in the store's inotify wait (store_notify.c), which any writer
+ * sleeps on the store's wake counter (store_notify.c), which any writer
  * wakes: other connections, mailrpc-deliver, mailrpc-admin.
  */
 #include "procs.h"

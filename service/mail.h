@@ -52,6 +52,7 @@ enum mail_status {
 	MAIL_ERR_CORRUPT = 21, /* a stored record is damaged; logged */
 	MAIL_ERR_FULL = 22,    /* the server's storage is full */
 	MAIL_ERR_LIMIT = 23,   /* a per-user resource limit was reached */
+	MAIL_ERR_CONNLIMIT = 24, /* the principal's connections are at their limit */
 	MAIL_STATUS_COUNT
 };
 
@@ -77,10 +78,17 @@ int mail_service_new(const struct mail_config *cfg, struct mail_service **svc_r)
 void mail_service_free(struct mail_service **svc);
 
 /* Housekeeping for a process that serves no session (mailrpcd's master,
- * hourly): forgets uploads left MAIL_UPLOAD_MAX_AGE and tombstones past
- * their age, with a handle of its own, closed again.  Counts to *_r. */
-#define MAIL_UPLOAD_MAX_AGE (7 * 24 * 3600)
+ * hourly): forgets uploads and tombstones past the policy's upload-age and
+ * tombstone-age, with a handle of its own, closed again.  Counts to *_r. */
 int mail_maintain(const struct mail_config *cfg, uint64_t *uploads_r, uint64_t *tombs_r);
+
+/* The connection limits of the store's policy, for a listener (read with
+ * a handle of its own, closed again). */
+struct mail_conn_limits {
+	unsigned per_user;	   /* connections of one principal */
+	unsigned preauth_per_peer; /* not yet authenticated, from one address */
+};
+int mail_conn_limits(const struct mail_config *cfg, struct mail_conn_limits *l_r);
 
 /* ---- sessions -----------------------------------------------------------
  * A session is one authenticated principal (one RPCSEC_GSS context, one
@@ -109,7 +117,8 @@ int mail_whoami(struct mail_session *s);
 int mail_open(struct mail_session *s, const char *mailbox);
 
 struct mail_quota {
-	uint64_t used;	/* bytes of all messages */
+	uint64_t used;	/* bytes of all messages, and the sizes announced by
+			   unfinished uploads (which the quota counts too) */
 	uint64_t limit; /* bytes; 0: none */
 	uint64_t messages;
 };
@@ -162,15 +171,6 @@ int mail_sync(struct mail_session *s, const char *folder, uint64_t since,
 int mail_wait(struct mail_session *s, const char *folder, uint64_t since, unsigned max_wait,
 	      uint64_t *change_r);
 
-/* A descriptor that poll(2) finds readable after any write to the store
- * (any mailbox: it only says "look again"), for a front-end that waits on
- * its client and on mail at once (IMAP IDLE): open it before looking,
- * mail_watch_drain it after each wakeup, then look with the calls above;
- * close(2) it when done.  *fd_r is -1 (and the status MAIL_ERR_INTERNAL)
- * if the store cannot be watched. */
-int mail_watch_open(struct mail_session *s, int *fd_r);
-void mail_watch_drain(int fd);
-
 /* ---- storing and sending --------------------------------------------------
  * Uploads are the session's own (they live in its own mailbox) whatever
  * mailbox it works in; commits file or send them. */
@@ -218,7 +218,10 @@ int mail_flags(struct mail_session *s, const unsigned char *op, const uint64_t *
 	       uint32_t set, uint32_t clear, store_result_t *res);
 
 /* ---- sharing ------------------------------------------------------------ */
-/* The entries of path's ACL ("" the mailbox root); needs "a". */
+/* The entries of path's ACL ("" the mailbox root); needs "a".  Every
+ * entry, or MAIL_ERR_LIMIT for a folder holding more than one answer may
+ * (STORE_ACL_FOLDER_MAX: only trusted writers, such as a restore of an
+ * older store, can make one): a grant is never left out unsaid. */
 int mail_acl_get(struct mail_session *s, const char *path, store_acl_t **acl_r);
 /* Grants principal exactly rights (RFC 4314 letters; "" removes it). */
 int mail_acl_set(struct mail_session *s, const unsigned char *op, const char *path,

@@ -120,17 +120,3 @@ int mail_wait(struct mail_session *s, const char *folder, uint64_t since, unsign
 	return folder_status(s, st, 0);
 }
 
-int mail_watch_open(struct mail_session *s, int *fd_r)
-{
-	*fd_r = -1;
-	int status = authz_gate(s);
-	if (status != MAIL_OK)
-		return status;
-	*fd_r = store_watch_open(mail_store(s));
-	return *fd_r >= 0 ? MAIL_OK : MAIL_ERR_INTERNAL;
-}
-
-void mail_watch_drain(int fd)
-{
-	store_watch_drain(fd);
-}

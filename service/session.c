@@ -102,7 +102,8 @@ int mail_quota(struct mail_session *s, struct mail_quota *q_r)
 				MAIL_ERR_NOMAILBOX, MAIL_ERR_INVALID);
 	if (status != MAIL_OK)
 		return status;
-	q_r->used = info.bytes_used;
+	/* What the quota counts: messages, and what unfinished uploads hold. */
+	q_r->used = info.bytes_used + info.upload_bytes;
 	q_r->limit = info.quota_in_force;
 	q_r->messages = info.messages;
 	return MAIL_OK;

@@ -20,8 +20,13 @@ int mail_acl_get(struct mail_session *s, const char *path, store_acl_t **acl_r)
 	int status = mail_begin(&c, s, NULL);
 	if (status != MAIL_OK)
 		return status;
-	return acl_status(
+	status = acl_status(
 	    s, store_acl_get_as(mail_store(s), &c.call, mail_session_target(s), path, acl_r), path);
+	if (status == MAIL_OK && (*acl_r)->count > STORE_ACL_FOLDER_MAX) {
+		store_acl_free(acl_r);
+		return MAIL_ERR_LIMIT;
+	}
+	return status;
 }
 
 int mail_acl_set(struct mail_session *s, const unsigned char *op, const char *path,

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "status.h"
 
 /* The public codes for server refusals are the wire's numbers. */
 _Static_assert(MAILRPC_E_NOTFOUND == (int)MR_ERR_NOTFOUND, "status numbers match the IDL");
@@ -199,7 +198,7 @@ static int outcome(struct mailrpc *conn, const struct mr_exchange *x, int status
 		return status;
 	mr_status wire = *(mr_status *)x->res;
 	if (wire != MR_OK)
-		return mr_fail(err, (int)wire, "%s", status_text(wire));
+		return mr_fail_status(err, x->proc, (int)wire);
 	return MAILRPC_OK;
 }
 

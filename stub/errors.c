@@ -12,6 +12,7 @@
 #include "internal.h"
 #include "level.h"
 #include "mailrpc_procs.h"
+#include "status.h"
 
 int mr_fail(struct mailrpc_error *err, int status, const char *fmt, ...)
 {
@@ -99,6 +100,36 @@ static int fail_auth(struct mailrpc_error *err, const struct mr_link *l, enum au
 		return mr_fail(err, MAILRPC_E_AUTH, "server refused authentication (RPC auth status %d)",
 			       (int)why);
 	}
+}
+
+/* Which limit of the server's policy a refusal of proc is about: the
+ * status alone (LIMIT, QUOTA) does not say. */
+static const struct {
+	rpcproc_t proc;
+	int status;
+	const char *detail;
+} limits[] = {
+    {MR_FOLDER_CREATE, MR_ERR_LIMIT,
+     "this mailbox has as many folders as the server allows (policy max-folders)"},
+    {MR_ACL_SET, MR_ERR_LIMIT,
+     "this folder, or this mailbox, has as many access rights entries as the server allows "
+     "(policy max-acl-entries per folder, max-acl-total per mailbox)"},
+    {MR_ACL_GET, MR_ERR_LIMIT,
+     "this folder has more access rights entries than one answer holds; an administrator "
+     "must remove some"},
+    {MR_UPLOAD_BEGIN, MR_ERR_LIMIT,
+     "you have as many unfinished uploads as the server allows (policy max-uploads): finish "
+     "or abort one, or wait until they expire (policy upload-age)"},
+    {MR_UPLOAD_BEGIN, MR_ERR_QUOTA, "the quota counts the sizes of your unfinished uploads too"},
+};
+
+int mr_fail_status(struct mailrpc_error *err, rpcproc_t proc, int status)
+{
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
+		if (limits[i].proc == proc && limits[i].status == status)
+			return mr_fail(err, status, "%s: %s", status_text(status),
+				       limits[i].detail);
+	return mr_fail(err, status, "%s", status_text(status));
 }
 
 int mr_rpc_too_old(enum clnt_stat stat)

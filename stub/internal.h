@@ -97,6 +97,9 @@ int mr_call_once(struct mailrpc *conn, rpcproc_t proc, xdrproc_t xargs, void *ar
  * (NULLPROC: setting up the context). */
 int mr_fail_gss(struct mailrpc_error *err, const char *principal, unsigned major,
 		unsigned minor);
+/* A status the server answered proc with, in words (status_text), naming
+ * the limit of the server's policy a refusal is about. */
+int mr_fail_status(struct mailrpc_error *err, rpcproc_t proc, int status);
 int mr_fail_rpc(struct mailrpc_error *err, const struct mr_link *l, rpcproc_t proc,
 		enum clnt_stat stat);
 /* Whether stat is a refusal that means the server is older than this

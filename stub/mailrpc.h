@@ -58,6 +58,7 @@ enum mailrpc_status {
 	MAILRPC_E_DAMAGED = 21,   /* a record stored on the server is damaged */
 	MAILRPC_E_FULL = 22,      /* the server's storage is full: try later */
 	MAILRPC_E_LIMIT = 23,     /* a per-user resource limit was reached */
+	MAILRPC_E_CONNLIMIT = 24, /* too many connections of your principal */
 	/* Failures found on the client side. */
 	MAILRPC_E_USAGE = 100,    /* bad argument to a libmailrpc function */
 	MAILRPC_E_CONNECT = 101,  /* TCP connection could not be made */

@@ -22,8 +22,10 @@
  *  - A store_t belongs to one process and one thread at a time.  The
  *    server forks one process per connection; each child must call
  *    store_open itself after fork (never use a handle inherited over
- *    fork).  MDB_NOTLS is not used: no read transaction is held between
- *    calls, and a handle is used by one thread.
+ *    fork).  The environment is opened with MDB_NOTLS: a read transaction
+ *    takes a slot of LMDB's reader table (store_options.max_readers) only
+ *    while it lives, so an idle process -- a connection between calls, or
+ *    waiting -- holds none.
  *  - Many processes may have the store open at once; LMDB serialises
  *    writers across processes.
  */
@@ -52,7 +54,11 @@ enum store_status {
 	STORE_CORRUPT,    /* a stored record does not decode or contradicts
 	                     another; its database and key are logged.  The
 	                     call changed nothing; others go on working. */
-	STORE_FORBIDDEN   /* the call's guard refused it (see store_guard_t) */
+	STORE_FORBIDDEN,  /* the call's guard refused it (see store_guard_t) */
+	STORE_FULL,       /* the file system holding the store is full (or
+	                     the store owner's disk quota): nothing changed */
+	STORE_LIMIT       /* a per-mailbox limit of the policy was reached
+	                     (folders, ACL entries, uploads) */
 };
 
 /* Returns a static string; never NULL. */
@@ -81,7 +87,6 @@ void store_set_log(store_log_fn fn, void *ctx);
 #define STORE_SEARCH_TEXT_MAX   256u  /* each search substring, bytes */
 #define STORE_DEFAULT_MAP_SIZE  (1ull << 30)  /* 1 GiB, doubled on demand */
 #define STORE_DEFAULT_OP_MAX_AGE (24 * 3600)  /* seconds */
-#define STORE_DEFAULT_OP_MAX    100000u
 #define STORE_DEFAULT_TOMB_MAX  100000u /* tombstones kept per mailbox */
 
 /* The store's rules for names, for a tool that checks what it will write
@@ -112,11 +117,18 @@ typedef struct store store_t;
 typedef struct store_options {
 	uint64_t map_size;         /* initial map size; 0 -> 1 GiB.  An existing
 	                              environment's larger size is kept. */
-	unsigned max_readers;      /* LMDB reader slots; 0 -> 1024.  Only the
-	                              process creating the lock file decides. */
-	int64_t  op_max_age;       /* seconds an operation's result is kept
-	                              (see "exactly-once calls"); 0 -> 1 day */
-	uint64_t op_max;           /* results kept store-wide; 0 -> 100000 */
+	unsigned max_readers;	   /* LMDB reader slots; 0 -> 1024.  Only the
+				      process creating the lock file decides.
+				      Each read in progress takes one. */
+	int readers_full_fallback; /* 1: when every reader slot is taken, read
+				      under the writer lock instead of failing
+				      with STORE_BUSY (for short, trusted
+				      processes that must not fail for it:
+				      mailrpc-deliver) */
+	int64_t op_max_age;	   /* seconds an operation's result is kept
+				      (see "exactly-once calls"); 0 -> 1 day.
+				      How many are kept per mailbox is the
+				      policy's max-op-records. */
 	uint64_t tomb_max;         /* tombstones kept per mailbox; 0 -> 100000 */
 } store_options_t;
 
@@ -140,11 +152,29 @@ int store_map_size(store_t *st, uint64_t *size_r);
  * A key never set has its default.  One table describes every key (name,
  * type, default, bounds, description): a new limit is a new row. */
 enum store_policy_key {
-	STORE_POLICY_DEFAULT_QUOTA,  /* bytes per mailbox without its own quota; 0: none */
-	STORE_POLICY_MAX_MESSAGE,    /* bytes in one message */
-	STORE_POLICY_TOMBSTONE_AGE,  /* seconds a removal is remembered for SYNC */
-	STORE_POLICY_KEYS            /* how many keys */
+	STORE_POLICY_DEFAULT_QUOTA, /* bytes per mailbox without its own quota; 0: none */
+	STORE_POLICY_MAX_MESSAGE,   /* bytes in one message */
+	STORE_POLICY_TOMBSTONE_AGE, /* seconds a removal is remembered for SYNC */
+	/* What a mailbox may hold besides messages.  Calls on a user's behalf
+	 * (the _as functions with a call) get STORE_LIMIT past them; trusted
+	 * ones (delivery, administration, restore) are counted but not held
+	 * to them.  Unfinished uploads also count their announced size
+	 * against the quota, for everyone. */
+	STORE_POLICY_MAX_FOLDERS,     /* folders of a mailbox, the well-known ones too */
+	STORE_POLICY_MAX_ACL_ENTRIES, /* ACL entries of one folder (or the root) */
+	STORE_POLICY_MAX_ACL_TOTAL,   /* ACL entries of a mailbox, all folders */
+	STORE_POLICY_MAX_UPLOADS,     /* unfinished uploads of a mailbox */
+	STORE_POLICY_UPLOAD_AGE,      /* seconds an unfinished upload is kept */
+	STORE_POLICY_MAX_OP_RECORDS,  /* op results kept per mailbox (the oldest
+					 are forgotten to make room: no error) */
+	/* Connections, applied by mailrpcd's listener (not by the store). */
+	STORE_POLICY_MAX_CONN_USER,    /* connections of one principal at a time */
+	STORE_POLICY_MAX_PREAUTH_PEER, /* connections from one address that have
+					  not authenticated yet */
+	STORE_POLICY_KEYS	       /* how many keys */
 };
+/* The most ACL entries one folder may have: one reply holds them all. */
+#define STORE_ACL_FOLDER_MAX 500u
 enum store_policy_type {
 	STORE_POLICY_BYTES,          /* written with K/M/G suffixes */
 	STORE_POLICY_SECONDS,        /* written as a duration (s/m/h/d) */
@@ -265,6 +295,10 @@ typedef struct store_mailbox_info {
 	uint64_t change;      /* change counter (every mutation +1) */
 	uint64_t quota;       /* own quota bytes, 0 = the policy's default-quota */
 	uint64_t quota_in_force; /* what applies: own, else the policy's (0: none) */
+	/* What it holds besides messages (limits: the policy's max-*). */
+	uint64_t upload_bytes; /* announced by its unfinished uploads: part of
+				  what its quota counts */
+	uint64_t uploads, folders, acl_entries, op_records;
 	int      disabled;
 } store_mailbox_info_t;
 
@@ -282,9 +316,11 @@ int store_mailbox_set_quota(store_t *st, const char *name, uint64_t quota);
 
 /* ---- waiting for changes (store_wait.c) ---------------------------------
  * Every committed write that changes a mailbox record (every change to its
- * folders or messages does) also touches the file "notify" in the store
- * directory, whichever process made it (server, delivery agent, admin).
- * Waiters watch that file with inotify, so they cost no CPU until then. */
+ * folders or messages does), whichever process made it (server, delivery
+ * agent, admin), wakes the waiters of that mailbox in every process: a
+ * futex counter per mailbox in the store directory's file "wake"
+ * (store_notify.c).  A waiter costs no CPU, no file descriptor and no
+ * reader slot while it sleeps. */
 
 /* Blocks until the change number of mailbox mbox (of its folder, if folder
  * is not NULL) exceeds since, at most timeout_ms milliseconds.  STORE_OK
@@ -298,15 +334,6 @@ int store_wait_change(store_t *st, const char *mbox, const char *folder,
 int store_wait_change_as(store_t *st, const store_call_t *call, const char *mbox,
                          const char *folder, uint64_t since, int timeout_ms,
                          uint64_t *change_r);
-
-/* For a process that waits on the store and on something else at once
- * (the IMAP gateway's IDLE waits on its client too): a descriptor that
- * poll(2) finds readable after any committed write to the store, whatever
- * the mailbox; -1 if the store cannot be watched (logged).  Watch before
- * the first look at the counters, drain after each wakeup, then look
- * again; close(2) it when done. */
-int store_watch_open(const store_t *st);
-void store_watch_drain(int fd);
 
 /* ---- folders (store_folder.c) ------------------------------------------
  * Paths: "/" between levels, case-sensitive, 1..255 bytes of valid UTF-8,
@@ -504,8 +531,9 @@ int store_message_search_as(store_t *st, const store_call_t *call, const char *m
  * (store_result_t: ids and counts) in one write transaction, under the
  * caller's own mailbox (call->owner); the same op id again gets that
  * result back (replayed = 1) and changes nothing, as long as it is kept
- * (op_max_age seconds, op_max results store-wide, oldest forgotten
- * first).  A repeat is answered before anything is checked again: the
+ * (op_max_age seconds, and the policy's max-op-records results per
+ * mailbox, its oldest forgotten first: one mailbox's calls never make
+ * another's forgotten).  A repeat is answered before anything is checked again: the
  * first call may have changed what the check would see.  Only what
  * changed something is recorded: a failed call changed nothing, so
  * repeating it is harmless.  The same id naming another kind of call is

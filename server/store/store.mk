@@ -20,6 +20,7 @@ STORE_SRCS := \
 	$(STORE_DIR)/store_blob.c \
 	$(STORE_DIR)/store_message_db.c \
 	$(STORE_DIR)/store_cidx.c \
+	$(STORE_DIR)/store_count.c \
 	$(STORE_DIR)/store_message.c \
 	$(STORE_DIR)/store_change.c \
 	$(STORE_DIR)/store_list.c \
@@ -57,4 +58,5 @@ UNIT_TESTS := \
 	tests/unit/test_store_sync.c \
 	tests/unit/test_store_folder_sync.c \
 	tests/unit/test_store_change.c \
-	tests/unit/test_store_corrupt.c
+	tests/unit/test_store_corrupt.c \
+	tests/unit/test_store_limits.c

@@ -17,38 +17,28 @@ static size_t acl_key(unsigned char *kb, uint64_t mbid, uint64_t fid, const char
 	return 16 + n;
 }
 
-/* Deletes every key starting with the first plen bytes of prefix. */
-static int drop_prefix(store_t *st, MDB_txn *txn, const unsigned char *prefix, size_t plen)
-{
-	MDB_cursor *cur = NULL;
-	MDB_val k = { plen, (void *)prefix }, v;
-	int rc = mdb_cursor_open(txn, st->db_acl, &cur);
-	if (rc != 0)
-		return st_err(rc, "acl cursor");
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size < plen || memcmp(k.mv_data, prefix, plen) != 0)
-			break;
-		rc = mdb_cursor_del(cur, 0);
-		if (rc != 0)
-			break;
-	}
-	mdb_cursor_close(cur);
-	return rc == MDB_NOTFOUND ? STORE_OK : st_err(rc, "acl drop");
-}
-
-int st_acl_drop_folder(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid)
+int st_acl_drop_folder(store_t *st, MDB_txn *txn, st_mbox_t *mb, uint64_t fid)
 {
 	unsigned char kb[16];
-	st_key2(kb, mbid, fid);
-	return drop_prefix(st, txn, kb, 16);
+	uint64_t n;
+	int status = st_prefix_each(txn, st->db_acl, kb, st_key2(kb, mb->mbid, fid), 1, &n);
+	if (status == STORE_OK)
+		mb->acl_entries = st_less(mb->acl_entries, n);
+	return status;
 }
 
 int st_acl_drop_mailbox(store_t *st, MDB_txn *txn, uint64_t mbid)
 {
 	unsigned char kb[8];
+	uint64_t n;
 	st_put_u64(kb, mbid);
-	return drop_prefix(st, txn, kb, 8);
+	return st_prefix_each(txn, st->db_acl, kb, 8, 1, &n);
+}
+
+int st_acl_count(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid, uint64_t *n_r)
+{
+	unsigned char kb[16];
+	return st_prefix_each(txn, st->db_acl, kb, st_key2(kb, mbid, fid), 0, n_r);
 }
 
 int store_touch_rights(const store_touch_t *t, const char *principal, uint32_t *rights_r)
@@ -94,20 +84,42 @@ static int acl_target(store_t *st, MDB_txn *txn, const struct acl_ctx *c, st_mbo
 	return status;
 }
 
-int st_acl_put(store_t *st, MDB_txn *txn, const char *mbox, st_mbox_t *mb, uint64_t fid,
-	       const char *principal, uint32_t rights)
+/* Room for a new entry in folder fid of mb, for call: the folder's own
+ * limit, then the mailbox's. */
+static int acl_room(store_t *st, MDB_txn *txn, const store_call_t *call, const st_mbox_t *mb,
+		    uint64_t fid)
+{
+	uint64_t n = 0;
+	int status = call != NULL ? st_acl_count(st, txn, mb->mbid, fid, &n) : STORE_OK;
+	if (status == STORE_OK)
+		status = st_policy_room(st, txn, call, STORE_POLICY_MAX_ACL_ENTRIES, n);
+	if (status == STORE_OK)
+		status = st_policy_room(st, txn, call, STORE_POLICY_MAX_ACL_TOTAL, mb->acl_entries);
+	return status;
+}
+
+int st_acl_put(store_t *st, MDB_txn *txn, const store_call_t *call, const char *mbox, st_mbox_t *mb,
+	       uint64_t fid, const char *principal, uint32_t rights)
 {
 	unsigned char kb[16 + STORE_PRINCIPAL_MAX], vb[ACL_VAL_LEN] = {0};
-	MDB_val k = { acl_key(kb, mb->mbid, fid, principal), kb };
-	int status;
-	if (rights == 0) {
-		int rc = mdb_del(txn, st->db_acl, &k, NULL);
-		status = rc == MDB_NOTFOUND ? STORE_OK : st_err(rc, "acl del");
-	} else {
+	MDB_val k = {acl_key(kb, mb->mbid, fid, principal), kb}, old;
+	int rc = mdb_get(txn, st->db_acl, &k, &old);
+	int status = rc == MDB_NOTFOUND ? STORE_OK : st_err(rc, "acl get");
+	int existed = rc == 0;
+
+	if (status == STORE_OK && rights == 0 && existed) {
+		status = st_err(mdb_del(txn, st->db_acl, &k, NULL), "acl del");
+		mb->acl_entries = st_less(mb->acl_entries, 1);
+	} else if (status == STORE_OK && rights != 0) {
+		if (!existed)
+			status = acl_room(st, txn, call, mb, fid);
 		st_put_u16(vb, 1);
 		st_put_u32(vb + 4, rights);
 		MDB_val v = { sizeof(vb), vb };
-		status = st_err(mdb_put(txn, st->db_acl, &k, &v, 0), "acl put");
+		if (status == STORE_OK)
+			status = st_err(mdb_put(txn, st->db_acl, &k, &v, 0), "acl put");
+		if (status == STORE_OK && !existed)
+			mb->acl_entries++;
 	}
 	if (status == STORE_OK) {
 		mb->change++;
@@ -122,8 +134,9 @@ static int set_txn(store_t *st, MDB_txn *txn, void *vctx)
 	st_mbox_t mb;
 	st_folder_t f;
 	int status = acl_target(st, txn, c, &mb, &f);
-	return status == STORE_OK ? st_acl_put(st, txn, c->mbox, &mb, f.id, c->principal, c->rights)
-				  : status;
+	return status == STORE_OK
+		   ? st_acl_put(st, txn, c->call, c->mbox, &mb, f.id, c->principal, c->rights)
+		   : status;
 }
 
 int store_acl_set(store_t *st, const char *mbox, const char *path, const char *principal,

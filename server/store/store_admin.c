@@ -7,43 +7,16 @@
 
 #include <string.h>
 
-static int names_push(store_mailbox_names_t *n, size_t *cap, const MDB_val *k)
-{
-	if (n->count == *cap) {
-		*cap = *cap ? *cap * 2 : 32;
-		void *grown = realloc(n->names, *cap * sizeof(*n->names));
-		if (grown == NULL)
-			return STORE_INTERNAL;
-		n->names = grown;
-	}
-	size_t len = k->mv_size > STORE_NAME_MAX ? STORE_NAME_MAX : k->mv_size;
-	memcpy(n->names[n->count], k->mv_data, len);
-	n->names[n->count][len] = '\0';
-	n->count++;
-	return STORE_OK;
-}
-
 int store_mailbox_list(store_t *st, store_mailbox_names_t **names_r)
 {
 	MDB_txn *txn = NULL;
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
 	size_t cap = 0;
-	int rc = MDB_NOTFOUND;
 	store_mailbox_names_t *n = calloc(1, sizeof(*n));
 	int status = n ? st_read_begin(st, &txn) : STORE_INTERNAL;
 
 	*names_r = NULL;
 	if (status == STORE_OK)
-		status = st_err(mdb_cursor_open(txn, st->db_mailbox, &cur), "mailbox cursor");
-	if (status == STORE_OK) {
-		for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && status == STORE_OK;
-		     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
-			status = names_push(n, &cap, &k);
-		if (status == STORE_OK && rc != MDB_NOTFOUND)
-			status = st_err(rc, "mailbox list");
-		mdb_cursor_close(cur);
-	}
+		status = st_mbox_names(st, txn, n, &cap);
 	if (txn != NULL)
 		mdb_txn_abort(txn);
 	if (status == STORE_OK)
@@ -170,6 +143,10 @@ static int delete_txn(store_t *st, MDB_txn *txn, void *ctx)
 		status = purge_prefix(st, txn, st->db_fpath, mb.mbid, NULL);
 	if (status == STORE_OK)
 		status = purge_prefix(st, txn, st->db_tomb, mb.mbid, NULL);
+	if (status == STORE_OK)
+		status = purge_prefix(st, txn, st->db_op, mb.mbid, NULL);
+	if (status == STORE_OK)
+		status = purge_prefix(st, txn, st->db_opage, mb.mbid, NULL);
 	if (status == STORE_OK)
 		status = st_acl_drop_mailbox(st, txn, mb.mbid);
 	if (status == STORE_OK)

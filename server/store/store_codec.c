@@ -24,10 +24,13 @@ size_t st_key3(unsigned char out[24], uint64_t a, uint64_t b, uint64_t c)
 	return 24;
 }
 
-/* mailbox: u16 ver, u16 flags, u32 0, then 7 x u64 */
+/* mailbox: u16 ver, u16 flags, u32 0, then 7 x u64; version 2 adds what
+ * the mailbox holds besides messages: u64 upload bytes, u32 uploads,
+ * folders, ACL entries, op records, u64 0.  Version 1 (64 bytes, schema
+ * 3) decodes with those counts 0, for the upgrade that counts them. */
 void st_mbox_encode(const st_mbox_t *m, unsigned char out[ST_MBOX_REC_LEN])
 {
-	st_put_u16(out, 1);
+	st_put_u16(out, 2);
 	st_put_u16(out + 2, (uint16_t)m->flags);
 	st_put_u32(out + 4, 0);
 	st_put_u64(out + 8, m->mbid);
@@ -37,14 +40,24 @@ void st_mbox_encode(const st_mbox_t *m, unsigned char out[ST_MBOX_REC_LEN])
 	st_put_u64(out + 40, m->messages);
 	st_put_u64(out + 48, m->change);
 	st_put_u64(out + 56, m->quota);
+	st_put_u64(out + 64, m->upload_bytes);
+	st_put_u32(out + 72, m->uploads);
+	st_put_u32(out + 76, m->folders);
+	st_put_u32(out + 80, m->acl_entries);
+	st_put_u32(out + 84, m->ops);
+	st_put_u64(out + 88, 0);
 }
 
 int st_mbox_decode(const MDB_val *v, st_mbox_t *m_r)
 {
 	const unsigned char *p = v->mv_data;
+	unsigned version = v->mv_size >= 2 ? st_get_u16(p) : 0;
 
-	if (v->mv_size != ST_MBOX_REC_LEN || st_get_u16(p) != 1)
+	memset(m_r, 0, sizeof(*m_r));
+	if (!(version == 2 && v->mv_size == ST_MBOX_REC_LEN) &&
+	    !(version == 1 && v->mv_size == ST_MBOX_REC_V1_LEN))
 		return STORE_CORRUPT;
+	m_r->version = version;
 	m_r->flags = st_get_u16(p + 2);
 	m_r->mbid = st_get_u64(p + 8);
 	m_r->next_msg_id = st_get_u64(p + 16);
@@ -53,6 +66,13 @@ int st_mbox_decode(const MDB_val *v, st_mbox_t *m_r)
 	m_r->messages = st_get_u64(p + 40);
 	m_r->change = st_get_u64(p + 48);
 	m_r->quota = st_get_u64(p + 56);
+	if (version == 1)
+		return STORE_OK;
+	m_r->upload_bytes = st_get_u64(p + 64);
+	m_r->uploads = st_get_u32(p + 72);
+	m_r->folders = st_get_u32(p + 76);
+	m_r->acl_entries = st_get_u32(p + 80);
+	m_r->ops = st_get_u32(p + 84);
 	return STORE_OK;
 }
 

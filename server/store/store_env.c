@@ -25,11 +25,14 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #define ST_MAX_MAP (1ull << 46)   /* 64 TiB: give up growing past this */
 #define ST_WRITE_ATTEMPTS 48
+/* A file system with less free space than this after a short write is full. */
+#define ST_FULL_BELOW (1ull << 20)
 
 int64_t st_now(void)
 {
@@ -64,6 +67,13 @@ static int st_begin(store_t *st, unsigned flags, MDB_txn **txn_r)
 			dead = 0;
 			if (mdb_reader_check(st->env, &dead) == 0 && dead > 0)
 				continue;
+			/* A write transaction needs no reader slot. */
+			if ((flags & MDB_RDONLY) && st->opt.readers_full_fallback) {
+				st_log(STORE_LOG_WARNING,
+				       "reader table full: reading under the writer lock");
+				flags &= ~(unsigned)MDB_RDONLY;
+				continue;
+			}
 		}
 		status = st_err(rc, "mdb_txn_begin");
 		goto out;
@@ -113,6 +123,58 @@ out:
 	return status;
 }
 
+/* Free bytes of the file system holding the store (root may use the
+ * blocks reserved for it); UINT64_MAX if it cannot be told. */
+static uint64_t free_space(store_t *st)
+{
+	struct statvfs sv;
+	int fd;
+
+	if (mdb_env_get_fd(st->env, &fd) != 0 || fstatvfs(fd, &sv) != 0)
+		return UINT64_MAX;
+	return (uint64_t)(geteuid() == 0 ? sv.f_bfree : sv.f_bavail) * sv.f_frsize;
+}
+
+/*
+ * The status of a failed mdb_txn_commit.  LMDB writes a transaction's
+ * pages, syncs them, then writes the meta page that makes it visible; a
+ * failure before the meta page (a write or a sync of the pages) leaves
+ * the transaction invisible, aborted, and the environment usable.  A
+ * full file system shows there as ENOSPC, or as EIO when a write came
+ * back short ("short write, filesystem full?" in LMDB's source): that EIO
+ * with the file system out of space is "storage full" too.  (A failed
+ * meta page write leaves the environment unusable, MDB_PANIC from then
+ * on, and which meta page a reopened one reads is uncertain: a caller
+ * that must know repeats its call, named, on a new handle -- see
+ * mailrpc-deliver.)
+ */
+static int commit_status(store_t *st, int rc)
+{
+	if (rc == EIO && free_space(st) < ST_FULL_BELOW) {
+		st_log(STORE_LOG_ERR, "mdb_txn_commit: storage full: short write, %llu bytes free",
+		       (unsigned long long)free_space(st));
+		return STORE_FULL;
+	}
+	return st_err(rc, "mdb_txn_commit");
+}
+
+/* The meta page's flush after a commit (see the top of this file).  The
+ * commit is already visible to every process when this runs, so its
+ * failure cannot undo it: the call succeeded, and saying otherwise would
+ * make a caller repeat it (mailrpc-deliver exiting 75 after the message
+ * was stored would have the MTA deliver it twice).  What the failure
+ * risks, losing the commit in a crash before a later flush, is logged. */
+static void flush_committed(store_t *st)
+{
+	int rc = mdb_env_sync(st->env, 1);
+
+	if (rc != 0)
+		st_log(STORE_LOG_ERR,
+		       "mdb_env_sync after a commit: %s (the change is made and "
+		       "visible, but may not survive a crash until a later write is flushed)",
+		       mdb_strerror(rc));
+}
+
 int st_write(store_t *st, st_write_fn fn, void *ctx)
 {
 	MDB_txn *txn = NULL;
@@ -123,7 +185,7 @@ int st_write(store_t *st, st_write_fn fn, void *ctx)
 		status = st_begin(st, 0, &txn);
 		if (status != STORE_OK)
 			goto out;
-		st->notify_pending = 0;
+		st_notify_clear(st);
 		status = fn(st, txn, ctx);
 		if (status == ST_MAPFULL) {
 			mdb_txn_abort(txn);
@@ -143,13 +205,11 @@ int st_write(store_t *st, st_write_fn fn, void *ctx)
 				goto out;
 			continue;
 		}
-		status = st_err(rc, "mdb_txn_commit");
-		/* The meta page's flush (see the top of this file).  Its failure
-		 * (EIO) is reported although the commit is already visible. */
+		status = commit_status(st, rc);
 		if (status == STORE_OK)
-			status = st_err(mdb_env_sync(st->env, 1), "mdb_env_sync");
-		/* Waiters re-read the change counters, which are now durable. */
-		if (status == STORE_OK && st->notify_pending)
+			flush_committed(st);
+		/* Waiters re-read the change counters. */
+		if (status == STORE_OK)
 			st_notify(st);
 		goto out;
 	}
@@ -176,7 +236,7 @@ int st_env_open(store_t *st, const char *dir)
 	if (rc == 0)
 		rc = mdb_env_set_mapsize(st->env, (size_t)st->opt.map_size);
 	if (rc == 0)
-		rc = mdb_env_open(st->env, dir, MDB_NOMETASYNC, 0660);
+		rc = mdb_env_open(st->env, dir, MDB_NOMETASYNC | MDB_NOTLS, 0660);
 	if (rc != 0)
 		return rc == ENOENT ? STORE_NOTFOUND : st_err(rc, "mdb_env_open");
 	/* Slots of processes that died without closing. */

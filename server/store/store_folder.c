@@ -243,6 +243,8 @@ static int create_txn(store_t *st, MDB_txn *txn, void *vctx)
 		status = parent_allows(st, txn, c, &mb, c->path);
 	if (status == STORE_OK)
 		status = path_free(st, txn, c, &mb, c->path);
+	if (status == STORE_OK)
+		status = st_policy_room(st, txn, c->call, STORE_POLICY_MAX_FOLDERS, mb.folders);
 	if (status != STORE_OK)
 		goto out;
 	mb.change++;
@@ -497,13 +499,14 @@ static int delete_txn(store_t *st, MDB_txn *txn, void *vctx)
 		k.mv_size = st_key2(kb, mb.mbid, t.e[i].fid);
 		status = st_err(mdb_del(txn, st->db_folder, &k, NULL), "folder del");
 		if (status == STORE_OK)
-			status = st_acl_drop_folder(st, txn, mb.mbid, t.e[i].fid);
+			status = st_acl_drop_folder(st, txn, &mb, t.e[i].fid);
 		/* For FOLDER_SYNC: clients that know the id must drop it. */
 		if (status == STORE_OK)
 			status = st_tomb_add(st, txn, mb.mbid, mb.change, t.e[i].fid,
 			                     ST_TOMB_FOLDER_GONE);
 		if (status != STORE_OK)
 			goto out;
+		mb.folders = st_less(mb.folders, 1);
 	}
 	status = st_mbox_save(st, txn, c->mbox, &mb);
 out:

@@ -93,6 +93,8 @@ int st_folder_add(store_t *st, MDB_txn *txn, st_mbox_t *mb, const char *path,
 	status = rc == MDB_KEYEXIST ? STORE_EXISTS : st_err(rc, "fpath put");
 	if (status == STORE_OK)
 		status = st_folder_save(st, txn, mb->mbid, &f);
+	if (status == STORE_OK)
+		mb->folders++;
 	return status;
 }
 

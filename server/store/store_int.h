@@ -10,7 +10,7 @@
  * the symbols of the object files).  Each file is named without "store_":
  *   layer 1: log codec validate
  *   layer 2: notify env
- *   layer 3: meta policy cidx
+ *   layer 3: meta policy cidx count
  *   layer 4: mailbox folder_db blob message_db tomb op acl upload summary rfc2047 call
  *   layer 5: folder message change list search sync folder_sync submit admin
  *   layer 5: verify verify_records wait dump index
@@ -31,11 +31,15 @@
 #include <stdlib.h>
 #include <sys/types.h>
 
-/* 2: the per-folder change index "cidx"; 3: op results as ids and counts
- * (an older store is upgraded at open: store_meta.c). */
-#define ST_SCHEMA_VERSION 3u
+/* 2: the per-folder change index "cidx"; 3: op results as ids and counts;
+ * 4: what a mailbox holds counted in its record, op results in age order
+ * per mailbox (an older store is upgraded at open: store_meta.c). */
+#define ST_SCHEMA_VERSION 4u
 /* Internal status: the write hit MDB_MAP_FULL; st_write grows and retries. */
 #define ST_MAPFULL (-1000)
+/* The wake file (store_notify.c): one futex counter per mailbox slot. */
+#define ST_WAKE_FILE "wake"
+#define ST_WAKE_SLOTS 16384u
 /* Bytes at the start of a body scanned for headers. */
 #define ST_HEADER_SCAN_MAX (256u * 1024u)
 
@@ -46,9 +50,9 @@ struct store {
 	        db_cidx;
 	store_options_t opt;
 	pid_t pid;             /* opener; a handle must not cross fork */
-	int notify_fd;         /* the store's notification file, -1 if none */
-	char *notify_path;     /* its path, for inotify (NULL: none) */
-	int notify_pending;    /* this write txn changed a mailbox record */
+	uint32_t *wake;	       /* the wake file's counters, mapped (NULL: none) */
+	uint64_t wake_pending[ST_WAKE_SLOTS / 64]; /* counters of the mailboxes
+				  this write txn saved: bumped after commit */
 };
 
 /* ---- store_log.c ---- */
@@ -80,12 +84,23 @@ int64_t st_now(void);
 int st_env_open(store_t *st, const char *dir);
 
 /* ---- store_notify.c ---- */
-#define ST_NOTIFY_FILE "notify"
-/* Opens (creating) the notification file in dir into st; on failure
- * (logged) waiters only see changes at their timeout. */
+/* Maps (creating) the wake file of dir into st; on failure (logged)
+ * waiters only see changes at their timeout. */
 void st_notify_open(store_t *st, const char *dir);
-/* Tells waiters in every process that a mailbox changed (after commit). */
+void st_notify_close(store_t *st);
+/* A write transaction begins: no mailbox saved yet. */
+void st_notify_clear(store_t *st);
+/* The write transaction saved mailbox mbid's record. */
+void st_notify_mark(store_t *st, uint64_t mbid);
+/* After the commit: wakes the waiters, in every process, of the mailboxes
+ * marked. */
 void st_notify(store_t *st);
+/* A waiter's counter for mailbox mbid (NULL: no wake file), its value
+ * (read before the change number it guards), and a sleep until it moves
+ * past seen or ms pass: 0, or -1 when a signal came. */
+uint32_t *st_notify_slot(store_t *st, uint64_t mbid);
+uint32_t st_notify_seen(const uint32_t *slot);
+int st_notify_sleep(uint32_t *slot, uint32_t seen, int ms);
 
 /* ---- store_op.c ---- */
 /* A preparation done before a call's write transaction, outside the
@@ -132,6 +147,13 @@ typedef int (*st_tomb_fn)(void *ctx, uint64_t change, uint64_t fid, uint64_t id)
 int st_tomb_walk(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t change, uint64_t fid,
                  uint64_t id, st_tomb_fn fn, void *ctx);
 
+/* A count less n, never below 0 (a count that would go below is
+ * reported by verify, which recounts). */
+static inline uint32_t st_less(uint32_t count, uint64_t n)
+{
+	return n >= count ? 0 : (uint32_t)(count - n);
+}
+
 /* ---- big-endian integers (inline: every layer uses them) ---- */
 static inline void st_put_u16(unsigned char *p, uint16_t v)
 {
@@ -171,7 +193,7 @@ static inline uint64_t st_get_u64(const unsigned char *p)
 #define ST_ACL_VAL_LEN 8u                          /* version, 0, rights */
 #define ST_OP_KEY_LEN (8u + STORE_OPID_LEN)        /* mbid, op id */
 #define ST_OP_VAL_LEN 28u                          /* created, kind, id, status, done */
-#define ST_OPAGE_KEY_LEN (8u + ST_OP_KEY_LEN)      /* created, then an op key */
+#define ST_OPAGE_KEY_LEN (16u + STORE_OPID_LEN)	   /* mbid, created, op id */
 /* An op value: the fixed part, then the result's ids, 8 bytes each. */
 static inline int st_op_val_fits(size_t len)
 {
@@ -184,12 +206,20 @@ static inline int st_op_val_fits(size_t len)
 /* ---- store_codec.c ---- */
 
 typedef struct st_mbox {
+	unsigned version;      /* of the record read: 1 only before schema 4 */
 	uint32_t flags;        /* ST_MBOX_DISABLED */
 	uint64_t mbid, next_msg_id, next_folder_id, bytes_used, messages,
 	         change, quota;
+	/* What else the mailbox holds, charged to it and bounded by the
+	 * policy (store_limit.c): bytes announced by its unfinished uploads
+	 * (counted against its quota), and how many uploads, folders, ACL
+	 * entries (all folders) and op records it has. */
+	uint64_t upload_bytes;
+	uint32_t uploads, folders, acl_entries, ops;
 } st_mbox_t;
 #define ST_MBOX_DISABLED 1u
-#define ST_MBOX_REC_LEN 64u
+#define ST_MBOX_REC_LEN 96u
+#define ST_MBOX_REC_V1_LEN 64u
 void st_mbox_encode(const st_mbox_t *m, unsigned char out[ST_MBOX_REC_LEN]);
 int st_mbox_decode(const MDB_val *v, st_mbox_t *m_r);
 
@@ -280,11 +310,15 @@ int st_visible(store_t *st, MDB_txn *txn, const store_call_t *call, const st_tar
 
 /* ---- store_acl.c ---- */
 /* Sets principal's rights on folder fid (0: the root) of mailbox mbox
- * (loaded in mb, saved with its next change number); 0 removes them. */
-int st_acl_put(store_t *st, MDB_txn *txn, const char *mbox, st_mbox_t *mb, uint64_t fid,
-               const char *principal, uint32_t rights);
-/* Removes every ACL entry of one folder (fid 0: the mailbox root). */
-int st_acl_drop_folder(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid);
+ * (loaded in mb, saved with its next change number); 0 removes them.  A
+ * new entry for call (NULL: trusted) must fit the policy's limits. */
+int st_acl_put(store_t *st, MDB_txn *txn, const store_call_t *call, const char *mbox, st_mbox_t *mb,
+	       uint64_t fid, const char *principal, uint32_t rights);
+/* Removes every ACL entry of one folder (fid 0: the mailbox root) of mb,
+ * counting them off mb (which the caller saves). */
+int st_acl_drop_folder(store_t *st, MDB_txn *txn, st_mbox_t *mb, uint64_t fid);
+/* The ACL entries of folder fid of mailbox mbid. */
+int st_acl_count(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t fid, uint64_t *n_r);
 /* Removes every ACL entry of a mailbox. */
 int st_acl_drop_mailbox(store_t *st, MDB_txn *txn, uint64_t mbid);
 /* Appends every ACL entry of mailbox mbid to acl (by folder id, then
@@ -315,6 +349,24 @@ int st_meta_put_u64(store_t *st, MDB_txn *txn, const char *name, uint64_t v);
 /* The value of key in force in txn (the default if never set, clamped
  * to the bounds of this build). */
 int st_policy(store_t *st, MDB_txn *txn, int key, uint64_t *value_r);
+/* Room for one more of what key bounds, for call, which has `have`:
+ * STORE_LIMIT if not.  Trusted callers (call NULL) are not held to it. */
+int st_policy_room(store_t *st, MDB_txn *txn, const store_call_t *call, int key, uint64_t have);
+
+/* ---- store_count.c ---- */
+/* Deletes (drop) or counts the keys of dbi that start with the plen bytes
+ * of prefix; *n_r: how many. */
+int st_prefix_each(MDB_txn *txn, MDB_dbi dbi, const unsigned char *prefix, size_t plen, int drop,
+		   uint64_t *n_r);
+/* What mailbox mbid holds besides messages, counted from the records. */
+typedef struct st_counts {
+	uint64_t upload_bytes;
+	uint64_t uploads, folders, acl_entries, ops;
+} st_counts_t;
+int st_count(store_t *st, MDB_txn *txn, uint64_t mbid, st_counts_t *c);
+/* Schema 3 -> 4: every mailbox record counts what its mailbox holds, and
+ * "opage" is keyed by mailbox first.  *mailboxes_r: records rewritten. */
+int st_count_upgrade(store_t *st, MDB_txn *txn, uint64_t *mailboxes_r);
 
 /* ---- store_mailbox.c ---- */
 /* Loads a mailbox: NOTFOUND, DISABLED (unless allow_disabled), INVALID. */
@@ -322,6 +374,12 @@ int st_mbox_load(store_t *st, MDB_txn *txn, const char *name,
                  int allow_disabled, st_mbox_t *mb_r);
 int st_mbox_save(store_t *st, MDB_txn *txn, const char *name,
                  const st_mbox_t *mb);
+/* Appends every mailbox name, in byte order, to n (*cap: its room). */
+int st_mbox_names(store_t *st, MDB_txn *txn, store_mailbox_names_t *n, size_t *cap);
+/* Calls fn for every mailbox that decodes (disabled ones too), with its
+ * record loaded; fn saves it if it changes it. */
+typedef int (*st_mbox_fn)(store_t *st, MDB_txn *txn, void *ctx, const char *name, st_mbox_t *mb);
+int st_mbox_each(store_t *st, MDB_txn *txn, st_mbox_fn fn, void *ctx);
 /* Effective quota of a mailbox (0 = unlimited). */
 int st_mbox_quota(store_t *st, MDB_txn *txn, const st_mbox_t *mb, uint64_t *quota_r);
 
@@ -425,5 +483,10 @@ int st_upload_load(store_t *st, MDB_txn *txn, const store_call_t *call, const ch
                    uint64_t uid, st_mbox_t *mb, st_upload_t *u);
 int st_upload_save(store_t *st, MDB_txn *txn, uint64_t uid, const st_upload_t *u);
 int st_upload_del(store_t *st, MDB_txn *txn, uint64_t uid);
+/* Deletes upload uid (record u, of mailbox mbox loaded in mb) and takes
+ * its charge off mb, which it saves; the body's reference is the
+ * caller's (moved to a message, or dropped). */
+int st_upload_release(store_t *st, MDB_txn *txn, const char *mbox, st_mbox_t *mb, uint64_t uid,
+		      const st_upload_t *u);
 
 #endif /* MAILRPC_STORE_INT_H */

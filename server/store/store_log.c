@@ -7,6 +7,7 @@
  */
 #include "store_int.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -86,6 +87,10 @@ const char *store_strerror(int status)
 		return "not permitted";
 	case STORE_CORRUPT:
 		return "corrupt record in the store (logged; run mailrpc-admin verify)";
+	case STORE_FULL:
+		return "storage full (the file system holding the store has no space left)";
+	case STORE_LIMIT:
+		return "a limit of the store's policy was reached";
 	default:
 		return "unknown status";
 	}
@@ -106,6 +111,12 @@ int st_err(int rc, const char *what)
 	case MDB_CORRUPTED:
 		st_log(STORE_LOG_ERR, "%s: %s", what, mdb_strerror(rc));
 		return STORE_CORRUPT;
+	case ENOSPC:
+	case EDQUOT:
+		/* LMDB writes pages at commit (or when a big transaction spills
+		 * them): the write failed, nothing was committed. */
+		st_log(STORE_LOG_ERR, "%s: storage full: %s", what, mdb_strerror(rc));
+		return STORE_FULL;
 	default: /* MDB_PANIC included: the environment is unusable */
 		st_log(STORE_LOG_ERR, "%s: %s", what, mdb_strerror(rc));
 		return STORE_INTERNAL;

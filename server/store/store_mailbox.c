@@ -45,8 +45,59 @@ int st_mbox_save(store_t *st, MDB_txn *txn, const char *name,
 	st_mbox_encode(mb, buf);
 	/* Every change to a mailbox saves its record: st_write then wakes
 	 * the waiters once the transaction is committed. */
-	st->notify_pending = 1;
+	st_notify_mark(st, mb->mbid);
 	return st_err(mdb_put(txn, st->db_mailbox, &k, &v, 0), "mailbox put");
+}
+
+static int names_push(store_mailbox_names_t *n, size_t *cap, const MDB_val *k)
+{
+	if (n->count == *cap) {
+		*cap = *cap ? *cap * 2 : 32;
+		void *grown = realloc(n->names, *cap * sizeof(*n->names));
+		if (grown == NULL)
+			return STORE_INTERNAL;
+		n->names = grown;
+	}
+	size_t len = k->mv_size > STORE_NAME_MAX ? STORE_NAME_MAX : k->mv_size;
+	memcpy(n->names[n->count], k->mv_data, len);
+	n->names[n->count][len] = '\0';
+	n->count++;
+	return STORE_OK;
+}
+
+int st_mbox_names(store_t *st, MDB_txn *txn, store_mailbox_names_t *n, size_t *cap)
+{
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int rc, status = st_err(mdb_cursor_open(txn, st->db_mailbox, &cur), "mailbox cursor");
+
+	if (status != STORE_OK)
+		return status;
+	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0 && status == STORE_OK;
+	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		status = names_push(n, cap, &k);
+	if (status == STORE_OK && rc != MDB_NOTFOUND)
+		status = st_err(rc, "mailbox list");
+	mdb_cursor_close(cur);
+	return status;
+}
+
+int st_mbox_each(store_t *st, MDB_txn *txn, st_mbox_fn fn, void *ctx)
+{
+	store_mailbox_names_t names = {0, NULL};
+	size_t cap = 0;
+	st_mbox_t mb;
+	int status = st_mbox_names(st, txn, &names, &cap);
+
+	for (size_t i = 0; i < names.count && status == STORE_OK; i++) {
+		status = st_mbox_load(st, txn, names.names[i], 1, &mb);
+		if (status == STORE_OK)
+			status = fn(st, txn, ctx, names.names[i], &mb);
+		else if (status == STORE_CORRUPT)
+			status = STORE_OK; /* logged; left for verify */
+	}
+	free(names.names);
+	return status;
 }
 
 int st_mbox_quota(store_t *st, MDB_txn *txn, const st_mbox_t *mb, uint64_t *quota_r)
@@ -120,6 +171,11 @@ int store_mailbox_info(store_t *st, const char *name, store_mailbox_info_t *info
 	info_r->bytes_used = mb.bytes_used;
 	info_r->messages = mb.messages;
 	info_r->change = mb.change;
+	info_r->upload_bytes = mb.upload_bytes;
+	info_r->uploads = mb.uploads;
+	info_r->folders = mb.folders;
+	info_r->acl_entries = mb.acl_entries;
+	info_r->op_records = mb.ops;
 	info_r->quota = mb.quota;
 	info_r->disabled = (mb.flags & ST_MBOX_DISABLED) != 0;
 	status = st_mbox_quota(st, txn, &mb, &info_r->quota_in_force);

@@ -90,7 +90,9 @@ int st_msg_admit(store_t *st, MDB_txn *txn, const st_mbox_t *mb, uint64_t size)
 		return status;
 	if (size > max)
 		return STORE_TOOBIG;
-	if (quota != 0 && (size > quota || mb->bytes_used > quota - size))
+	/* Unfinished uploads hold their announced size (store_upload.c). */
+	uint64_t held = mb->bytes_used + mb->upload_bytes;
+	if (quota != 0 && (size > quota || held > quota - size))
 		return STORE_QUOTA;
 	return STORE_OK;
 }

@@ -87,6 +87,18 @@ static int upgrade_to_3(store_t *st, MDB_txn *txn)
 	return STORE_OK;
 }
 
+/* 3 -> 4: what a mailbox holds counted in its record, op results in age
+ * order per mailbox. */
+static int upgrade_to_4(store_t *st, MDB_txn *txn)
+{
+	uint64_t n;
+	int status = st_count_upgrade(st, txn, &n);
+	if (status == STORE_OK)
+		st_log(STORE_LOG_INFO, "schema 3 -> 4: counted what %llu mailbox(es) hold",
+		       (unsigned long long)n);
+	return status;
+}
+
 /* An older store gets what each later version added in the transaction
  * that raises its version, so every process that opens it later finds it
  * complete.  Other values are left to meta_fixed to refuse. */
@@ -100,8 +112,10 @@ static int meta_upgrade(store_t *st, MDB_txn *txn)
 		return status;
 	if (v == 1)
 		status = upgrade_to_2(st, txn);
-	if (status == STORE_OK)
+	if (status == STORE_OK && v <= 2)
 		status = upgrade_to_3(st, txn);
+	if (status == STORE_OK)
+		status = upgrade_to_4(st, txn);
 	if (status == STORE_OK)
 		status = st_meta_put_u64(st, txn, "schema_version", ST_SCHEMA_VERSION);
 	return status;

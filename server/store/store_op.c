@@ -7,8 +7,11 @@
  *
  * "op"    key mbid(8) op(16) -> created(8) kind(4) id(8) status(4) done(4)
  *         then the result's ids (8 each, as many as follow)
- * "opage" key created(8) mbid(8) op(16) -> empty; the same results in age
- *         order, so the oldest are found (and forgotten) first.
+ * "opage" key mbid(8) created(8) op(16) -> empty; each mailbox's results
+ *         in age order, so its oldest are found (and forgotten) first.
+ * Results are kept per mailbox (the caller's own), counted in its record
+ * and bounded by the policy's max-op-records: one user's calls forget
+ * only that user's oldest results, never another's.
  * A result is ids and counts (store_result_t), never a front-end's reply
  * bytes: any front-end can answer a repeat from it.
  */
@@ -81,61 +84,101 @@ static int op_decode(const MDB_val *v, store_result_t *res)
 	return STORE_OK;
 }
 
-/* Forgets the oldest result if it is past the age limit, or if there is
- * no room for one more; *forgot_r says whether it did. */
-static int forget_oldest(store_t *st, MDB_txn *txn, int64_t now, int *forgot_r)
+/* Forgets mb's oldest result if it is past the age limit, or if mb has no
+ * room for one more under max; *forgot_r says whether it did. */
+static int forget_oldest(store_t *st, MDB_txn *txn, st_mbox_t *mb, uint64_t max, int64_t now,
+			 int *forgot_r)
 {
+	unsigned char start[OPAGE_KEY_LEN] = {0}, ob[OP_KEY_LEN];
 	MDB_cursor *cur = NULL;
-	MDB_val k, v, ok;
-	MDB_stat ms;
+	MDB_val k = {sizeof(start), start}, v, ok = {sizeof(ob), ob};
 	int rc, status;
 
 	*forgot_r = 0;
-	rc = mdb_stat(txn, st->db_op, &ms);
+	st_put_u64(start, mb->mbid);
+	rc = mdb_cursor_open(txn, st->db_opage, &cur);
 	if (rc == 0)
-		rc = mdb_cursor_open(txn, st->db_opage, &cur);
-	if (rc == 0)
-		rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+		rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	status = rc == MDB_NOTFOUND ? STORE_OK : st_err(rc, "opage first");
-	if (rc != 0)
-		goto out;
+	if (rc != 0 || k.mv_size < 8 || st_get_u64(k.mv_data) != mb->mbid)
+		goto out; /* none of this mailbox's */
 	if (k.mv_size != OPAGE_KEY_LEN) {
 		status = st_corrupt("opage", &k, "key of %zu bytes, not %u", k.mv_size, OPAGE_KEY_LEN);
 		goto out;
 	}
-	if (ms.ms_entries < st->opt.op_max &&
-	    (int64_t)st_get_u64(k.mv_data) >= now - st->opt.op_max_age)
+	if (mb->ops < max &&
+	    (int64_t)st_get_u64((const unsigned char *)k.mv_data + 8) >= now - st->opt.op_max_age)
 		goto out;
-	ok.mv_size = OP_KEY_LEN;
-	ok.mv_data = (unsigned char *)k.mv_data + 8;
-	status = st_err(mdb_del(txn, st->db_op, &ok, NULL), "op del");
+	op_key(ob, mb->mbid, (const unsigned char *)k.mv_data + 16);
+	rc = mdb_del(txn, st->db_op, &ok, NULL);
+	status = rc == MDB_NOTFOUND ? STORE_OK : st_err(rc, "op del");
 	if (status == STORE_OK)
 		status = st_err(mdb_cursor_del(cur, 0), "opage del");
-	*forgot_r = status == STORE_OK;
+	if (status == STORE_OK) {
+		mb->ops = st_less(mb->ops, 1);
+		*forgot_r = 1;
+	}
 out:
 	if (cur != NULL)
 		mdb_cursor_close(cur);
 	return status;
 }
 
-/* Records res as op's result, having first forgotten the oldest results
- * beyond the bounds. */
-static int op_record(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned char *op,
-                     uint32_t kind, const store_result_t *res)
+/* Forgets op's own result if it has one past the age limit (which reads
+ * as forgotten), so that recording it again leaves one result, not two. */
+static int forget_stale(store_t *st, MDB_txn *txn, st_mbox_t *mb, const unsigned char *op)
+{
+	unsigned char kb[OP_KEY_LEN], ab[OPAGE_KEY_LEN];
+	MDB_val k = {sizeof(kb), kb}, v, ak = {sizeof(ab), ab};
+	int rc;
+
+	op_key(kb, mb->mbid, op);
+	rc = mdb_get(txn, st->db_op, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return STORE_OK;
+	if (rc == 0 && v.mv_size < 8)
+		return st_corrupt("op", &k, "%zu bytes, not %u and 8 per id", v.mv_size,
+				  OP_VAL_LEN);
+	st_put_u64(ab, mb->mbid);
+	if (rc == 0)
+		memcpy(ab + 8, v.mv_data, 8); /* created */
+	memcpy(ab + 16, op, STORE_OPID_LEN);
+	if (rc == 0)
+		rc = mdb_del(txn, st->db_op, &k, NULL);
+	if (rc == 0)
+		rc = mdb_del(txn, st->db_opage, &ak, NULL);
+	if (rc == 0 || rc == MDB_NOTFOUND)
+		mb->ops = st_less(mb->ops, 1);
+	return rc == MDB_NOTFOUND ? STORE_OK : st_err(rc, "op forget");
+}
+
+/* Records res as op's result under mailbox owner, having first forgotten
+ * the owner's oldest results beyond the bounds. */
+static int op_record(store_t *st, MDB_txn *txn, const char *owner, const unsigned char *op,
+		     uint32_t kind, const store_result_t *res)
 {
 	size_t n = res->ids != NULL ? res->done : 0;
 	unsigned char kb[OP_KEY_LEN], ab[OPAGE_KEY_LEN];
 	MDB_val k = { sizeof(kb), kb }, v = { OP_VAL_LEN + 8 * n, NULL };
 	MDB_val ak = { sizeof(ab), ab }, av = { 0, NULL };
 	int64_t now = st_now();
-	int i, forgot = 1, status = STORE_OK;
+	uint64_t max = 0;
+	st_mbox_t mb;
+	int i, forgot = 1;
+	/* Loaded now: the call's work may have saved this record already. */
+	int status = st_mbox_load(st, txn, owner, 0, &mb);
 
+	if (status == STORE_OK)
+		status = st_policy(st, txn, STORE_POLICY_MAX_OP_RECORDS, &max);
+	if (status == STORE_OK)
+		status = forget_stale(st, txn, &mb, op);
 	/* Room first, so the result about to be added is never the one forgotten. */
 	for (i = 0; i < OP_PRUNE_PER_RECORD && forgot && status == STORE_OK; i++)
-		status = forget_oldest(st, txn, now, &forgot);
-	op_key(kb, mbid, op);
-	st_put_u64(ab, (uint64_t)now);
-	memcpy(ab + 8, kb, OP_KEY_LEN);
+		status = forget_oldest(st, txn, &mb, max, now, &forgot);
+	op_key(kb, mb.mbid, op);
+	st_put_u64(ab, mb.mbid);
+	st_put_u64(ab + 8, (uint64_t)now);
+	memcpy(ab + 16, op, STORE_OPID_LEN);
 	/* Reserved in place: a batch's new ids may be tens of kilobytes. */
 	if (status == STORE_OK)
 		status = st_err(mdb_put(txn, st->db_op, &k, &v, MDB_RESERVE), "op put");
@@ -150,19 +193,21 @@ static int op_record(store_t *st, MDB_txn *txn, uint64_t mbid, const unsigned ch
 			st_put_u64(vb + OP_VAL_LEN + 8 * j, res->ids[j]);
 		status = st_err(mdb_put(txn, st->db_opage, &ak, &av, 0), "opage put");
 	}
+	mb.ops++;
+	if (status == STORE_OK)
+		status = st_mbox_save(st, txn, owner, &mb);
 	return status;
 }
 
-/* The op's owner (its mbid) and its record if it has one: STORE_OK with
- * res filled (replayed), NOTFOUND when the call is new. */
+/* The record of call's op, if it has one: STORE_OK with res filled
+ * (replayed), NOTFOUND when the call is new. */
 static int op_find(store_t *st, MDB_txn *txn, const store_call_t *call, uint32_t kind,
-                   uint64_t *mbid_r, store_result_t *res)
+		   store_result_t *res)
 {
 	st_mbox_t owner;
 	MDB_val v;
 	int status = st_mbox_load(st, txn, call->owner, 0, &owner);
 
-	*mbid_r = owner.mbid;
 	if (status == STORE_OK)
 		status = op_get(st, txn, owner.mbid, call->op, kind, &v);
 	if (status == STORE_OK)
@@ -186,14 +231,13 @@ static int named(const store_call_t *call)
 static int run_txn(store_t *st, MDB_txn *txn, void *ctx)
 {
 	struct run *r = ctx;
-	uint64_t mbid = 0;
 	int status;
 
 	/* A re-run (the map grew) starts clean. */
 	store_result_clear(r->res);
 	if (named(r->call)) {
 		/* Done before (perhaps by a retry that raced this call)? */
-		status = op_find(st, txn, r->call, r->kind, &mbid, r->res);
+		status = op_find(st, txn, r->call, r->kind, r->res);
 		if (status != STORE_NOTFOUND)
 			return status;
 		store_result_clear(r->res);
@@ -202,7 +246,7 @@ static int run_txn(store_t *st, MDB_txn *txn, void *ctx)
 	/* Only what changed something: a repeat of a refusal is refused alike. */
 	if (status == STORE_OK && named(r->call) &&
 	    (r->res->status == STORE_OK || r->res->done > 0))
-		status = op_record(st, txn, mbid, r->call->op, r->kind, r->res);
+		status = op_record(st, txn, r->call->owner, r->call->op, r->kind, r->res);
 	return status;
 }
 
@@ -211,11 +255,10 @@ static int replay_early(store_t *st, const store_call_t *call, uint32_t kind,
                         store_result_t *res)
 {
 	MDB_txn *txn = NULL;
-	uint64_t mbid;
 	int status = st_read_begin(st, &txn);
 
 	if (status == STORE_OK)
-		status = op_find(st, txn, call, kind, &mbid, res);
+		status = op_find(st, txn, call, kind, res);
 	if (txn != NULL)
 		mdb_txn_abort(txn);
 	return status;

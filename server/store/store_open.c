@@ -2,7 +2,7 @@
  * store_open.c -- opening a store: the environment (store_env.c), its
  * named databases, the schema check and upgrade (store_meta.c), the
  * tombstone horizons of old stores (store_tomb.c) and the notification
- * file (store_notify.c); and closing it.  The top layer: nothing in the
+ * wake file (store_notify.c); and closing it.  The top layer: nothing in the
  * store calls it.
  */
 #include "store_int.h"
@@ -16,7 +16,6 @@ void store_options_init(store_options_t *opt)
 	opt->map_size = STORE_DEFAULT_MAP_SIZE;
 	opt->max_readers = 1024;
 	opt->op_max_age = STORE_DEFAULT_OP_MAX_AGE;
-	opt->op_max = STORE_DEFAULT_OP_MAX;
 	opt->tomb_max = STORE_DEFAULT_TOMB_MAX;
 }
 
@@ -74,13 +73,11 @@ int store_open(const char *dir, const store_options_t *opt, store_t **st_r)
 			st->opt.max_readers = opt->max_readers;
 		if (opt->op_max_age)
 			st->opt.op_max_age = opt->op_max_age;
-		if (opt->op_max)
-			st->opt.op_max = opt->op_max;
 		if (opt->tomb_max)
 			st->opt.tomb_max = opt->tomb_max;
+		st->opt.readers_full_fallback = opt->readers_full_fallback;
 	}
 	st->pid = getpid();
-	st->notify_fd = -1;
 	status = st_env_open(st, dir);
 	if (status == STORE_OK)
 		status = st_write(st, st_open_dbs, NULL);
@@ -104,9 +101,7 @@ void store_close(store_t **stp)
 	*stp = NULL;
 	if (st->env != NULL)
 		mdb_env_close(st->env);
-	if (st->notify_fd >= 0)
-		close(st->notify_fd);
-	free(st->notify_path);
+	st_notify_close(st);
 	free(st);
 }
 

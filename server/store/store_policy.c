@@ -23,6 +23,26 @@ static const store_policy_def_t policy_table[STORE_POLICY_KEYS] = {
     [STORE_POLICY_TOMBSTONE_AGE] =
 	{"tombstone-age", STORE_POLICY_SECONDS, 30 * DAY, 1, 3650 * DAY,
 	 "how long removals are remembered for SYNC; an older state resyncs"},
+    [STORE_POLICY_MAX_FOLDERS] = {"max-folders", STORE_POLICY_COUNT, 10000, 1, 1000000,
+				  "folders in one mailbox, the five well-known ones included"},
+    [STORE_POLICY_MAX_ACL_ENTRIES] = {"max-acl-entries", STORE_POLICY_COUNT, 100, 1,
+				      STORE_ACL_FOLDER_MAX,
+				      "access rights entries of one folder (or the root)"},
+    [STORE_POLICY_MAX_ACL_TOTAL] = {"max-acl-total", STORE_POLICY_COUNT, 10000, 1, 1000000,
+				    "access rights entries of one mailbox, all folders"},
+    [STORE_POLICY_MAX_UPLOADS] = {"max-uploads", STORE_POLICY_COUNT, 32, 1, 10000,
+				  "unfinished uploads of one mailbox (their announced sizes count "
+				  "against its quota)"},
+    [STORE_POLICY_UPLOAD_AGE] = {"upload-age", STORE_POLICY_SECONDS, 7 * DAY, 1, 365 * DAY,
+				 "how long an unfinished upload is kept"},
+    [STORE_POLICY_MAX_OP_RECORDS] = {"max-op-records", STORE_POLICY_COUNT, 10000, 16, 1000000,
+				     "results of calls kept per mailbox for exactly-once "
+				     "repeats (the oldest make room)"},
+    [STORE_POLICY_MAX_CONN_USER] = {"max-user-conns", STORE_POLICY_COUNT, 20, 1, 100000,
+				    "mailrpcd connections of one principal at a time"},
+    [STORE_POLICY_MAX_PREAUTH_PEER] = {"max-preauth-peer", STORE_POLICY_COUNT, 32, 1, 100000,
+				       "mailrpcd connections from one address (IPv6: one /64) "
+				       "not yet authenticated"},
 };
 
 const store_policy_def_t *store_policy_def(int key)
@@ -74,6 +94,19 @@ int st_policy(store_t *st, MDB_txn *txn, int key, uint64_t *value_r)
 	int set;
 
 	return policy_load(st, txn, key, value_r, &set);
+}
+
+int st_policy_room(store_t *st, MDB_txn *txn, const store_call_t *call, int key, uint64_t have)
+{
+	uint64_t max;
+	int status;
+
+	if (call == NULL)
+		return STORE_OK;
+	status = st_policy(st, txn, key, &max);
+	if (status == STORE_OK && have >= max)
+		status = STORE_LIMIT;
+	return status;
 }
 
 int store_policy_get(store_t *st, int key, uint64_t *value_r, int *is_set_r)

@@ -53,9 +53,12 @@ out:
 	return status;
 }
 
-/* Re-checks in the write txn that the upload is still the prepared one. */
-static int recheck(store_t *st, MDB_txn *txn, const store_call_t *call, const char *mbox,
-                   uint64_t uid, const prep_t *p, st_mbox_t *mb)
+/* Re-checks in the write txn that the upload is still the prepared one,
+ * then takes it: its record goes and its charge comes off the uploader's
+ * mailbox (loaded into mb, saved), before the messages it becomes are
+ * charged.  The body's reference moves to the first message. */
+static int take(store_t *st, MDB_txn *txn, const store_call_t *call, const char *mbox, uint64_t uid,
+		const prep_t *p, st_mbox_t *mb)
 {
 	st_upload_t u;
 	int status;
@@ -64,6 +67,8 @@ static int recheck(store_t *st, MDB_txn *txn, const store_call_t *call, const ch
 	if (status == STORE_OK &&
 	    (u.blob_id != p->u.blob_id || u.received != p->u.received))
 		status = STORE_INVALID;
+	if (status == STORE_OK)
+		status = st_upload_release(st, txn, mbox, mb, uid, &u);
 	return status;
 }
 
@@ -120,7 +125,7 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 	st_mbox_t mb;
 	int status;
 
-	status = recheck(st, txn, c->call, c->uploader, c->uid, &c->p, &mb);
+	status = take(st, txn, c->call, c->uploader, c->uid, &c->p, &mb);
 	if (status == STORE_OK && strcmp(c->mbox, c->uploader) != 0)
 		status = st_mbox_load(st, txn, c->mbox, 0, &mb);
 	if (status == STORE_OK)
@@ -138,8 +143,6 @@ static int append_txn(store_t *st, MDB_txn *txn, void *vctx)
 	mb.change++;
 	fill_msg(m, &c->p, c->flags, c->now);
 	status = st_msg_insert(st, txn, &mb, f.id, m, &c->res->id);
-	if (status == STORE_OK)
-		status = st_upload_del(st, txn, c->uid);
 	if (status == STORE_OK)
 		status = st_mbox_save(st, txn, c->mbox, &mb);
 out:
@@ -229,7 +232,7 @@ static int submit_txn(store_t *st, MDB_txn *txn, void *vctx)
 		goto out;
 	pt[0].name = c->mbox;
 	pt[0].rindex = SIZE_MAX;
-	status = recheck(st, txn, c->call, c->uploader, c->uid, &c->p, &pt[0].mb);
+	status = take(st, txn, c->call, c->uploader, c->uid, &c->p, &pt[0].mb);
 	if (status == STORE_OK && strcmp(c->mbox, c->uploader) != 0)
 		status = st_mbox_load(st, txn, c->mbox, 0, &pt[0].mb);
 	if (status == STORE_OK)
@@ -281,8 +284,6 @@ static int submit_txn(store_t *st, MDB_txn *txn, void *vctx)
 	}
 	for (i = 0; i < np && status == STORE_OK; i++)
 		status = st_mbox_save(st, txn, pt[i].name, &pt[i].mb);
-	if (status == STORE_OK)
-		status = st_upload_del(st, txn, c->uid);
 out:
 	free(pt);
 	free(m);
@@ -396,6 +397,10 @@ static int prepend_txn(store_t *st, MDB_txn *txn, void *vctx)
 		u.has_sha = 0;
 		status = st_upload_save(st, txn, c->uid, &u);
 	}
+	/* The upload grew: so does what it holds of the quota. */
+	mb.upload_bytes += c->len;
+	if (status == STORE_OK)
+		status = st_mbox_save(st, txn, c->uploader, &mb);
 	return status;
 }
 

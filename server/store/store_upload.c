@@ -13,6 +13,7 @@ int st_upload_load(store_t *st, MDB_txn *txn, const store_call_t *call, const ch
 {
 	unsigned char kb[8];
 	MDB_val k = { 8, kb }, v;
+	uint64_t age;
 	int status;
 
 	memset(u, 0, sizeof(*u));
@@ -31,7 +32,24 @@ int st_upload_load(store_t *st, MDB_txn *txn, const store_call_t *call, const ch
 		                    v.mv_size);
 	else if (u->mbid != mb->mbid)
 		status = STORE_NOTFOUND;   /* not among this mailbox's uploads */
+	else
+		status = st_policy(st, txn, STORE_POLICY_UPLOAD_AGE, &age);
+	/* Past its age it is as good as expired (housekeeping removes it). */
+	if (status == STORE_OK && u->created < st_now() - (int64_t)age)
+		status = STORE_NOTFOUND;
 out:
+	return status;
+}
+
+int st_upload_release(store_t *st, MDB_txn *txn, const char *mbox, st_mbox_t *mb, uint64_t uid,
+		      const st_upload_t *u)
+{
+	int status = st_upload_del(st, txn, uid);
+
+	mb->uploads = st_less(mb->uploads, 1);
+	mb->upload_bytes = u->expected > mb->upload_bytes ? 0 : mb->upload_bytes - u->expected;
+	if (status == STORE_OK)
+		status = st_mbox_save(st, txn, mbox, mb);
 	return status;
 }
 
@@ -80,7 +98,11 @@ static int begin_txn(store_t *st, MDB_txn *txn, void *vctx)
 	st_target_t at = { c->mbox, mb.mbid, NULL, 0, 0 };
 	if (status == STORE_OK)
 		status = st_touch(st, txn, c->call, STORE_ACT_UPLOAD, 1, &at);
-	if (status == STORE_OK)   /* fail early on size and quota */
+	if (status == STORE_OK)
+		status = st_policy_room(st, txn, c->call, STORE_POLICY_MAX_UPLOADS, mb.uploads);
+	/* The announced size is charged now, so unfinished uploads cannot
+	 * hold more than the quota leaves (st_msg_admit counts them). */
+	if (status == STORE_OK)
 		status = st_msg_admit(st, txn, &mb, c->expected);
 	if (status == STORE_OK)
 		status = st_meta_next(st, txn, "next_upload", &c->out);
@@ -96,6 +118,10 @@ static int begin_txn(store_t *st, MDB_txn *txn, void *vctx)
 		memcpy(u.sha256, c->sha256, 32);
 	}
 	status = st_upload_save(st, txn, c->out, &u);
+	mb.uploads++;
+	mb.upload_bytes += u.expected;
+	if (status == STORE_OK)
+		status = st_mbox_save(st, txn, c->mbox, &mb);
 	c->res->id = c->out;
 out:
 	return status;
@@ -231,7 +257,7 @@ static int abort_txn(store_t *st, MDB_txn *txn, void *vctx)
 	if (status == STORE_OK)
 		status = st_blob_ref(st, txn, u.blob_id, -1);
 	if (status == STORE_OK)
-		status = st_upload_del(st, txn, c->uid);
+		status = st_upload_release(st, txn, c->mbox, &mb, c->uid, &u);
 	return status;
 }
 
@@ -250,10 +276,47 @@ int store_upload_abort_as(store_t *st, const store_call_t *call, const char *upl
 	return st_run(st, call, STORE_OP_UPLOAD_ABORT, NULL, abort_txn, &c, res_r);
 }
 
+/* An upload expiry removes: its record and body went in the first pass;
+ * its charge comes off its mailbox's record in the second. */
+struct gone {
+	uint64_t mbid, expected;
+};
+
+static int gone_cmp(const void *a, const void *b)
+{
+	const struct gone *x = a, *y = b;
+	return x->mbid < y->mbid ? -1 : x->mbid > y->mbid;
+}
+
+struct expired {
+	struct gone *g;
+	size_t n, cap;
+};
+
+/* st_mbox_fn: takes the expired uploads of mb off its counts. */
+static int uncharge(store_t *st, MDB_txn *txn, void *ctx, const char *name, st_mbox_t *mb)
+{
+	const struct expired *e = ctx;
+	struct gone key = {mb->mbid, 0};
+	const struct gone *g = bsearch(&key, e->g, e->n, sizeof(*e->g), gone_cmp);
+
+	if (g == NULL)
+		return STORE_OK;
+	while (g > e->g && g[-1].mbid == mb->mbid)
+		g--;
+	for (; g < e->g + e->n && g->mbid == mb->mbid; g++) {
+		mb->uploads = st_less(mb->uploads, 1);
+		mb->upload_bytes =
+		    g->expected > mb->upload_bytes ? 0 : mb->upload_bytes - g->expected;
+	}
+	return st_mbox_save(st, txn, name, mb);
+}
+
 static int expire_txn(store_t *st, MDB_txn *txn, void *vctx)
 {
 	struct up_ctx *c = vctx;
 	int64_t cutoff = st_now() - c->older_than;
+	struct expired e = {NULL, 0, 0};
 	MDB_cursor *cur = NULL;
 	MDB_val k, v;
 	st_upload_t u;
@@ -274,6 +337,16 @@ static int expire_txn(store_t *st, MDB_txn *txn, void *vctx)
 		}
 		if (u.created >= cutoff)
 			continue;
+		if (e.n == e.cap) {
+			e.cap = e.cap ? 2 * e.cap : 64;
+			struct gone *grown = realloc(e.g, e.cap * sizeof(*e.g));
+			if (grown == NULL) {
+				status = STORE_INTERNAL;
+				goto out;
+			}
+			e.g = grown;
+		}
+		e.g[e.n++] = (struct gone){u.mbid, u.expected};
 		/* delete through the cursor before touching the blob DBs */
 		rc = mdb_cursor_del(cur, 0);
 		if (rc != 0)
@@ -283,11 +356,20 @@ static int expire_txn(store_t *st, MDB_txn *txn, void *vctx)
 			goto out;
 		c->out++;
 	}
-	if (rc != 0 && rc != MDB_NOTFOUND)
+	if (rc != 0 && rc != MDB_NOTFOUND) {
 		status = st_err(rc, "upload expire");
+		goto out;
+	}
+	mdb_cursor_close(cur);
+	cur = NULL;
+	if (e.n > 0) { /* e.g is NULL when none expired: qsort must not see it */
+		qsort(e.g, e.n, sizeof(*e.g), gone_cmp);
+		status = st_mbox_each(st, txn, uncharge, &e);
+	}
 out:
 	if (cur != NULL)
 		mdb_cursor_close(cur);
+	free(e.g);
 	return status;
 }
 

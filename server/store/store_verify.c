@@ -147,20 +147,6 @@ static void check_message(struct verify *v, const char *name, uint64_t mbid, uin
 			name, (unsigned long long)id, (unsigned long long)m->change);
 }
 
-/* Entries of a mailbox's range in db (keys starting with its mbid). */
-static uint64_t count_prefix(struct verify *v, MDB_dbi db, unsigned char prefix[8])
-{
-	MDB_cursor *cur = NULL;
-	MDB_val k, d;
-	uint64_t n = 0;
-	if (mdb_cursor_open(v->txn, db, &cur) != 0)
-		return 0;
-	for (int rc = first_with(cur, prefix, &k, &d); rc == 0; rc = next_with(cur, prefix, &k, &d))
-		n++;
-	mdb_cursor_close(cur);
-	return n;
-}
-
 static int check_messages(struct verify *v, const char *name, const st_mbox_t *mb,
 			  struct vfolder *f, size_t nf)
 {
@@ -189,10 +175,10 @@ static int check_messages(struct verify *v, const char *name, const st_mbox_t *m
 		mdb_cursor_close(cur);
 	free(m);
 	/* Index entries without a message: count them against the messages. */
-	if (status == STORE_OK) {
-		indexed = count_prefix(v, v->st->db_fidx, prefix);
-		by_change = count_prefix(v, v->st->db_cidx, prefix);
-	}
+	if (status == STORE_OK)
+		status = st_prefix_each(v->txn, v->st->db_fidx, prefix, 8, 0, &indexed);
+	if (status == STORE_OK)
+		status = st_prefix_each(v->txn, v->st->db_cidx, prefix, 8, 0, &by_change);
 	if (indexed != count)
 		problem(v, "%s: %llu folder index entries for %llu messages", name,
 			(unsigned long long)indexed, (unsigned long long)count);
@@ -209,6 +195,30 @@ static int check_messages(struct verify *v, const char *name, const st_mbox_t *m
 	return status;
 }
 
+/* What the record counts besides messages against the records. */
+static int check_counts(struct verify *v, const char *name, const st_mbox_t *mb)
+{
+	st_counts_t c;
+	int status = st_count(v->st, v->txn, mb->mbid, &c);
+	if (status != STORE_OK)
+		return status;
+	if (mb->version != 2)
+		problem(v,
+			"%s: mailbox record of version %u (from before schema 4) counts nothing "
+			"it holds besides messages",
+			name, mb->version);
+	else if (c.folders != mb->folders || c.acl_entries != mb->acl_entries || c.ops != mb->ops ||
+		 c.uploads != mb->uploads || c.upload_bytes != mb->upload_bytes)
+		problem(v,
+			"%s: mailbox says %u folders, %u ACL entries, %u op results, %u uploads of "
+			"%llu bytes; found %llu, %llu, %llu, %llu of %llu",
+			name, mb->folders, mb->acl_entries, mb->ops, mb->uploads,
+			(unsigned long long)mb->upload_bytes, (unsigned long long)c.folders,
+			(unsigned long long)c.acl_entries, (unsigned long long)c.ops,
+			(unsigned long long)c.uploads, (unsigned long long)c.upload_bytes);
+	return STORE_OK;
+}
+
 static int check_mailbox(struct verify *v, const char *name, const MDB_val *d)
 {
 	st_mbox_t mb;
@@ -219,6 +229,8 @@ static int check_mailbox(struct verify *v, const char *name, const MDB_val *d)
 	int status = load_folders(v, name, mb.mbid, &f, &nf);
 	if (status == STORE_OK)
 		status = check_messages(v, name, &mb, f, nf);
+	if (status == STORE_OK)
+		status = check_counts(v, name, &mb);
 	for (size_t i = 0; status == STORE_OK && i < nf; i++) {
 		const struct vfolder *x = &f[i];
 		if (x->total != x->rec.total || x->unread != x->rec.unread || x->bytes != x->rec.bytes)

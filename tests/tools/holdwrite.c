@@ -31,7 +31,7 @@ static int hold_txn(store_t *st, MDB_txn *txn, void *ctx)
 	if (status == STORE_OK)
 		status = st_folder_by_path(st, txn, mb.mbid, h->folder, &f);
 	if (status == STORE_OK)
-		status = st_acl_put(st, txn, h->mbox, &mb, f.id, h->principal, h->rights);
+		status = st_acl_put(st, txn, NULL, h->mbox, &mb, f.id, h->principal, h->rights);
 	FILE *ready = status == STORE_OK ? fopen(h->ready, "w") : NULL;
 	if (ready == NULL)
 		return status == STORE_OK ? STORE_INTERNAL : status;

@@ -28,6 +28,9 @@
  *       open MAILBOX and make a call (the server's process has its store
  *       open and is idle), print "ready", wait for GO_FILE, then delete
  *       message ID on the same connection ("deleted" / "refused: MSG").
+ *   session SERVER uploads N SIZE
+ *       begin up to N uploads of SIZE bytes each and leave them unfinished;
+ *       print "begun K" and, if one was refused, "refused: MSG".
  * Environment: KRB5CCNAME etc. as for the CLI.  Every wait is bounded.
  */
 #include <stdio.h>
@@ -209,12 +212,27 @@ static int delete_later(struct mailrpc *conn, char *what, const char *go_file)
 	return 0;
 }
 
+static int begin_uploads(struct mailrpc *conn, int n, uint64_t size)
+{
+	struct mailrpc_error err;
+	unsigned char sha256[32] = {0}; /* never committed: never checked */
+	uint64_t id;
+	int begun = 0;
+	while (begun < n && begun < 100000 &&
+	       mailrpc_upload_begin(conn, size, sha256, &id, &err) == MAILRPC_OK)
+		begun++;
+	printf("begun %d\n", begun);
+	if (begun < n)
+		printf("refused: %s\n", err.message);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 4 || argc > 6) {
 		fprintf(stderr, "usage: session SERVER hold SECONDS | expiry FILE | revoke MAILBOX/FOLDER "
 				"FILE | corrupt BAD_ID GOOD_ID | append FOLDER FILE CHANGED_FILE"
-				" | delete MAILBOX/ID FILE\n");
+				" | delete MAILBOX/ID FILE | uploads N SIZE\n");
 		return 2;
 	}
 	struct mailrpc_options opts = {
@@ -238,6 +256,8 @@ int main(int argc, char **argv)
 		rc = append_twice(conn, argv[3], argv[4], argv[5]);
 	else if (strcmp(argv[2], "delete") == 0 && argc == 5)
 		rc = delete_later(conn, argv[3], argv[4]);
+	else if (strcmp(argv[2], "uploads") == 0 && argc == 5)
+		rc = begin_uploads(conn, atoi(argv[3]), strtoull(argv[4], NULL, 10));
 	mailrpc_close(&conn);
 	return rc;
 }

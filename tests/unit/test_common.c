@@ -68,6 +68,7 @@ static const struct {
     {MR_ERR_CORRUPT, MAILRPC_E_DAMAGED, "damaged"},
     {MR_ERR_FULL, MAILRPC_E_FULL, "storage is full"},
     {MR_ERR_LIMIT, MAILRPC_E_LIMIT, "limit"},
+    {MR_ERR_CONNLIMIT, MAILRPC_E_CONNLIMIT, "too many connections"},
 };
 #define NSTATUS (sizeof(statuses) / sizeof(statuses[0]))
 

@@ -63,7 +63,7 @@ static void t_decode_mailbox(void)
 	CHECK_RC(decode_copy(mbox_decode, rec, 0, &got), STORE_CORRUPT);
 	CHECK_RC(decode_copy(mbox_decode, rec, ST_MBOX_REC_LEN - 1, &got), STORE_CORRUPT);
 	CHECK_RC(decode_copy(mbox_decode, rec, ST_MBOX_REC_LEN + 1, &got), STORE_CORRUPT);
-	rec[1] = 2; /* record version 2 */
+	rec[1] = 3; /* record version 3 */
 	CHECK_RC(decode_copy(mbox_decode, rec, ST_MBOX_REC_LEN, &got), STORE_CORRUPT);
 }
 

@@ -210,39 +210,102 @@ static int kept(store_t *st, const unsigned char *op)
 	return res.replayed;
 }
 
+/* How many op records (and age entries) the store holds. */
+static void op_entries(store_t *st, size_t *ops_r, size_t *ages_r)
+{
+	MDB_txn *txn = NULL;
+	MDB_stat ms;
+
+	OK(st_read_begin(st, &txn));
+	CHECK(mdb_stat(txn, st->db_op, &ms) == 0);
+	*ops_r = ms.ms_entries;
+	CHECK(mdb_stat(txn, st->db_opage, &ms) == 0);
+	*ages_r = ms.ms_entries;
+	mdb_txn_abort(txn);
+}
+
 static void t_op_bounds(void)
 {
 	char *dir;
 	store_options_t opt;
 	store_result_t res;
+	store_mailbox_info_t mi;
 	store_t *st;
-	unsigned char op[4][STORE_OPID_LEN];
+	unsigned char op[17][STORE_OPID_LEN];
+	size_t ops, ages;
 	int i;
 
 	store_options_init(&opt);
-	opt.op_max = 2;
 	opt.op_max_age = 1;
 	st = open_new(&dir, &opt);
 	OK(store_mailbox_ensure(st, "a"));
+	OK(store_policy_set(st, STORE_POLICY_MAX_OP_RECORDS, 16));
 	memset(op, 0, sizeof(op));
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 17; i++) {
 		op[i][0] = (unsigned char)(i + 1);
 		OK(commit(st, op[i], upload(st, "a"), &res));
 	}
-	/* At most two kept: the oldest went first. */
-	CHECK(kept(st, op[2]) && kept(st, op[1]));
+	/* At most 16 kept, counted in the mailbox: the oldest went first. */
+	OK(store_mailbox_info(st, "a", &mi));
+	CHECK(mi.op_records == 16);
+	CHECK(kept(st, op[16]) && kept(st, op[1]));
 	CHECK(!kept(st, op[0]));
 	sleep(2);
-	/* Past the age limit: forgotten, and pruned by the next record. */
-	CHECK(!kept(st, op[2]));
-	{
-		MDB_txn *txn = NULL;
-		MDB_stat ms;
-		OK(st_read_begin(st, &txn));
-		CHECK(mdb_stat(txn, st->db_op, &ms) == 0 && ms.ms_entries == 1);
-		CHECK(mdb_stat(txn, st->db_opage, &ms) == 0 && ms.ms_entries == 1);
-		mdb_txn_abort(txn);
+	/* Past the age limit: forgotten, and pruned by the next records
+	 * (8 each): the repeat is done anew, and with one more call only
+	 * those two are left. */
+	CHECK(!kept(st, op[16]));
+	op[0][0] = 0x77;
+	OK(commit(st, op[0], upload(st, "a"), &res));
+	op_entries(st, &ops, &ages);
+	CHECK(ops == 2 && ages == 2);
+	OK(store_mailbox_info(st, "a", &mi));
+	CHECK(mi.op_records == 2);
+	store_close(&st);
+	rmtmp(&dir);
+}
+
+/* Issue 15 item 11: results are kept per mailbox.  b making many more
+ * calls than max-op-records forgets b's oldest, never a's: a's retried
+ * copy is still answered from its record (the same new id, once). */
+static void t_op_per_mailbox(void)
+{
+	char *dir;
+	store_t *st = open_new(&dir, NULL);
+	unsigned char op_a[STORE_OPID_LEN] = {0xaa}, op_b[STORE_OPID_LEN] = {0};
+	store_call_t as_a = {NULL, "a", op_a}, as_b = {NULL, "b", op_b};
+	store_change_t copy = {.kind = STORE_OP_COPY, .n = 1, .dest = "Drafts"};
+	store_change_t flags = {.kind = STORE_OP_FLAGS, .n = 1, .set = STORE_FLAG_SEEN};
+	store_result_t res;
+	store_folder_info_t fi;
+	store_mailbox_info_t mi;
+	uint64_t id_a, id_b, first;
+
+	OK(store_mailbox_ensure(st, "a"));
+	OK(store_mailbox_ensure(st, "b"));
+	OK(store_policy_set(st, STORE_POLICY_MAX_OP_RECORDS, 16));
+	append_one(st, "Inbox");
+	OK(store_message_append(st, "b", "Inbox", "x", 1, 0, 0, &id_b));
+	id_a = 1;
+	copy.ids = &id_a;
+	OK(store_change(st, &as_a, "a", &copy, &res));
+	CHECK(res.replayed == 0 && res.done == 1);
+	first = res.ids[0];
+	store_result_clear(&res);
+	flags.ids = &id_b;
+	for (int i = 0; i < 200; i++) {
+		op_b[0] = (unsigned char)i;
+		op_b[1] = (unsigned char)(i >> 8);
+		OK(store_change(st, &as_b, "b", &flags, &res));
+		store_result_clear(&res);
 	}
+	OK(store_mailbox_info(st, "b", &mi));
+	CHECK(mi.op_records == 16);
+	OK(store_change(st, &as_a, "a", &copy, &res));
+	CHECK(res.replayed == 1 && res.done == 1 && res.ids[0] == first);
+	store_result_clear(&res);
+	OK(store_folder_get(st, "a", "Drafts", &fi));
+	CHECK(fi.total == 1);
 	store_close(&st);
 	rmtmp(&dir);
 }
@@ -254,6 +317,7 @@ int main(void)
 	RUN(t_wait_folder);
 	RUN(t_op_replay);
 	RUN(t_op_bounds);
+	RUN(t_op_per_mailbox);
 	printf("%d tests passed\n", test_count);
 	return 0;
 }
