@@ -7,6 +7,7 @@
 
 #include "../common/level.h"
 #include "config.h"
+#include "handover_master.h"
 #include "mailrpc_prot.h"
 
 static struct server_config current;
@@ -17,7 +18,7 @@ static void usage(FILE *out, int status)
 		"usage: mailrpcd --listen ADDR:PORT --store DIR --keytab FILE --principal SERVICE@HOST\n"
 		"                [--min-level auth|integrity|privacy] [--foreground] [--pidfile FILE]\n"
 		"                [--register] [--idle-timeout SECONDS] [--wait-timeout SECONDS]\n"
-		"                [--public-admin PRINCIPAL]...\n"
+		"                [--public-admin PRINCIPAL]... [--sendmail PATH]\n"
 		"Limits (quota, message size, tombstone age) are the store's policy:\n"
 		"see mailrpc-admin policy.\n");
 	exit(status);
@@ -54,6 +55,7 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 		{"idle-timeout", required_argument, NULL, 'i'},
 		{"wait-timeout", required_argument, NULL, 'w'},
 		{"public-admin", required_argument, NULL, 'A'},
+		{"sendmail", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -61,6 +63,7 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 	cfg->min_level = LEVEL_PRIVACY;
 	cfg->idle_timeout = 900;
 	cfg->wait_timeout = 300;
+	cfg->sendmail = "/usr/sbin/sendmail";
 
 	int opt;
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -89,6 +92,11 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 			if (cfg->n_public_admins == (int)(sizeof(cfg->public_admins) / sizeof(cfg->public_admins[0])))
 				bad_usage("too many --public-admin principals", NULL);
 			cfg->public_admins[cfg->n_public_admins++] = optarg;
+			break;
+		case 'M':
+			if (optarg[0] != '/')
+				bad_usage("--sendmail takes an absolute path, not", optarg);
+			cfg->sendmail = optarg;
 			break;
 		case 'h': usage(stdout, 0); break;
 		default: usage(stderr, EX_USAGE);
@@ -119,5 +127,6 @@ void config_set(const struct server_config *cfg)
 		.public_admins = current.public_admins,
 		.n_public_admins = current.n_public_admins,
 		.wait_max = (unsigned)current.wait_timeout,
+		.handover_kick = handover_kick_master,
 	};
 }

@@ -14,6 +14,7 @@
 #include "../common/listen.h"
 #include "config.h"
 #include "conn.h"
+#include "handover_master.h"
 #include "listener.h"
 #include "log.h"
 
@@ -50,6 +51,8 @@ static void reap(struct children *c)
 	pid_t pid;
 	int status;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (handover_master_reaped(pid, status))
+			continue;
 		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
 			log_warn("connection process %d died of signal %d", (int)pid,
 				 WTERMSIG(status));
@@ -124,6 +127,9 @@ static void maintain(void)
 			 (unsigned long long)uploads, MAIL_UPLOAD_MAX_AGE / 86400);
 	if (tombs > 0)
 		log_info("housekeeping: forgot %llu tombstone(s)", (unsigned long long)tombs);
+	/* Sends waiting for the MTA are handed over on their own schedule;
+	 * this only makes sure a hand-over process looks at them. */
+	handover_master_kick();
 }
 
 void listener_run(int listen_fd)
@@ -136,6 +142,7 @@ void listener_run(int listen_fd)
 
 	struct children c = {.n = 0};
 	time_t next_maintenance = 0;
+	handover_master_init();
 	while (!stop_requested) {
 		if (time(NULL) >= next_maintenance) {
 			maintain();
@@ -147,8 +154,10 @@ void listener_run(int listen_fd)
 		reap(&c);
 		if (n > 0)
 			accept_one(listen_fd, &c);
+		handover_master_poll(listen_fd);
 	}
 	close(listen_fd);
 	log_info("stopping: %d connection(s) open", c.n);
+	handover_master_stop();
 	stop_children(&c);
 }

@@ -28,6 +28,8 @@ int mail_status_of(int store_status, int not_found, int invalid)
 		return MAIL_ERR_DENIED;
 	case STORE_CORRUPT:
 		return MAIL_ERR_CORRUPT; /* logged with its key; the call changed nothing */
+	case STORE_LIMIT:
+		return MAIL_ERR_LIMIT;
 	default:
 		return MAIL_ERR_INTERNAL;
 	}

@@ -87,6 +87,16 @@ static int upgrade_to_3(store_t *st, MDB_txn *txn)
 	return STORE_OK;
 }
 
+/* 3 -> 4: domains, aliases and hand-overs are new databases, empty in an
+ * older store (opening created them): nothing to convert. */
+static int upgrade_to_4(store_t *st, MDB_txn *txn)
+{
+	(void)st;
+	(void)txn;
+	st_log(STORE_LOG_INFO, "schema 3 -> 4: domains, aliases and hand-overs to the MTA");
+	return STORE_OK;
+}
+
 /* An older store gets what each later version added in the transaction
  * that raises its version, so every process that opens it later finds it
  * complete.  Other values are left to meta_fixed to refuse. */
@@ -98,10 +108,12 @@ static int meta_upgrade(store_t *st, MDB_txn *txn)
 	status = st_meta_get_u64(st, txn, "schema_version", &v, &found);
 	if (status != STORE_OK || !found || v < 1 || v >= ST_SCHEMA_VERSION)
 		return status;
-	if (v == 1)
+	if (v < 2)
 		status = upgrade_to_2(st, txn);
-	if (status == STORE_OK)
+	if (status == STORE_OK && v < 3)
 		status = upgrade_to_3(st, txn);
+	if (status == STORE_OK && v < 4)
+		status = upgrade_to_4(st, txn);
 	if (status == STORE_OK)
 		status = st_meta_put_u64(st, txn, "schema_version", ST_SCHEMA_VERSION);
 	return status;
