@@ -216,7 +216,10 @@ static int new_message_id(const char *address, char *buf, size_t size)
 	if (at == NULL && gethostname(host, sizeof(host) - 1) != 0)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';
-	snprintf(buf, size, "<%s@%s>", hex, at ? at + 1 : host);
+	int w = snprintf(buf, size, "<%s@%s>", hex, at ? at + 1 : host);
+	/* A domain too long for the id's room: still unique, still valid. */
+	if (w < 0 || (size_t)w >= size)
+		snprintf(buf, size, "<%s@localhost>", hex);
 	return MAIL_OK;
 }
 

@@ -80,6 +80,7 @@ postlog   unix-dgram n - n - 1 postlogd
 smtp      unix  - - n -    - smtp
 relay     unix  - - n -    - smtp
 virtual   unix  - n n -    - virtual
+tlsmgr    unix  - - n 1000? 1 tlsmgr
 $5
 EOF
 	postfix -c "$d/etc" start >"$d/start.log" 2>&1 ||
