@@ -52,11 +52,17 @@ CLIENT_SRCS := $(wildcard client/*.c)
 TOOL_SRCS   := $(wildcard tests/tools/*.c)
 ADMIN_SRCS  := $(wildcard admin/*.c)
 DELIVER_SRCS := $(wildcard deliver/*.c)
+MAP_SRCS     := $(wildcard map/*.c)
+
+# The mail service parses addresses and header fields with GMime, and so
+# does the CLI the addresses it is given.
+GMIME_CFLAGS := $(shell pkg-config --cflags gmime-3.0 2>/dev/null)
+GMIME_LIBS   := $(shell pkg-config --libs gmime-3.0 2>/dev/null)
 
 # The server reads the mail service's and the store's headers; the
 # service, the store's; nothing else may.
 $(BUILD)/obj/server/%.o: ALL_CFLAGS += $(STORE_CFLAGS) -Iservice
-$(BUILD)/obj/service/%.o: ALL_CFLAGS += $(STORE_CFLAGS)
+$(BUILD)/obj/service/%.o: ALL_CFLAGS += $(STORE_CFLAGS) $(GMIME_CFLAGS)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
@@ -64,6 +70,7 @@ MAILRPCD := $(BUILD)/bin/mailrpcd
 MAILRPC  := $(BUILD)/bin/mailrpc
 ADMIN    := $(BUILD)/bin/mailrpc-admin
 DELIVER  := $(BUILD)/bin/mailrpc-deliver
+MAP      := $(BUILD)/bin/mailrpc-map
 LIBSO    := $(BUILD)/lib/libmailrpc.so.$(VERSION)
 TOOLS    := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 # Unit tests of libmailrpc's parts that need no server, each linked with
@@ -77,7 +84,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_TESTS)) $(STUB_UN
 -include gateway/gateway.mk
 
 .PHONY: all deps check check-fast check-san demo demo-stop install clean bench soak programs deb deb-check fresh-check deb-fresh-check
-PRODUCT := $(MAILRPCD) $(MAILRPC) $(LIBSO) $(ADMIN) $(DELIVER) $(GATEWAY_PRODUCT)
+PRODUCT := $(MAILRPCD) $(MAILRPC) $(LIBSO) $(ADMIN) $(DELIVER) $(MAP) $(GATEWAY_PRODUCT)
 # LD_PRELOAD shims that make faults for tests (tests/shim/).
 SHIMS := $(patsubst tests/shim/%.c,$(BUILD)/tests/%.so,$(wildcard tests/shim/*.c))
 all: $(PRODUCT) $(TOOLS) $(SHIMS) $(UNIT_BINS) $(GW_UNIT_BINS)
@@ -117,7 +124,7 @@ GEN_OBJS := $(patsubst $(BUILD)/gen/%.c,$(BUILD)/obj/gen/%.o,$(GEN_SRC))
 $(MAILRPCD): $(call obj,$(SERVER_SRCS) $(SERVICE_SRCS) $(STORE_SRCS) $(COMMON_SRCS) $(SEAL_SRCS) \
 		$(LISTEN_SRCS) $(OPTION_SRCS)) $(BUILD)/obj/gen/mailrpc_prot_xdr.o
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(DAEMON_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(GMIME_LIBS) $(PKG_LIBS) $(DAEMON_LIBS)
 
 $(LIBSO): $(call obj,$(LIB_SRCS) $(COMMON_SRCS) $(SEAL_SRCS)) $(GEN_OBJS)
 	@mkdir -p $(@D)
@@ -137,6 +144,12 @@ $(BUILD)/obj/deliver/%.o: ALL_CFLAGS += $(STORE_CFLAGS)
 $(DELIVER): $(call obj,$(DELIVER_SRCS) $(STORE_SRCS) $(COMMON_SRCS))
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The MTA's lookups (a socketmap server) ask the mail service.
+$(BUILD)/obj/map/%.o: ALL_CFLAGS += $(STORE_CFLAGS) -Iservice
+$(MAP): $(call obj,$(MAP_SRCS) $(SERVICE_SRCS) $(STORE_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(GMIME_LIBS) $(PKG_LIBS)
 
 # The CLI uses only the public API, through the shared library.
 $(MAILRPC): $(call obj,$(CLIENT_SRCS)) $(LIBSO)
@@ -158,7 +171,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(call obj,$(STORE_SRCS))
 
 $(BUILD)/tests/test_service: tests/unit/test_service.c $(call obj,$(SERVICE_SRCS) $(STORE_SRCS))
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(UNIT_TEST_CFLAGS) -Iservice $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(UNIT_TEST_CFLAGS) -Iservice $(LDFLAGS) -o $@ $^ $(GMIME_LIBS) $(PKG_LIBS)
 
 $(BUILD)/tests/test_link_model: tests/unit/test_link_model.c $(BUILD)/obj/stub/link_model.o
 	@mkdir -p $(@D)
@@ -217,6 +230,7 @@ install: $(PRODUCT)
 	install -m 755 $(MAILRPCD) $(DESTDIR)$(PREFIX)/sbin/mailrpcd
 	install -m 755 $(ADMIN) $(DESTDIR)$(PREFIX)/sbin/mailrpc-admin
 	install -m 755 $(DELIVER) $(DESTDIR)$(PREFIX)/sbin/mailrpc-deliver
+	install -m 755 $(MAP) $(DESTDIR)$(PREFIX)/sbin/mailrpc-map
 	install -m 755 $(IMAPD) $(DESTDIR)$(PREFIX)/sbin/mailrpc-imapd
 	install -m 755 $(POP3D) $(DESTDIR)$(PREFIX)/sbin/mailrpc-pop3d
 	install -m 755 $(MAILRPC) $(DESTDIR)$(PREFIX)/bin/mailrpc

@@ -36,5 +36,8 @@ int admin_verify(struct admin *a, int argc, char **argv);
 int admin_policy(struct admin *a, int argc, char **argv);
 int admin_import(struct admin *a, int argc, char **argv);
 int admin_export(struct admin *a, int argc, char **argv);
+int admin_domain(struct admin *a, int argc, char **argv);
+int admin_alias(struct admin *a, int argc, char **argv);
+int admin_pending(struct admin *a, int argc, char **argv);
 
 #endif

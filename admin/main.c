@@ -29,6 +29,9 @@ static const struct command commands[] = {
 	{"policy", admin_policy, "[set KEY VALUE | unset KEY]: show or change the store's limits"},
 	{"import", admin_import, "USER PATH [--folder FOLDER]: import an mbox file or a Maildir"},
 	{"export", admin_export, "USER FOLDER PATH.mbox: export a folder as mboxrd"},
+	{"domain", admin_domain, "add DOMAIN [--default] | rm DOMAIN | list: the local domains"},
+	{"alias", admin_alias, "add ADDRESS USER | rm ADDRESS | list [USER]: addresses of mailboxes"},
+	{"pending", admin_pending, "sends for other domains not yet taken by the MTA"},
 };
 
 static void usage(FILE *out)

@@ -103,16 +103,39 @@ int cmd_put(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-/* Splits "a,b,c" in place into rcpts; returns the count, or 0 if any is empty. */
-static size_t split_rcpts(char *list, char **rcpts, size_t max)
+/* Splits an address list ("bob, Carol <carol@example.org>") in place at
+ * the commas between addresses (not those inside quotes, <> or comments),
+ * appending to rcpts; each piece goes to the server as written, which
+ * parses it.  Returns the new count, or 0 if a piece is empty or there are
+ * more than max. */
+static size_t split_rcpts(char *list, char **rcpts, size_t n, size_t max)
 {
-	size_t n = 0;
-	for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (n == max)
-			return 0;
-		rcpts[n++] = tok;
+	int quoted = 0, angle = 0, comment = 0;
+	char *start = list;
+	for (char *p = list;; p++) {
+		if (*p == '\\' && quoted && p[1] != '\0')
+			p++;
+		else if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && (*p == '<' || *p == '>'))
+			angle = *p == '<';
+		else if (!quoted && (*p == '(' || *p == ')'))
+			comment += *p == '(' ? 1 : comment > 0 ? -1 : 0;
+		else if (*p == '\0' || (*p == ',' && !quoted && !angle && comment == 0)) {
+			int end = *p == '\0';
+			*p = '\0';
+			while (*start == ' ' || *start == '\t')
+				start++;
+			for (char *e = p; e > start && (e[-1] == ' ' || e[-1] == '\t');)
+				*--e = '\0';
+			if (*start == '\0' || n == max)
+				return 0;
+			rcpts[n++] = start;
+			start = p + 1;
+			if (end)
+				return n;
+		}
 	}
-	return n;
 }
 
 /* --offline: into the cached Outbox, sent by the next sync. */
@@ -138,19 +161,22 @@ int cmd_send(struct cli *cli, int argc, char **argv)
 		{"from", required_argument, NULL, 'f'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *synopsis = "send --to USER[,USER...] [--from MAILBOX] [FILE]";
-	char *to = NULL, *from = NULL, *rcpts[1000];
-	int opt, fd;
+	const char *synopsis = "send --to ADDRESS[,ADDRESS...] [--from MAILBOX] [FILE]";
+	char *from = NULL, *rcpts[1000];
+	size_t n = 0;
+	int opt, fd, bad = 0;
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (opt == 't')
-			to = optarg;
-		else if (opt == 'f')
+		if (opt == 't') {
+			size_t more = split_rcpts(optarg, rcpts, n, sizeof(rcpts) / sizeof(rcpts[0]));
+			bad |= more == 0;
+			n = more ? more : n;
+		} else if (opt == 'f') {
 			from = optarg;
-		else
+		} else {
 			return cli_usage("send", synopsis);
+		}
 	}
-	size_t n = to ? split_rcpts(to, rcpts, sizeof(rcpts) / sizeof(rcpts[0])) : 0;
-	if (n == 0 || argc - optind > 1)
+	if (bad || n == 0 || argc - optind > 1)
 		return cli_usage("send", synopsis);
 	if (open_input(argc, argv, optind, &fd) != 0)
 		return 1;
@@ -162,14 +188,17 @@ int cmd_send(struct cli *cli, int argc, char **argv)
 	if (cli->offline)
 		return queue_send(cli, from, (const char *const *)rcpts, n, fd);
 	struct cli_progress progress = {.label = "send"};
-	uint64_t sent_id;
-	if (mailrpc_send_as(cli->conn, from, (const char *const *)rcpts, n, fd, cli_progress,
-			    &progress, &sent_id, &err) != MAILRPC_OK)
+	struct mailrpc_sent sent;
+	if (mailrpc_send_report(cli->conn, from, (const char *const *)rcpts, n, fd, cli_progress,
+				&progress, &sent, &err) != MAILRPC_OK)
 		return cli_report(&err);
 	if (cli->json)
-		return cli_print_json(json_pack("{s:I, s:i}", "sent_id", (json_int_t)sent_id,
-						"recipients", (int)n));
-	printf("sent to %zu recipient%s; copy %llu in Sent Items\n", n, n == 1 ? "" : "s",
-	       (unsigned long long)sent_id);
+		return cli_print_json(json_pack("{s:I, s:i, s:i, s:i}", "sent_id",
+						(json_int_t)sent.sent_id, "recipients", (int)n,
+						"local", (int)sent.local, "remote", (int)sent.remote));
+	printf("sent to %zu recipient%s", n, n == 1 ? "" : "s");
+	if (sent.remote > 0)
+		printf(" (%u through the mail system)", sent.remote);
+	printf("; copy %llu in Sent Items\n", (unsigned long long)sent.sent_id);
 	return 0;
 }

@@ -31,8 +31,9 @@ static const struct command commands[] = {
 	{"cat", cmd_cat, "ID: write a message, byte-exact, to standard output", 1},
 	{"get", cmd_get, "ID -o FILE [--resume]: download a message to a file", 0},
 	{"put", cmd_put, "FOLDER [FILE]: store a message (standard input without FILE)", 0},
-	{"send", cmd_send, "--to USER[,USER...] [--from MAILBOX] [FILE]: send to local users "
-			   "(--from: on behalf of MAILBOX, with right p on its Outbox)", 1},
+	{"send", cmd_send, "--to ADDRESS[,ADDRESS...] [--from MAILBOX] [FILE]: send to addresses "
+			   "or local users (--from: on behalf of MAILBOX, with right p on its "
+			   "Outbox)", 1},
 	{"mv", cmd_mv, "ID... FOLDER: move messages (each gets a new id there, printed)", 1},
 	{"cp", cmd_cp, "ID... FOLDER: copy messages", 0},
 	{"rm", cmd_rm, "[--hard] ID...: delete messages (to Deleted Items; --hard: permanently)", 1},

@@ -1,9 +1,11 @@
 /*
- * main.c -- mailrpc-deliver --store DIR -d USER [-f SENDER] [-m FOLDER]:
- * the local delivery agent.
+ * main.c -- mailrpc-deliver --store DIR (-d USER | -a ADDRESS) [-f SENDER]
+ * [-m FOLDER]: the local delivery agent.
  *
  * An MTA (Postfix's pipe(8), see docs/postfix.md) runs it once per
- * recipient with the message on standard input.  It reads all of it
+ * recipient with the message on standard input: a mailbox by name (-d), or
+ * an address (-a) the store maps to one (an alias, or MAILBOX@DOMAIN for a
+ * local domain: store_address_resolve).  It reads all of it
  * first, then stores it with one durable store write, so a delivery
  * killed at any point stores either nothing or the whole message.  The
  * size limit and quotas are the store's policy, the same for every route
@@ -30,10 +32,12 @@
 #include "deliver.h"
 #include "store.h"
 
-#define SYNOPSIS "mailrpc-deliver --store DIR -d USER [-f SENDER] [-m FOLDER]"
+#define SYNOPSIS "mailrpc-deliver --store DIR (-d USER | -a ADDRESS) [-f SENDER] [-m FOLDER]"
 
 struct deliver_args {
 	const char *store_dir, *user, *folder;
+	const char *address;         /* -a: the recipient address */
+	char mailbox[STORE_NAME_MAX + 1]; /* -a: the mailbox it reaches */
 	const char *sender;          /* NULL: no Return-Path; "": null sender <> */
 	uint64_t max_message;        /* the store's policy, read at open */
 };
@@ -60,10 +64,11 @@ static int check_args(struct deliver_args *a)
 {
 	if (a->store_dir == NULL)
 		return usage_error("--store DIR is required", NULL);
-	if (a->user == NULL)
-		return usage_error("-d USER is required", NULL);
-	if (has_control(a->user) || (a->sender && has_control(a->sender)))
-		return usage_error("control character in the user or sender", NULL);
+	if ((a->user == NULL) == (a->address == NULL))
+		return usage_error("one of -d USER and -a ADDRESS is required", NULL);
+	if ((a->user && has_control(a->user)) || (a->address && has_control(a->address)) ||
+	    (a->sender && has_control(a->sender)))
+		return usage_error("control character in the user, address or sender", NULL);
 	/* Postfix passes the null sender as "", others as "<>". */
 	if (a->sender != NULL && strcmp(a->sender, "<>") == 0)
 		a->sender = "";
@@ -110,10 +115,11 @@ static int parse_args(int argc, char **argv, struct deliver_args *a)
 	int opt;
 	memset(a, 0, sizeof(*a));
 	opterr = 0; /* our one line instead of getopt's */
-	while ((opt = getopt_long(argc, argv, ":d:f:m:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":d:a:f:m:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 's': a->store_dir = optarg; break;
 		case 'd': a->user = optarg; break;
+		case 'a': a->address = optarg; break;
 		case 'f': a->sender = optarg; break;
 		case 'm': a->folder = optarg; break;
 		case 'h': printf("usage: %s\n", SYNOPSIS); exit(EX_OK);
@@ -152,6 +158,26 @@ static int target_folder(store_t *st, const struct deliver_args *a, const char *
 	if (rc == STORE_OK)
 		*folder_r = a->folder;
 	return rc == STORE_NOTFOUND || rc == STORE_INVALID ? STORE_OK : rc;
+}
+
+/* -a: the mailbox the address reaches, as a->user.  An address that is
+ * not local, or reaches no mailbox, bounces (67). */
+static int resolve_address(struct deliver_args *a, store_t *st)
+{
+	int local;
+	if (a->address == NULL)
+		return EX_OK;
+	int rc = store_address_resolve(st, a->address, &local, a->mailbox);
+	if (rc == STORE_OK && local && a->mailbox[0] != '\0') {
+		a->user = a->mailbox;
+		return EX_OK;
+	}
+	if (rc == STORE_OK || rc == STORE_INVALID) {
+		fprintf(stderr, "mailrpc-deliver: %s: no such address\n", a->address);
+		return EX_NOUSER;
+	}
+	fprintf(stderr, "mailrpc-deliver: store: %s; try again later\n", store_strerror(rc));
+	return EX_TEMPFAIL;
 }
 
 /* The sysexits code for a store status, with its one line on stderr. */
@@ -240,7 +266,9 @@ static int store_delivery(const struct deliver_args *a, store_t *st, const struc
  * reading leaves no trace. */
 static int read_message(const struct deliver_args *a, struct deliver_msg *m)
 {
-	int rc = deliver_read_message(STDIN_FILENO, (size_t)a->max_message, a->sender, a->user, m);
+	/* Delivered-To: what the MTA delivered to, the address when given. */
+	int rc = deliver_read_message(STDIN_FILENO, (size_t)a->max_message, a->sender,
+				      a->address ? a->address : a->user, m);
 	switch (rc) {
 	case DELIVER_READ_OK:
 		if (m->input_len > 0)
@@ -266,8 +294,12 @@ int main(int argc, char **argv)
 	store_set_log(log_store_line, NULL);
 	if (status == EX_OK)
 		status = open_store(&args, &st);
+	/* The whole message first, as the MTA expects it read, whatever the
+	 * answer. */
 	if (status == EX_OK)
 		status = read_message(&args, &msg);
+	if (status == EX_OK)
+		status = resolve_address(&args, st);
 	if (status == EX_OK)
 		status = store_delivery(&args, st, &msg);
 	store_close(&st);

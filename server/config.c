@@ -9,6 +9,7 @@
 
 #include "../common/level.h"
 #include "config.h"
+#include "handover_master.h"
 #include "mailrpc_prot.h"
 
 static struct server_config current;
@@ -20,6 +21,15 @@ static int check_principal(const char *v, char *why, size_t n)
 	snprintf(why, n,
 		 "takes the host-based form SERVICE@HOST (e.g. mailrpc@mail.example.org), not '%s'",
 		 v);
+	return -1;
+}
+
+/* sendmail is run by path, never looked up in a PATH. */
+static int check_absolute(const char *v, char *why, size_t n)
+{
+	if (v[0] == '/')
+		return 0;
+	snprintf(why, n, "takes an absolute path, not '%s'", v);
 	return -1;
 }
 
@@ -44,6 +54,8 @@ static const struct opt_def server_options[] = {
      "longest a WAIT call may block", 0, NULL},
     {"public-admin", OPT_LIST, F(public_admins), 0, OPT_LIST_MAX, "PRINCIPAL",
      "a principal who owns the shared \"public\" mailbox", 0, NULL},
+    {"sendmail", OPT_STRING, F(sendmail), 0, 0, "PATH",
+     "the MTA's sendmail(1), which takes mail for other domains", 0, check_absolute},
 };
 #undef F
 
@@ -61,6 +73,7 @@ void config_parse(int argc, char **argv, struct server_config *cfg)
 	cfg->min_level = LEVEL_PRIVACY;
 	cfg->idle_timeout = 900;
 	cfg->wait_timeout = 300;
+	cfg->sendmail = "/usr/sbin/sendmail";
 	opt_load(&server_spec, argc, argv, cfg, &run);
 	cfg->check_config = run.check_config;
 	cfg->config_path = run.config_path;

@@ -17,6 +17,7 @@ struct server_config {
 	const char *keytab;
 	const char *principal;  /* SERVICE@HOST, GSS host-based form */
 	const char *pidfile;    /* NULL: none */
+	const char *sendmail;   /* the MTA's sendmail(1), for mail to other domains */
 	int min_level;          /* enum level_value */
 	int foreground;
 	int register_rpcbind;

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "conn.h"
 #include "conn_limits.h"
+#include "handover_master.h"
 #include "listener.h"
 #include "log.h"
 
@@ -60,6 +61,8 @@ static void reap(struct children *c)
 	pid_t pid;
 	int status;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (handover_master_reaped(pid, status))
+			continue;
 		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
 			log_warn("connection process %d died of signal %d", (int)pid,
 				 WTERMSIG(status));
@@ -148,6 +151,9 @@ static void maintain(void)
 		    (unsigned long long)uploads);
 	if (tombs > 0)
 		log_info("housekeeping: forgot %llu tombstone(s)", (unsigned long long)tombs);
+	/* Sends waiting for the MTA are handed over on their own schedule;
+	 * this only makes sure a hand-over process looks at them. */
+	handover_master_kick();
 }
 
 void listener_run(int listen_fd)
@@ -163,6 +169,7 @@ void listener_run(int listen_fd)
 	struct children c = {.n = 0};
 	time_t next_maintenance = 0, next_limits = time(NULL) + LIMITS_INTERVAL;
 	conn_limits_init(MAX_CHILDREN);
+	handover_master_init();
 	while (!stop_requested) {
 		if (time(NULL) >= next_maintenance) {
 			maintain();
@@ -183,8 +190,10 @@ void listener_run(int listen_fd)
 			log_warn("SIGHUP: settings are read only at start; check them with "
 				 "--check-config, then restart mailrpcd to apply them");
 		}
+		handover_master_poll(listen_fd);
 	}
 	close(listen_fd);
 	log_info("stopping: %d connection(s) open", c.n);
+	handover_master_stop();
 	stop_children(&c);
 }

@@ -86,6 +86,7 @@ void proc_upload_abort(struct caller *caller, void *args, void *res);
 void proc_upload_commit_append(struct caller *caller, void *args, void *res);
 /* proc_submit.c */
 void proc_upload_commit_submit(struct caller *caller, void *args, void *res);
+void proc_upload_commit_send(struct caller *caller, void *args, void *res);
 /* proc_change.c */
 void proc_msg_move(struct caller *caller, void *args, void *res);
 void proc_msg_copy(struct caller *caller, void *args, void *res);

@@ -53,6 +53,7 @@ enum mail_status {
 	MAIL_ERR_FULL = 22,    /* the server's storage is full */
 	MAIL_ERR_LIMIT = 23,   /* a per-user resource limit was reached */
 	MAIL_ERR_CONNLIMIT = 24, /* the principal's connections are at their limit */
+	MAIL_ERR_SENDER = 25,  /* the message names a sender the caller may not send as */
 	MAIL_STATUS_COUNT
 };
 
@@ -60,6 +61,7 @@ enum mail_status {
 #define MAIL_PRINCIPAL_MAX STORE_PRINCIPAL_MAX
 #define MAIL_NAME_MAX STORE_NAME_MAX
 #define MAIL_PUBLIC_MAILBOX "public"
+#define MAIL_ADDRESS_MAX STORE_ADDRESS_MAX
 
 /* Read-only, process-wide settings, given by the front-end. */
 struct mail_config {
@@ -67,6 +69,10 @@ struct mail_config {
 	const char *const *public_admins; /* principals who own "public" */
 	int n_public_admins;
 	unsigned wait_max; /* longest wait, seconds */
+	/* Called after a send left messages for the MTA (see mail_send), so
+	 * that whoever hands them over (mailrpcd's master) does it now; NULL:
+	 * they wait for the next hand-over round. */
+	void (*handover_kick)(void);
 };
 
 /* One process's view of the service: its settings and its store handle
@@ -191,15 +197,48 @@ int mail_upload_commit(struct mail_session *s, const unsigned char *op, uint64_t
 /* A whole message in one call (its SHA-256 checked); res->id: the message. */
 int mail_append(struct mail_session *s, const unsigned char *op, const char *folder, uint32_t flags,
 		const unsigned char *sha256, const void *data, size_t len, store_result_t *res);
-/* Delivers the upload to rcpts (mailbox names) and files a copy in Sent
- * Items of from ("" the caller's own; another mailbox needs "p" on its
- * Outbox, and the message gains a Sender: header naming the caller).  A
- * recipient it cannot deliver to is MAIL_ERR_NORCPT with its index in
- * *bad_r, whatever the reason (unknown, disabled, full): nothing about
- * another mailbox shows.  *bad_r is SIZE_MAX otherwise.  res->id: the
- * copy in Sent Items. */
+/* Sends the upload to rcpts: RFC 5322 addresses ("Carol <carol@x.org>",
+ * "carol@x.org") or bare mailbox names, 1..STORE_RCPT_MAX.  Addresses in
+ * a local domain (and bare names) are delivered to their mailboxes' Inbox;
+ * the rest are recorded for the MTA in the same store transaction, and
+ * handed over after it (cfg->handover_kick).  A copy goes to the Sent
+ * Items of the mailbox the message is from.
+ *
+ * Who may send as whom: every From: (and Sender:) address must be one of
+ * the caller's own addresses, or an address of a mailbox whose Outbox
+ * grants the caller "p" (then a Sender: line naming the caller is added,
+ * and that mailbox gets the Sent Items copy); from ("" none) names such a
+ * mailbox explicitly.  Otherwise MAIL_ERR_SENDER with the address (or
+ * from) in refused_r ("" when the caller has no address at all to give the
+ * MTA as sender).  A missing From: (the mailbox's own address), Date: or
+ * Message-ID: is added.
+ *
+ * A malformed address is MAIL_ERR_INVALID, one that cannot be delivered
+ * to here MAIL_ERR_NORCPT, both with its index in *bad_r (SIZE_MAX
+ * otherwise), and never says why (unknown, disabled, full).  Nothing is
+ * stored or sent unless all is well.  res->id: the Sent Items copy;
+ * res->ids[0] and [1] (res->done 2): the recipients delivered here and
+ * those for the MTA. */
+int mail_send(struct mail_session *s, const unsigned char *op, uint64_t upload, const char *from,
+	      const char *const *rcpts, size_t n, store_result_t *res, size_t *bad_r,
+	      char refused_r[MAIL_ADDRESS_MAX + 1]);
+/* mail_send for protocol clients that know only NORCPT: a refused sender
+ * is MAIL_ERR_NORCPT with *bad_r SIZE_MAX. */
 int mail_submit(struct mail_session *s, const unsigned char *op, uint64_t upload, const char *from,
 		const char *const *rcpts, size_t n, store_result_t *res, size_t *bad_r);
+
+/* ---- addresses, for the MTA's lookups (lookup.c) -------------------------
+ * The answers Postfix needs, from the store's address data, live: whether
+ * a domain is local; the mailbox an address reaches (an enabled one);
+ * and who may use an address as sender (SASL login names: the owner's
+ * mailbox name, and each principal granted "p" on its Outbox, also
+ * without the default realm).  MAIL_OK, MAIL_ERR_NOTFOUND (no such
+ * domain or address), MAIL_ERR_INVALID (not an address), or a failure. */
+int mail_lookup_domain(struct mail_service *svc, const char *domain);
+int mail_lookup_recipient(struct mail_service *svc, const char *address,
+			  char mailbox_r[MAIL_NAME_MAX + 1]);
+/* Logins separated by commas, into buf (size bytes). */
+int mail_lookup_senders(struct mail_service *svc, const char *address, char *buf, size_t size);
 
 /* ---- changing messages ---------------------------------------------------
  * Batches of ids in the mailbox worked in (see store_change): each id

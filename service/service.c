@@ -35,12 +35,16 @@ void mail_service_free(struct mail_service **svc)
 	*svc = NULL;
 }
 
-store_t *mail_store(struct mail_session *s)
+store_t *mail_service_store(struct mail_service *svc)
 {
-	struct mail_service *svc = s->svc;
 	if (svc->store == NULL && open_store(svc->cfg, &svc->store) != STORE_OK)
 		svc->store = NULL;
 	return svc->store;
+}
+
+store_t *mail_store(struct mail_session *s)
+{
+	return mail_service_store(s->svc);
 }
 
 int mail_maintain(const struct mail_config *cfg, uint64_t *uploads_r, uint64_t *tombs_r)

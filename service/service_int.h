@@ -37,11 +37,15 @@ struct mail_call {
 /* The store of s's process, opened on first use (NULL if it cannot be:
  * logged on stderr by the store). */
 store_t *mail_store(struct mail_session *s);
+store_t *mail_service_store(struct mail_service *svc);
 
 /* Every operation starts here (kadmind's setup): MAIL_OK when s may work
  * (mail_whoami), with c set up for an operation of s named by op (NULL or
  * all zero: none). */
 int mail_begin(struct mail_call *c, struct mail_session *s, const unsigned char *op);
+/* The same without the gate, for a question about what s may do that
+ * must change nothing (the MTA's lookups: no mailbox made). */
+void mail_call_init(struct mail_call *c, struct mail_session *s, const unsigned char *op);
 
 
 /* A store status as the caller gets it (status.c): not_found and invalid

@@ -49,7 +49,7 @@ const char *mail_session_target(const struct mail_session *s)
 	return s->opened[0] ? s->opened : s->mailbox;
 }
 
-static void call_init(struct mail_call *c, struct mail_session *s, const unsigned char *op)
+void mail_call_init(struct mail_call *c, struct mail_session *s, const unsigned char *op)
 {
 	static const unsigned char none[MAIL_OPID_LEN];
 	memset(c, 0, sizeof(*c));
@@ -69,7 +69,7 @@ static void call_init(struct mail_call *c, struct mail_session *s, const unsigne
 
 int mail_begin(struct mail_call *c, struct mail_session *s, const unsigned char *op)
 {
-	call_init(c, s, op);
+	mail_call_init(c, s, op);
 	return authz_gate(s);
 }
 

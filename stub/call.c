@@ -51,6 +51,7 @@ static int repeatable(rpcproc_t proc)
 	case MR_MYRIGHTS:
 	case MR_WAIT:
 	case MR_SYNC:
+	case MR_UPLOAD_COMMIT_SEND:
 		return 1;
 	default:
 		return 0;

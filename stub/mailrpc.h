@@ -59,6 +59,7 @@ enum mailrpc_status {
 	MAILRPC_E_FULL = 22,      /* the server's storage is full: try later */
 	MAILRPC_E_LIMIT = 23,     /* a per-user resource limit was reached */
 	MAILRPC_E_CONNLIMIT = 24, /* too many connections of your principal */
+	MAILRPC_E_SENDER = 25,    /* the message's From: or Sender: is not yours to use */
 	/* Failures found on the client side. */
 	MAILRPC_E_USAGE = 100,    /* bad argument to a libmailrpc function */
 	MAILRPC_E_CONNECT = 101,  /* TCP connection could not be made */
@@ -328,12 +329,26 @@ int mailrpc_put(struct mailrpc *conn, const char *folder, int fd, unsigned flags
 		mailrpc_progress_fn progress, void *ctx, uint64_t *id_r, struct mailrpc_error *err);
 
 /*
- * Sends everything readable from fd to local recipients (mailbox names):
- * each gets it in their Inbox, and a copy goes to your Sent Items, all in
- * one transaction.  A recipient the server cannot deliver to fails the
- * whole send (MAILRPC_E_NORCPT, "cannot deliver to X"; the server never
- * says why, so nobody learns whether another mailbox exists, is disabled
- * or is full) and nobody gets anything.
+ * Sends everything readable from fd to rcpts: addresses, each one address
+ * as people write them ("Carol <carol@example.org>", carol@example.org),
+ * or bare mailbox names of the server.  Addresses in the server's domains
+ * (and mailbox names) get it in their Inbox, and a copy goes to your Sent
+ * Items, all in one transaction; the server hands the rest to its mail
+ * system (MTA), which delivers them and retries and bounces as mail
+ * systems do: a failure after that comes back as a bounce in your Inbox.
+ * Success means the server has the message: even if its MTA is down just
+ * then, it hands it over once it can.
+ *
+ * The message's From: (and any Sender:) must name addresses you may send
+ * as: your own, or those of a mailbox whose Outbox grants you right "p"
+ * (then that mailbox's Sent Items get the copy and the message gains a
+ * Sender: line naming you); else MAILRPC_E_SENDER, "you may not send as
+ * ADDRESS".  A missing From: (your address), Date: or Message-ID: is
+ * added by the server.  A malformed address is MAILRPC_E_INVALID ("X is
+ * not a valid address"), and a recipient the server cannot deliver to
+ * MAILRPC_E_NORCPT ("cannot deliver to X"; never why, so nobody learns
+ * whether another mailbox exists, is disabled or is full): either way
+ * nothing is sent to anyone.
  */
 int mailrpc_send(struct mailrpc *conn, const char *const *rcpts, size_t n, int fd,
 		 mailrpc_progress_fn progress, void *ctx, uint64_t *sent_id_r,
@@ -342,11 +357,23 @@ int mailrpc_send(struct mailrpc *conn, const char *const *rcpts, size_t n, int f
 /*
  * Sends on behalf of mailbox from (you need right "p" on its Outbox, and
  * no other): the message gains a "Sender:" header naming you, and from's
- * Sent Items gets the copy.  from NULL or "" is mailrpc_send.
+ * Sent Items gets the copy.  from NULL or "" is mailrpc_send (the From:
+ * line alone then says whose message it is).
  */
 int mailrpc_send_as(struct mailrpc *conn, const char *from, const char *const *rcpts, size_t n,
 		    int fd, mailrpc_progress_fn progress, void *ctx, uint64_t *sent_id_r,
 		    struct mailrpc_error *err);
+
+/* What a send did. */
+struct mailrpc_sent {
+	uint64_t sent_id; /* the copy in Sent Items */
+	unsigned local;	  /* recipients delivered on the server */
+	unsigned remote;  /* recipients the server hands to its mail system */
+};
+/* mailrpc_send_as, telling what went where. */
+int mailrpc_send_report(struct mailrpc *conn, const char *from, const char *const *rcpts,
+			size_t n, int fd, mailrpc_progress_fn progress, void *ctx,
+			struct mailrpc_sent *sent_r, struct mailrpc_error *err);
 
 /* The building blocks of put and send, for clients that manage uploads. */
 int mailrpc_upload_begin(struct mailrpc *conn, uint64_t size, const unsigned char *sha256,
@@ -360,7 +387,12 @@ int mailrpc_upload_status(struct mailrpc *conn, uint64_t upload, uint64_t *recei
 int mailrpc_upload_abort(struct mailrpc *conn, uint64_t upload, struct mailrpc_error *err);
 int mailrpc_upload_commit_append(struct mailrpc *conn, uint64_t upload, const char *folder,
 				 unsigned flags, uint64_t *id_r, struct mailrpc_error *err);
-/* from: NULL or "" to send as yourself, else on behalf of that mailbox. */
+/* from: NULL or "" to send as the message says, else on behalf of that
+ * mailbox; rcpts as for mailrpc_send. */
+int mailrpc_upload_commit_send(struct mailrpc *conn, uint64_t upload, const char *from,
+			       const char *const *rcpts, size_t n, struct mailrpc_sent *sent_r,
+			       struct mailrpc_error *err);
+/* The same, telling only the Sent Items copy. */
 int mailrpc_upload_commit_submit(struct mailrpc *conn, uint64_t upload, const char *from,
 				 const char *const *rcpts, size_t n, uint64_t *sent_id_r,
 				 struct mailrpc_error *err);
@@ -384,6 +416,10 @@ int mailrpc_upload_commit_submit_op(struct mailrpc *conn, uint64_t upload, const
 				    const char *const *rcpts, size_t n,
 				    const unsigned char op[MAILRPC_OPID_SIZE], uint64_t *sent_id_r,
 				    struct mailrpc_error *err);
+int mailrpc_upload_commit_send_op(struct mailrpc *conn, uint64_t upload, const char *from,
+				  const char *const *rcpts, size_t n,
+				  const unsigned char op[MAILRPC_OPID_SIZE],
+				  struct mailrpc_sent *sent_r, struct mailrpc_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Sharing.  Rights are RFC 4314 letters: l lookup, r read, s keep     */

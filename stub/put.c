@@ -246,7 +246,7 @@ static int append_whole(struct mailrpc *conn, struct source *src, const char *fo
 static int put_or_send(struct mailrpc *conn, int fd, const char *folder, unsigned flags,
 		       const char *from, const char *const *rcpts, size_t n,
 		       mailrpc_progress_fn progress, void *ctx, uint64_t *id_r,
-		       struct mailrpc_error *err)
+		       struct mailrpc_sent *sent_r, struct mailrpc_error *err)
 {
 	struct source src;
 	uint64_t upload = 0;
@@ -267,7 +267,7 @@ static int put_or_send(struct mailrpc *conn, int fd, const char *folder, unsigne
 	status = upload_all(conn, &src, progress, ctx, &upload, err);
 	if (status == MAILRPC_OK)
 		status = folder ? mailrpc_upload_commit_append(conn, upload, folder, flags, id_r, err)
-				: mailrpc_upload_commit_submit(conn, upload, from, rcpts, n, id_r, err);
+				: mailrpc_upload_commit_send(conn, upload, from, rcpts, n, sent_r, err);
 	/* Keep the upload only for a retry that can succeed: after a lost
 	 * connection, a busy store or an expired ticket.  A refusal (no such
 	 * folder, unknown recipient, over quota...) needs a new command. */
@@ -290,7 +290,7 @@ int mailrpc_put(struct mailrpc *conn, const char *folder, int fd, unsigned flags
 	int status = mr_check_path(folder, err);
 	if (status != MAILRPC_OK)
 		return status;
-	return put_or_send(conn, fd, folder, flags, NULL, NULL, 0, progress, ctx, id_r, err);
+	return put_or_send(conn, fd, folder, flags, NULL, NULL, 0, progress, ctx, id_r, NULL, err);
 }
 
 int mailrpc_send(struct mailrpc *conn, const char *const *rcpts, size_t n, int fd,
@@ -304,8 +304,19 @@ int mailrpc_send_as(struct mailrpc *conn, const char *from, const char *const *r
 		    int fd, mailrpc_progress_fn progress, void *ctx, uint64_t *sent_id_r,
 		    struct mailrpc_error *err)
 {
-	*sent_id_r = 0;
+	struct mailrpc_sent sent;
+	int status = mailrpc_send_report(conn, from, rcpts, n, fd, progress, ctx, &sent, err);
+	*sent_id_r = sent.sent_id;
+	return status;
+}
+
+int mailrpc_send_report(struct mailrpc *conn, const char *from, const char *const *rcpts,
+			size_t n, int fd, mailrpc_progress_fn progress, void *ctx,
+			struct mailrpc_sent *sent_r, struct mailrpc_error *err)
+{
+	uint64_t unused;
+	memset(sent_r, 0, sizeof(*sent_r));
 	if (rcpts == NULL || n == 0)
 		return mr_fail(err, MAILRPC_E_USAGE, "mailrpc_send: no recipients");
-	return put_or_send(conn, fd, NULL, 0, from, rcpts, n, progress, ctx, sent_id_r, err);
+	return put_or_send(conn, fd, NULL, 0, from, rcpts, n, progress, ctx, &unused, sent_r, err);
 }

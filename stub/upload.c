@@ -1,6 +1,6 @@
 /*
  * upload.c -- the UPLOAD_* building blocks: begin, append a chunk, ask
- * where an upload stands, abort, and commit as an append or a submit,
+ * where an upload stands, abort, and commit as an append or a send,
  * each commit named by an operation id so that retrying it is safe.
  */
 #include <openssl/rand.h>
@@ -130,12 +130,10 @@ int mailrpc_upload_commit_submit(struct mailrpc *conn, uint64_t upload, const ch
 				 const char *const *rcpts, size_t n, uint64_t *sent_id_r,
 				 struct mailrpc_error *err)
 {
-	unsigned char op[MAILRPC_OPID_SIZE];
-	*sent_id_r = 0;
-	int status = mailrpc_opid_new(op, err);
-	return status != MAILRPC_OK ? status
-				    : mailrpc_upload_commit_submit_op(conn, upload, from, rcpts, n, op,
-								      sent_id_r, err);
+	struct mailrpc_sent sent;
+	int status = mailrpc_upload_commit_send(conn, upload, from, rcpts, n, &sent, err);
+	*sent_id_r = sent.sent_id;
+	return status;
 }
 
 int mailrpc_upload_commit_submit_op(struct mailrpc *conn, uint64_t upload, const char *from,
@@ -143,28 +141,71 @@ int mailrpc_upload_commit_submit_op(struct mailrpc *conn, uint64_t upload, const
 				    const unsigned char op[MAILRPC_OPID_SIZE], uint64_t *sent_id_r,
 				    struct mailrpc_error *err)
 {
-	*sent_id_r = 0;
+	struct mailrpc_sent sent;
+	int status = mailrpc_upload_commit_send_op(conn, upload, from, rcpts, n, op, &sent, err);
+	*sent_id_r = sent.sent_id;
+	return status;
+}
+
+int mailrpc_upload_commit_send(struct mailrpc *conn, uint64_t upload, const char *from,
+			       const char *const *rcpts, size_t n, struct mailrpc_sent *sent_r,
+			       struct mailrpc_error *err)
+{
+	unsigned char op[MAILRPC_OPID_SIZE];
+	memset(sent_r, 0, sizeof(*sent_r));
+	int status = mailrpc_opid_new(op, err);
+	return status != MAILRPC_OK ? status
+				    : mailrpc_upload_commit_send_op(conn, upload, from, rcpts, n, op,
+								    sent_r, err);
+}
+
+/* The server's refusal of a send in words: which recipient, or which
+ * sender address. */
+static void send_refusal(struct mailrpc_error *err, int status, const mr_send_res *res,
+			 const char *const *rcpts, size_t n)
+{
+	u_int i = res->mr_send_res_u.rcpt;
+	if (status == MAILRPC_E_NORCPT && i < n)
+		mr_fail(err, status, "cannot deliver to %s; nothing was delivered to anyone",
+			rcpts[i]);
+	else if (status == MAILRPC_E_INVALID && i < n)
+		mr_fail(err, status, "%s is not a valid address; nothing was sent", rcpts[i]);
+	else if (status == MAILRPC_E_SENDER && res->mr_send_res_u.address[0] != '\0')
+		mr_fail(err, status, "you may not send as %s; nothing was sent",
+			res->mr_send_res_u.address);
+	else if (status == MAILRPC_E_SENDER)
+		mr_fail(err, status, "you have no address for mail to other domains (the server "
+				     "has no mail domain); nothing was sent");
+}
+
+int mailrpc_upload_commit_send_op(struct mailrpc *conn, uint64_t upload, const char *from,
+				  const char *const *rcpts, size_t n,
+				  const unsigned char op[MAILRPC_OPID_SIZE],
+				  struct mailrpc_sent *sent_r, struct mailrpc_error *err)
+{
+	memset(sent_r, 0, sizeof(*sent_r));
 	if (conn == NULL || op == NULL || n == 0 || n > MAILRPC_RCPT_MAX)
 		return mr_fail(err, MAILRPC_E_USAGE, "a message goes to 1 to %d recipients",
 			       MAILRPC_RCPT_MAX);
 	for (size_t i = 0; i < n; i++)
-		if (strlen(rcpts[i]) > MAILRPC_NAME_MAX)
-			return mr_fail(err, MAILRPC_E_NORCPT, "recipient %.40s...: name too long", rcpts[i]);
-	mr_commit_submit_args args = {.upload = upload,
-				      .rcpts = {.rcpts_len = (u_int)n, .rcpts_val = (mr_name *)rcpts},
-				      .from = (char *)(from ? from : "")};
+		if (strlen(rcpts[i]) > MAILRPC_ADDRESS_MAX)
+			return mr_fail(err, MAILRPC_E_INVALID, "recipient %.40s...: longer than %d bytes",
+				       rcpts[i], MAILRPC_ADDRESS_MAX);
+	mr_commit_send_args args = {.upload = upload,
+				    .rcpts = {.rcpts_len = (u_int)n, .rcpts_val = (mr_address *)rcpts},
+				    .from = (char *)(from ? from : "")};
 	memcpy(args.op, op, sizeof(args.op));
-	mr_submit_res res;
+	mr_send_res res;
 	memset(&res, 0, sizeof(res));
-	int status = mr_call(conn, MR_UPLOAD_COMMIT_SUBMIT, (xdrproc_t)xdr_mr_commit_submit_args,
-			     &args, (xdrproc_t)xdr_mr_submit_res, &res, err);
-	if (status == MAILRPC_OK)
-		*sent_id_r = res.sent_id;
-	else if (status == MAILRPC_E_NORCPT && from && from[0] && res.bad_rcpt >= n)
-		mr_fail(err, status, "you may not send on behalf of %s", from);
-	else if (status == MAILRPC_E_NORCPT && res.bad_rcpt < n)
-		mr_fail(err, status, "cannot deliver to %s; nothing was delivered to anyone",
-			rcpts[res.bad_rcpt]);
-	xdr_free((xdrproc_t)xdr_mr_submit_res, &res);
+	int status = mr_call(conn, MR_UPLOAD_COMMIT_SEND, (xdrproc_t)xdr_mr_commit_send_args, &args,
+			     (xdrproc_t)xdr_mr_send_res, &res, err);
+	if (status == MAILRPC_OK) {
+		sent_r->sent_id = res.mr_send_res_u.sent.sent_id;
+		sent_r->local = res.mr_send_res_u.sent.local;
+		sent_r->remote = res.mr_send_res_u.sent.remote;
+	} else {
+		send_refusal(err, status, &res, rcpts, n);
+	}
+	xdr_free((xdrproc_t)xdr_mr_send_res, &res);
 	return status;
 }

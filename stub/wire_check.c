@@ -32,6 +32,7 @@ SAME(MAILRPC_E_DAMAGED, MR_ERR_CORRUPT);
 SAME(MAILRPC_E_FULL, MR_ERR_FULL);
 SAME(MAILRPC_E_LIMIT, MR_ERR_LIMIT);
 SAME(MAILRPC_E_CONNLIMIT, MR_ERR_CONNLIMIT);
+SAME(MAILRPC_E_SENDER, MR_ERR_SENDER);
 /* Codes found on the client side must never be a server status. */
 _Static_assert(MAILRPC_E_USAGE >= MAILRPC_STATUS_COUNT, "client codes above server statuses");
 

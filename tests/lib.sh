@@ -96,6 +96,13 @@ login_users() {
 # same NAME GOT WANT: passes when the two strings are equal.
 same() { if [ "$2" == "$3" ]; then pass "$1"; else fail "$1" "got [$2] want [$3]"; fi; }
 
+# The test corpus is written by alice@example.org and friends: example.org
+# is the store's local domain, so the From: rule lets alice send it.
+test_domain() {
+	"$BIN/bin/mailrpc-admin" --store "$T/store" domain list | grep -q '^example\.org' ||
+		"$BIN/bin/mailrpc-admin" --store "$T/store" domain add example.org
+}
+
 # start_server [mailrpcd flags...]: sets PORT, SERVER_PID, SERVER_LOG.
 # A port taken between choosing and binding is retried with another.
 start_server() {
@@ -109,6 +116,7 @@ start_server() {
 		PIDS+=("$SERVER_PID")
 		if wait_for 200 grep -q "listening on" "$SERVER_LOG"; then
 			export MAILRPC_SERVER=localhost:$PORT
+			test_domain
 			return 0
 		fi
 		grep -q "cannot listen" "$SERVER_LOG" || break

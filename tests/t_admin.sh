@@ -40,7 +40,8 @@ out=$(ADMIN list)
 expect_contains "list: shows alice" "$out" "alice"
 expect_contains "list: shows carol" "$out" "carol"
 as bob whoami >/dev/null
-out=$(as bob send --to carol "$TESTS_DIR/corpus/01-plain-lf.eml")
+printf 'From: bob@example.org\nSubject: welcome\n\nhello\n' >"$T/from-bob"
+out=$(as bob send --to carol "$T/from-bob")
 expect_contains "a created mailbox receives mail before its owner logs in" "$out" "sent to 1 recipient"
 
 check "disable: alice" ADMIN disable alice

@@ -103,7 +103,7 @@ expect_exit "--store names a directory without a store" 75 "cannot open store" \
 	"$DELIVER" --store "$T/empty" -d bob <"$MSG"
 check "no store was made there" test -z "$(ls -A "$T/empty")"
 
-expect_exit "usage: no -d" 64 "-d USER is required" deliver -f a@b <"$MSG"
+expect_exit "usage: no -d or -a" 64 "one of -d USER and -a ADDRESS is required" deliver -f a@b <"$MSG"
 expect_exit "usage: no --store" 64 "--store DIR is required" "$DELIVER" -d bob <"$MSG"
 expect_exit "usage: unknown option" 64 "unknown option: --bogus" deliver -d bob --bogus <"$MSG"
 expect_exit "usage: option without its argument" 64 "missing argument of: -d" deliver -d <"$MSG"

@@ -13,6 +13,10 @@ MSG=$TESTS_DIR/corpus/02-crlf-encoded-words.eml
 inbox_count() { kinit_as "$1"; mailrpc --json ls Inbox | jq length; }
 for u in bob carol; do kinit_as $u; mailrpc whoami >/dev/null; done
 kinit_as alice
+mailrpc whoami >/dev/null
+# The message is from jm@example.de: make that one of alice's addresses.
+"$BIN/bin/mailrpc-admin" --store "$T/store" domain add example.de
+"$BIN/bin/mailrpc-admin" --store "$T/store" alias add jm@example.de alice
 
 out=$(mailrpc send --to bob,carol "$MSG")
 expect_contains "send to two users" "$out" "sent to 2 recipients"

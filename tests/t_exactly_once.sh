@@ -46,16 +46,16 @@ out=$(op other "$T/s1" Inbox)
 expect_contains "a new op id on the consumed upload is refused" "$out" "error: "
 
 sid1=$(op send "$T/m" bob "$T/s2")
-first=$(last_log UPLOAD_COMMIT_SUBMIT)
+first=$(last_log UPLOAD_COMMIT_SEND)
 s1=$(state)
 sid2=$(op retry "$T/s2" bob)
-retry=$(last_log UPLOAD_COMMIT_SUBMIT)
+retry=$(last_log UPLOAD_COMMIT_SEND)
 check "a retried send gets the original sent id ($sid1 = $sid2)" test -n "$sid1" -a "$sid1" = "$sid2"
 check "one copy in Sent Items" test "$(count 'Sent Items')" -eq 1
 check "the repeated send changed nothing ($s1 = $(state))" test "$(state)" = "$s1"
 check "the first send is logged as such ($first)" bash -c "[[ '$first' != *'repeated op'* ]]"
 expect_contains "the repeated send is logged as a repeat" "$retry" \
-	"sent_id=$sid1 repeated op: result as first given"
+	"sent_id=$sid1 local=1 remote=0 repeated op: result as first given"
 kinit_as bob
 check "bob received exactly one" test "$(count Inbox)" -eq 1
 kinit_as alice

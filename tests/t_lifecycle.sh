@@ -10,14 +10,17 @@ check "pidfile holds the server's pid" test "$(cat "$T/mailrpcd.pid")" = "$SERVE
 HOLDER=$!
 PIDS+=($HOLDER)
 wait_for 100 grep -q '^ready' "$T/held"
-conn_procs=$(pgrep -P "$SERVER_PID")
+# Its children: the connection process (and the hand-over process, if it
+# is still looking at the store).
+conn_procs=$(pgrep -P "$SERVER_PID" | tr '\n' ' ')
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID"; rc=$?
 check "SIGTERM: exit status 0" test "$rc" -eq 0
 check "SIGTERM: pidfile removed" test ! -e "$T/mailrpcd.pid"
 check "SIGTERM: logged a clean stop" grep -q "stopped" "$SERVER_LOG"
 check "SIGTERM: there was a connection process" test -n "$conn_procs"
-check "SIGTERM: open connection's process ended too" bash -c "! kill -0 $conn_procs 2>/dev/null"
+check "SIGTERM: open connection's process ended too" \
+	bash -c "for p in $conn_procs; do ! kill -0 \$p 2>/dev/null || exit 1; done"
 SERVER_PID=
 
 start_server

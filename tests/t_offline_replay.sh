@@ -98,10 +98,10 @@ same "bob still has it once" "$(subjects bob Inbox)" "queued"
 printf 'From: alice\r\nTo: bob\r\nSubject: second\r\n\r\nagain\r\n' >"$T/q2"
 as alice $M --offline send --to bob "$T/q2" >/dev/null
 relay_stop
-relay_start "$RPORT" 0 "$(proc UPLOAD_COMMIT_SUBMIT)"
+relay_start "$RPORT" 0 "$(proc UPLOAD_COMMIT_SEND)"
 m=$(mark)
 as alice $M sync >"$T/sync3.out" 2>"$T/sync3.err"
-n=$(tail -n +"$m" "$SERVER_LOG" | grep -c "proc=UPLOAD_COMMIT_SUBMIT .*result=OK")
+n=$(tail -n +"$m" "$SERVER_LOG" | grep -c "proc=UPLOAD_COMMIT_SEND .*result=OK")
 check "the commit was sent twice ($n)" test "$n" -eq 2
 same "bob got the second message once" "$(subjects bob Inbox)" "queued,second"
 

@@ -87,13 +87,13 @@ out1=$(as dave -m alice acl Inbox 2>&1); out2=$(as dave -m alice acl Nope 2>&1)
 check "stranger: ACLs of existing and missing folders read the same" test "${out1%: *}" = "${out2%: *}"
 
 # Send on behalf: needs p on the mailbox's Outbox.
-no  "without p: bob cannot send as alice" "you may not send on behalf of alice" as bob send --from alice --to carol "$MSG"
+no  "without p: bob cannot send as alice" "you may not send as alice@example.org" as bob send --from alice --to carol "$MSG"
 check "without p: carol got nothing" test "$(as carol --json ls Inbox | jq length)" -eq 0
 as alice acl Outbox set "bob$R" lp
 ok  "with p: bob sends as alice" as bob send --from alice --to carol "$MSG"
 cid=$(as carol --json ls Inbox | jq '.[0].id')
 as carol cat "$cid" >"$T/onbehalf"
-check "with p: carol's copy names bob in Sender:" grep -q "^Sender: bob@MAILRPC.TEST$" "$T/onbehalf"
+check "with p: carol's copy names bob in Sender:" grep -q "^Sender: bob@example.org$" "$T/onbehalf"
 check "with p: the rest is the message, byte-exact" cmp -s <(tail -n +2 "$T/onbehalf") "$MSG"
 check "with p: the copy is in alice's Sent Items" test "$(as alice --json ls 'Sent Items' | jq length)" -eq 1
 check "with p: nothing in bob's Sent Items" test "$(as bob --json ls 'Sent Items' | jq length)" -eq 0

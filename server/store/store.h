@@ -539,6 +539,11 @@ int store_message_search_as(store_t *st, const store_call_t *call, const char *m
  * repeating it is harmless.  The same id naming another kind of call is
  * STORE_INVALID. */
 #define STORE_OPID_LEN 16u
+/* The recorded result of call's op if it has one (res_r->replayed), for a
+ * front-end that works before calling the store: STORE_OK, NOTFOUND when
+ * the call is new (or not named), INVALID if op named another kind. */
+int store_op_replay(store_t *st, const store_call_t *call, uint32_t kind,
+                    store_result_t *res_r);
 enum store_op_kind {
 	STORE_OP_APPEND = 1, STORE_OP_SUBMIT = 2,
 	STORE_OP_MOVE = 3, STORE_OP_COPY = 4, STORE_OP_DELETE = 5, STORE_OP_FLAGS = 6,
@@ -681,14 +686,149 @@ int store_upload_abort_as(store_t *st, const store_call_t *call, const char *upl
 int store_upload_commit_append_as(store_t *st, const store_call_t *call, const char *uploader,
                                   uint64_t upload_id, const char *mbox, const char *folder,
                                   uint32_t flags, store_result_t *res_r);
-/* Sends the upload as mailbox sender (POST on its Outbox), first putting
- * header before it if not NULL (see store_upload_prepend_header: the
- * "Sender:" of send-on-behalf); res_r->id is the copy in sender's Sent
- * Items; *bad_index_r as above. */
+/* Where a send goes: local mailboxes (rcpts, as for
+ * store_upload_commit_submit) and, when n_remote > 0, addresses handed to
+ * the MTA (see "hand-over to the MTA") with envelope sender envelope. */
+typedef struct store_send {
+	const char *const *rcpts;
+	size_t n;
+	const char *const *remote;
+	size_t n_remote;
+	const char *envelope;     /* the MTA's sender address */
+	const char *message_id;   /* kept with the hand-over, for the log */
+} store_send_t;
+/* Sends the upload as mailbox sender (POST on its Outbox): delivers to
+ * send's mailboxes, records the hand-over of the rest, and files the copy
+ * in sender's Sent Items, all in one transaction.  res_r->id is that copy;
+ * res_r->ids (res_r->done = 2): the local and the remote recipients, also
+ * on a repeat.  *bad_index_r as for store_upload_commit_submit (an index in
+ * send->rcpts).  LIMIT if the uploader's mailbox has STORE_HANDOVER_MAX
+ * hand-overs waiting. */
 int store_upload_commit_submit_as(store_t *st, const store_call_t *call, const char *uploader,
-                                  uint64_t upload_id, const char *sender, const char *header,
-                                  const char *const *rcpts, size_t n, store_result_t *res_r,
+                                  uint64_t upload_id, const char *sender,
+                                  const store_send_t *send, store_result_t *res_r,
                                   size_t *bad_index_r);
+/* Puts header lines (each ending in "\n", which becomes "\r\n" if the
+ * message's first line ends so; at most 4 KiB in all) before a finished
+ * upload's bytes, checked first against the announced SHA-256 (INVALID on
+ * mismatch).  Lines the upload already starts with are not put twice (a
+ * send retried after a failed commit).  For a caller sending as another
+ * mailbox (sender not NULL), once the guard allows POST there. */
+int store_upload_prepend_as(store_t *st, const store_call_t *call, const char *uploader,
+                            uint64_t upload_id, const char *sender, const char *header);
+/* The first bytes of a finished upload (at most max; the header section
+ * of a message is what a sender looks at); *size_r is its whole size.
+ * INVALID if the upload is not complete. */
+int store_upload_head_as(store_t *st, const store_call_t *call, const char *uploader,
+                         uint64_t upload_id, void *buf, size_t max, size_t *len_r,
+                         uint64_t *size_r);
+
+/* ---- addresses and domains (store_address.c, store_addr_db.c) -----------
+ * The store says which domains are local and which addresses they hold,
+ * so every process (mailrpcd, mailrpc-deliver, the MTA's lookups) agrees.
+ * A mailbox M has the address M@D for every local domain D, and the
+ * aliases an administrator gives it.  Domains and aliases are kept in
+ * lower case and compared without regard to case; one local domain is the
+ * default, whose address is a mailbox's own (store_address_primary).
+ * Syntax is RFC 5321's, ASCII only: a local part of at most 64 bytes
+ * (atoms between dots, or a quoted string), a domain of at least two DNS
+ * labels, no address literals; at most 254 bytes in all. */
+#define STORE_DOMAIN_MAX  253u
+#define STORE_ADDRESS_MAX 254u
+
+/* STORE_OK or STORE_INVALID, for text given (no store needed). */
+int store_domain_check(const char *domain);
+int store_address_check(const char *address);
+
+/* Makes domain local (EXISTS if it is); the first one, or make_default,
+ * becomes the default. */
+int store_domain_add(store_t *st, const char *domain, int make_default);
+/* NOTFOUND; NOTEMPTY while aliases use it.  Removing the default makes the
+ * first remaining domain (in byte order) the default. */
+int store_domain_remove(store_t *st, const char *domain);
+/* Whether domain is local: *local_r 1 or 0. */
+int store_domain_local(store_t *st, const char *domain, int *local_r);
+typedef struct store_domain {
+	char name[STORE_DOMAIN_MAX + 1];
+	int  is_default;
+} store_domain_t;
+typedef struct store_domain_list {
+	size_t count;
+	store_domain_t *items;       /* in byte order */
+} store_domain_list_t;
+int store_domain_list(store_t *st, store_domain_list_t **list_r);
+void store_domain_list_free(store_domain_list_t **list);
+
+/* address (in a local domain: DENIED otherwise) names mailbox (NOTFOUND
+ * if it does not exist).  EXISTS if the alias is there. */
+int store_alias_add(store_t *st, const char *address, const char *mailbox);
+int store_alias_remove(store_t *st, const char *address);
+typedef struct store_alias {
+	char address[STORE_ADDRESS_MAX + 1];
+	char mailbox[STORE_NAME_MAX + 1];
+} store_alias_t;
+typedef struct store_alias_list {
+	size_t count;
+	store_alias_t *items;        /* by address */
+} store_alias_list_t;
+/* The aliases of mailbox (NULL: all). */
+int store_alias_list(store_t *st, const char *mailbox, store_alias_list_t **list_r);
+void store_alias_list_free(store_alias_list_t **list);
+
+/* What address is here.  *local_r: 1 if it is in a local domain or is a
+ * bare mailbox name (no "@"), 0 for the rest of the world.  mailbox_r: for
+ * a local one, the mailbox it reaches (an alias first, then the local part
+ * as a mailbox name, exactly, then in lower case), "" if none; a disabled
+ * mailbox is named all the same.  INVALID for bad syntax. */
+int store_address_resolve(store_t *st, const char *address, int *local_r,
+                          char mailbox_r[STORE_NAME_MAX + 1]);
+/* mailbox's own address: MAILBOX@DEFAULT-DOMAIN (NOTFOUND: no domain). */
+int store_address_primary(store_t *st, const char *mailbox, char address_r[STORE_ADDRESS_MAX + 1]);
+
+/* ---- hand-over to the MTA (store_handover.c, store_handover_db.c) --------
+ * A send to addresses outside the local domains is recorded, in the
+ * transaction that files its Sent Items copy, as "to hand over": the body
+ * (one more reference to it), the envelope sender and recipients.  A
+ * separate process hands it to the MTA and removes the record only once
+ * the MTA has taken it (store_handover_done), so a crash in between can
+ * repeat a hand-over but never lose one.  The MTA owns the queue, retries
+ * and bounces from there.  Each mailbox may have at most
+ * STORE_HANDOVER_MAX waiting (STORE_LIMIT beyond). */
+#define STORE_HANDOVER_MAX 100u
+#define STORE_HANDOVER_TEXT_MAX 255u  /* message id and error kept, bytes */
+typedef struct store_handover {
+	uint64_t id;             /* store-wide, never reused */
+	uint64_t mbid;           /* the mailbox that sent it (its key) */
+	uint64_t blob_id, size;
+	int64_t  created;
+	int64_t  next_try;       /* not before (unix seconds) */
+	uint32_t attempts;       /* failed hand-overs so far */
+	/* NUL-terminated, never NULL, all in strbuf: */
+	const char *mailbox;     /* who sent it */
+	const char *sender;      /* envelope sender */
+	const char *message_id;  /* for the log ("" if none) */
+	const char *last_error;  /* why the last attempt failed ("" none) */
+	size_t n_rcpts;
+	const char **rcpts;      /* envelope recipients */
+	char *strbuf;
+} store_handover_t;
+typedef struct store_handover_list {
+	size_t count;
+	store_handover_t *items; /* by mailbox, then id */
+} store_handover_list_t;
+/* Every waiting hand-over, or (due_by != 0) those whose next_try is at
+ * or before due_by. */
+int store_handover_list(store_t *st, int64_t due_by, store_handover_list_t **list_r);
+void store_handover_list_free(store_handover_list_t **list);
+/* Up to max bytes of h's message from offset (*len_r 0 at its end). */
+int store_handover_read(store_t *st, const store_handover_t *h, uint64_t offset, void *buf,
+                        size_t max, size_t *len_r);
+/* The MTA took it: the record goes (and its body, if nothing else has it).
+ * NOTFOUND if it is gone already. */
+int store_handover_done(store_t *st, const store_handover_t *h);
+/* An attempt failed: not again before next_try; why is kept (cut). */
+int store_handover_failed(store_t *st, const store_handover_t *h, int64_t next_try,
+                          const char *why);
 
 /* ---- access control lists (store_acl.c) ---------------------------------
  * Rights per folder (and on the mailbox root, path ""), for a principal or

@@ -40,7 +40,12 @@ STORE_SRCS := \
 	$(STORE_DIR)/store_tomb.c \
 	$(STORE_DIR)/store_sync.c \
 	$(STORE_DIR)/store_folder_sync.c \
-	$(STORE_DIR)/store_dump.c
+	$(STORE_DIR)/store_dump.c \
+	$(STORE_DIR)/store_addr_db.c \
+	$(STORE_DIR)/store_address.c \
+	$(STORE_DIR)/store_handover_db.c \
+	$(STORE_DIR)/store_handover.c \
+	$(STORE_DIR)/store_verify_addr.c
 
 STORE_LIBS := -llmdb -lcrypto
 STORE_CFLAGS := -I$(STORE_DIR)

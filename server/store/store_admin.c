@@ -151,6 +151,9 @@ static int delete_txn(store_t *st, MDB_txn *txn, void *ctx)
 		status = st_acl_drop_mailbox(st, txn, mb.mbid);
 	if (status == STORE_OK)
 		status = purge_uploads(st, txn, mb.mbid);
+	/* Its hand-overs stay: those messages were accepted and go out. */
+	if (status == STORE_OK)
+		status = st_alias_drop_mailbox(st, txn, mb.mbid);
 	if (status == STORE_OK) {
 		MDB_val k = { strlen(name), (void *)name };
 		status = st_err(mdb_del(txn, st->db_mailbox, &k, NULL), "mailbox del");

@@ -230,7 +230,7 @@ int st_env_open(store_t *st, const char *dir)
 
 	rc = mdb_env_create(&st->env);
 	if (rc == 0)
-		rc = mdb_env_set_maxdbs(st->env, 16);
+		rc = mdb_env_set_maxdbs(st->env, 24);
 	if (rc == 0)
 		rc = mdb_env_set_maxreaders(st->env, st->opt.max_readers);
 	if (rc == 0)

@@ -12,8 +12,9 @@
  *   layer 2: notify env
  *   layer 3: meta policy cidx count
  *   layer 4: mailbox folder_db blob message_db tomb op acl upload summary rfc2047 call
+ *   layer 4: addr_db handover_db
  *   layer 5: folder message change list search sync folder_sync submit admin
- *   layer 5: verify verify_records wait dump index
+ *   layer 5: verify verify_records verify_addr wait dump index address handover
  *   layer 6: open
  * 1: diagnostics and error helpers, record encoding, argument checks;
  * 2: the notification file, transactions; 3: schema version and upgrades,
@@ -33,7 +34,8 @@
 
 /* 2: the per-folder change index "cidx"; 3: op results as ids and counts;
  * 4: what a mailbox holds counted in its record, op results in age order
- * per mailbox (an older store is upgraded at open: store_meta.c). */
+ * per mailbox; domains, aliases and hand-overs to the MTA (an older store
+ * is upgraded at open: store_meta.c). */
 #define ST_SCHEMA_VERSION 4u
 /* Internal status: the write hit MDB_MAP_FULL; st_write grows and retries. */
 #define ST_MAPFULL (-1000)
@@ -47,7 +49,7 @@ struct store {
 	MDB_env *env;
 	MDB_dbi db_meta, db_mailbox, db_fpath, db_folder, db_msg, db_fidx,
 	        db_blob, db_blobmeta, db_upload, db_acl, db_op, db_opage, db_tomb,
-	        db_cidx;
+	        db_cidx, db_domain, db_alias, db_handover;
 	store_options_t opt;
 	pid_t pid;             /* opener; a handle must not cross fork */
 	uint32_t *wake;	       /* the wake file's counters, mapped (NULL: none) */
@@ -332,6 +334,8 @@ int st_utf8_valid(const char *s, size_t len);
 int st_valid_mailbox_name(const char *name);
 int st_valid_path(const char *path);   /* STORE_OK or STORE_INVALID */
 int st_valid_flags(uint32_t flags);
+/* ASCII letters to lower case, in place (domains, aliases). */
+void st_lower(char *s);
 
 /* ---- store_meta.c ---- */
 /* Checks the schema of a store being opened, upgrading an older one. */
@@ -476,6 +480,11 @@ int st_cidx_build(store_t *st, MDB_txn *txn, uint64_t *count_r);
 typedef void (*st_verify_report_fn)(void *ctx, const char *db, const char *key, const char *why);
 int st_verify_records(store_t *st, MDB_txn *txn, st_verify_report_fn report, void *ctx);
 
+/* ---- store_verify_addr.c ---- */
+typedef void (*st_verify_problem_fn)(void *ctx, const char *text);
+/* Calls report for each broken rule of the domains and aliases. */
+int st_verify_addresses(store_t *st, MDB_txn *txn, st_verify_problem_fn report, void *ctx);
+
 /* ---- store_upload.c ---- */
 /* Loads mailbox and upload (the guard asked for UPLOAD on the mailbox);
  * NOTFOUND if the upload is not among the mailbox's. */
@@ -488,5 +497,42 @@ int st_upload_del(store_t *st, MDB_txn *txn, uint64_t uid);
  * caller's (moved to a message, or dropped). */
 int st_upload_release(store_t *st, MDB_txn *txn, const char *mbox, st_mbox_t *mb, uint64_t uid,
 		      const st_upload_t *u);
+
+/* ---- store_addr_db.c ---- */
+/* Domain records: "domain" key: the name in lower case; value: version,
+ * flags.  Alias records: "alias" key: the address in lower case; value:
+ * version, 0, 0, the mailbox's mbid, its name. */
+#define ST_DOMAIN_DEFAULT 1u
+#define ST_DOMAIN_VAL_LEN 4u
+#define ST_ALIAS_FIXED_LEN 16u
+/* The flags of local domain (lower case): NOTFOUND if it is not local. */
+int st_domain_get(store_t *st, MDB_txn *txn, const char *domain, uint32_t *flags_r);
+int st_domain_put(store_t *st, MDB_txn *txn, const char *domain, uint32_t flags);
+/* The default domain (NOTFOUND: none) into domain_r. */
+int st_domain_default(store_t *st, MDB_txn *txn, char domain_r[STORE_DOMAIN_MAX + 1]);
+/* The mailbox alias (lower case) names: NOTFOUND if none. */
+int st_alias_get(store_t *st, MDB_txn *txn, const char *alias, uint64_t *mbid_r,
+                 char mailbox_r[STORE_NAME_MAX + 1]);
+int st_alias_decode(const MDB_val *v, uint64_t *mbid_r, char mailbox_r[STORE_NAME_MAX + 1]);
+/* See store_address_resolve. */
+int st_address_resolve(store_t *st, MDB_txn *txn, const char *address, int *local_r,
+                       char mailbox_r[STORE_NAME_MAX + 1]);
+/* Removes every alias of mailbox mbid (the mailbox is deleted). */
+int st_alias_drop_mailbox(store_t *st, MDB_txn *txn, uint64_t mbid);
+
+/* ---- store_handover_db.c ---- */
+/* "handover" key: mbid (8) | id (8); value: version, 0, attempts, blob id,
+ * size, created, next try, then mailbox, sender, message id, last error
+ * and the recipients (a count, then each) as u16 length and bytes. */
+#define ST_HANDOVER_KEY_LEN 16u
+#define ST_HANDOVER_FIXED_LEN 40u
+/* The record of h (its id and mbid are the key), with its body reference
+ * already counted by the caller. */
+int st_handover_put(store_t *st, MDB_txn *txn, const store_handover_t *h);
+/* Decodes a record into *h (strbuf and rcpts allocated: store_handover_clear). */
+int st_handover_decode(const MDB_val *k, const MDB_val *v, store_handover_t *h);
+void st_handover_clear(store_handover_t *h);
+/* How many hand-overs of mailbox mbid wait. */
+int st_handover_count(store_t *st, MDB_txn *txn, uint64_t mbid, uint64_t *count_r);
 
 #endif /* MAILRPC_STORE_INT_H */

@@ -85,6 +85,8 @@ const char *store_strerror(int status)
 		return "internal error";
 	case STORE_FORBIDDEN:
 		return "not permitted";
+	case STORE_LIMIT:
+		return "limit reached";
 	case STORE_CORRUPT:
 		return "corrupt record in the store (logged; run mailrpc-admin verify)";
 	case STORE_FULL:
@@ -133,6 +135,7 @@ static const struct {
     {"fpath", 1, 0}, {"folder", 2, 0},	 {"msg", 2, 0},	   {"fidx", 3, 0},
     {"blob", 1, 0},  {"blobmeta", 1, 0}, {"upload", 1, 0}, {"acl", 2, 0},
     {"op", 1, 1},    {"opage", 2, 1},	 {"tomb", 4, 0},   {"cidx", 4, 0},
+    {"handover", 2, 0},
 };
 
 /* meta, mailbox and unknown names: the whole key is a name. */

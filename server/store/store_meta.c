@@ -88,7 +88,8 @@ static int upgrade_to_3(store_t *st, MDB_txn *txn)
 }
 
 /* 3 -> 4: what a mailbox holds counted in its record, op results in age
- * order per mailbox. */
+ * order per mailbox; domains, aliases and hand-overs are new databases,
+ * empty in an older store (opening created them). */
 static int upgrade_to_4(store_t *st, MDB_txn *txn)
 {
 	uint64_t n;
@@ -110,11 +111,11 @@ static int meta_upgrade(store_t *st, MDB_txn *txn)
 	status = st_meta_get_u64(st, txn, "schema_version", &v, &found);
 	if (status != STORE_OK || !found || v < 1 || v >= ST_SCHEMA_VERSION)
 		return status;
-	if (v == 1)
+	if (v < 2)
 		status = upgrade_to_2(st, txn);
-	if (status == STORE_OK && v <= 2)
+	if (status == STORE_OK && v < 3)
 		status = upgrade_to_3(st, txn);
-	if (status == STORE_OK)
+	if (status == STORE_OK && v < 4)
 		status = upgrade_to_4(st, txn);
 	if (status == STORE_OK)
 		status = st_meta_put_u64(st, txn, "schema_version", ST_SCHEMA_VERSION);

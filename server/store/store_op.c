@@ -264,6 +264,17 @@ static int replay_early(store_t *st, const store_call_t *call, uint32_t kind,
 	return status;
 }
 
+int store_op_replay(store_t *st, const store_call_t *call, uint32_t kind, store_result_t *res_r)
+{
+	memset(res_r, 0, sizeof(*res_r));
+	if (!named(call))
+		return STORE_NOTFOUND;
+	int status = replay_early(st, call, kind, res_r);
+	if (status != STORE_OK)
+		store_result_clear(res_r);
+	return status;
+}
+
 int st_run(store_t *st, const store_call_t *call, uint32_t kind, st_prepare_fn prepare,
            st_write_fn fn, void *ctx, store_result_t *res)
 {

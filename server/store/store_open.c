@@ -32,6 +32,8 @@ static int st_open_dbs(store_t *st, MDB_txn *txn, void *ctx)
 	    {"upload", offsetof(store_t, db_upload)}, {"acl", offsetof(store_t, db_acl)},
 	    {"op", offsetof(store_t, db_op)},	      {"opage", offsetof(store_t, db_opage)},
 	    {"tomb", offsetof(store_t, db_tomb)},     {"cidx", offsetof(store_t, db_cidx)},
+	    {"domain", offsetof(store_t, db_domain)}, {"alias", offsetof(store_t, db_alias)},
+	    {"handover", offsetof(store_t, db_handover)},
 	};
 	size_t i;
 	int rc, status = STORE_OK;

@@ -87,32 +87,21 @@ struct commit_ctx {
 	const store_call_t *call;   /* NULL: trusted */
 	const char *uploader;  /* whose upload it is */
 	const char *mbox, *folder;  /* where it goes (append) / who sends */
-	const char *header;    /* submit: put before the message (NULL: none) */
 	uint64_t uid;
 	uint32_t flags;
 	prep_t p;
-	const char *const *rcpts;
-	size_t n;
+	const store_send_t *send;   /* submit: where it goes */
 	int64_t now;
 	store_result_t *res;   /* out: res->id the new / sent id */
 	size_t bad;          /* out: failing recipient */
 };
 
-static int prepend_header(store_t *st, const store_call_t *call, const char *uploader,
-                          uint64_t upload_id, const char *sender, const char *header);
-
-/* st_prepare_fn: the upload's digest and summary, before the write lock
- * (and, for a send on behalf, the header put before it first: the guard
- * decides about sending in the write transaction). */
+/* st_prepare_fn: the upload's digest and summary, before the write lock. */
 static int commit_prepare(store_t *st, void *vctx)
 {
 	struct commit_ctx *c = vctx;
-	int status = STORE_OK;
+	int status = prepare(st, c->call, c->uploader, c->uid, &c->p);
 
-	if (c->header != NULL)
-		status = prepend_header(st, c->call, c->uploader, c->uid, c->mbox, c->header);
-	if (status == STORE_OK)
-		status = prepare(st, c->call, c->uploader, c->uid, &c->p);
 	c->now = st_now();
 	return status;
 }
@@ -215,24 +204,62 @@ typedef struct party {
 	st_mbox_t mb;
 } party_t;
 
+/* The hand-over of send's remote recipients (see store.h), charged to
+ * the uploader's mailbox mbid: one more reference to the body. */
+static int record_handover(store_t *st, MDB_txn *txn, struct commit_ctx *c, uint64_t mbid)
+{
+	const store_send_t *send = c->send;
+	store_handover_t h = {.mbid = mbid, .blob_id = c->p.u.blob_id, .size = c->p.u.received,
+			      .created = c->now, .next_try = c->now, .mailbox = c->uploader,
+			      .sender = send->envelope, .message_id = send->message_id ? send->message_id : "",
+			      .last_error = "", .n_rcpts = send->n_remote, .rcpts = (const char **)send->remote};
+	uint64_t waiting;
+	int status = st_handover_count(st, txn, mbid, &waiting);
+
+	if (status == STORE_OK && waiting >= STORE_HANDOVER_MAX)
+		status = STORE_LIMIT;
+	if (status == STORE_OK)
+		status = st_meta_next(st, txn, "next_handover", &h.id);
+	if (status == STORE_OK)
+		status = st_handover_put(st, txn, &h);
+	if (status == STORE_OK)
+		status = st_blob_ref(st, txn, c->p.u.blob_id, 1);
+	return status;
+}
+
+/* The result a repeat gets too: the copy and how many went where. */
+static int submit_result(struct commit_ctx *c, uint64_t sent_id)
+{
+	c->res->id = sent_id;
+	c->res->ids = calloc(2, sizeof(uint64_t));
+	if (c->res->ids == NULL)
+		return STORE_INTERNAL;
+	c->res->done = 2;
+	c->res->ids[0] = c->send->n;
+	c->res->ids[1] = c->send->n_remote;
+	return STORE_OK;
+}
+
 static int submit_txn(store_t *st, MDB_txn *txn, void *vctx)
 {
 	struct commit_ctx *c = vctx;
+	const store_send_t *send = c->send;
 	party_t *pt = NULL;
 	st_msg_t *m = NULL;
 	st_folder_t f;
 	size_t np = 1, i, j;
-	uint64_t id;
+	uint64_t id, sent_id = 0, uploader_mbid = 0;
 	int status = STORE_INTERNAL;
 
 	c->bad = SIZE_MAX;
-	pt = calloc(c->n + 1, sizeof(*pt));
+	pt = calloc(send->n + 1, sizeof(*pt));
 	m = calloc(1, sizeof(*m));
 	if (pt == NULL || m == NULL)
 		goto out;
 	pt[0].name = c->mbox;
 	pt[0].rindex = SIZE_MAX;
 	status = take(st, txn, c->call, c->uploader, c->uid, &c->p, &pt[0].mb);
+	uploader_mbid = pt[0].mb.mbid;
 	if (status == STORE_OK && strcmp(c->mbox, c->uploader) != 0)
 		status = st_mbox_load(st, txn, c->mbox, 0, &pt[0].mb);
 	if (status == STORE_OK)
@@ -240,13 +267,13 @@ static int submit_txn(store_t *st, MDB_txn *txn, void *vctx)
 	if (status != STORE_OK)
 		goto out;
 	/* Load every distinct recipient before writing anything. */
-	for (i = 0; i < c->n; i++) {
-		for (j = 0; j < np && strcmp(pt[j].name, c->rcpts[i]) != 0; j++)
+	for (i = 0; i < send->n; i++) {
+		for (j = 0; j < np && strcmp(pt[j].name, send->rcpts[i]) != 0; j++)
 			;
 		if (j == np) {
-			pt[np].name = c->rcpts[i];
+			pt[np].name = send->rcpts[i];
 			pt[np].rindex = i;
-			status = st_mbox_load(st, txn, c->rcpts[i], 0, &pt[np].mb);
+			status = st_mbox_load(st, txn, send->rcpts[i], 0, &pt[np].mb);
 			if (status != STORE_OK) {
 				c->bad = i;
 				goto out;
@@ -262,7 +289,7 @@ static int submit_txn(store_t *st, MDB_txn *txn, void *vctx)
 	status = st_folder_by_path(st, txn, pt[0].mb.mbid, STORE_FOLDER_SENT, &f);
 	if (status == STORE_OK) {
 		fill_msg(m, &c->p, STORE_FLAG_SEEN, c->now);
-		status = st_msg_insert(st, txn, &pt[0].mb, f.id, m, &c->res->id);
+		status = st_msg_insert(st, txn, &pt[0].mb, f.id, m, &sent_id);
 	}
 	if (status != STORE_OK)
 		goto out;
@@ -282,8 +309,12 @@ static int submit_txn(store_t *st, MDB_txn *txn, void *vctx)
 			goto out;
 		}
 	}
+	if (send->n_remote > 0)
+		status = record_handover(st, txn, c, uploader_mbid);
 	for (i = 0; i < np && status == STORE_OK; i++)
 		status = st_mbox_save(st, txn, pt[i].name, &pt[i].mb);
+	if (status == STORE_OK)
+		status = submit_result(c, sent_id);
 out:
 	free(pt);
 	free(m);
@@ -295,42 +326,63 @@ int store_upload_commit_submit(store_t *st, const char *sender,
                                size_t n, uint64_t *sent_id_r,
                                size_t *bad_index_r)
 {
+	store_send_t send = { .rcpts = rcpts, .n = n };
 	store_result_t res;
-	int status = store_upload_commit_submit_as(st, NULL, sender, upload_id, sender, NULL, rcpts,
-	                                           n, &res, bad_index_r);
+	int status = store_upload_commit_submit_as(st, NULL, sender, upload_id, sender, &send,
+	                                           &res, bad_index_r);
 
 	*sent_id_r = res.id;
+	store_result_clear(&res);
 	return status;
+}
+
+/* A send's arguments: INVALID (with *bad_index_r for a recipient) or OK. */
+static int check_send(const store_send_t *send, size_t *bad_index_r)
+{
+	size_t i;
+
+	if (send->n + send->n_remote == 0 || send->n > STORE_RCPT_MAX ||
+	    send->n_remote > STORE_RCPT_MAX || (send->n > 0 && send->rcpts == NULL))
+		return STORE_INVALID;
+	for (i = 0; i < send->n; i++) {
+		if (st_valid_mailbox_name(send->rcpts[i]) != STORE_OK) {
+			*bad_index_r = i;
+			return STORE_INVALID;
+		}
+	}
+	if (send->n_remote == 0)
+		return STORE_OK;
+	if (send->remote == NULL || store_address_check(send->envelope) != STORE_OK)
+		return STORE_INVALID;
+	for (i = 0; i < send->n_remote; i++)
+		if (store_address_check(send->remote[i]) != STORE_OK)
+			return STORE_INVALID;
+	return STORE_OK;
 }
 
 int store_upload_commit_submit_as(store_t *st, const store_call_t *call, const char *uploader,
-                                  uint64_t upload_id, const char *sender, const char *header,
-                                  const char *const *rcpts, size_t n, store_result_t *res_r,
+                                  uint64_t upload_id, const char *sender,
+                                  const store_send_t *send, store_result_t *res_r,
                                   size_t *bad_index_r)
 {
 	struct commit_ctx c = { .call = call, .uploader = uploader, .mbox = sender,
-	                        .header = header, .uid = upload_id, .rcpts = rcpts, .n = n,
-	                        .res = res_r, .bad = SIZE_MAX };
-	size_t i;
-	int status = STORE_INVALID;
+	                        .uid = upload_id, .send = send, .res = res_r, .bad = SIZE_MAX };
+	int status;
 
 	memset(res_r, 0, sizeof(*res_r));
 	*bad_index_r = SIZE_MAX;
-	if (rcpts == NULL || n == 0 || n > STORE_RCPT_MAX)
-		goto out;
-	for (i = 0; i < n; i++) {
-		if (st_valid_mailbox_name(rcpts[i]) != STORE_OK) {
-			*bad_index_r = i;
-			goto out;
-		}
-	}
+	status = check_send(send, bad_index_r);
+	if (status != STORE_OK)
+		return status;
 	status = st_run(st, call, STORE_OP_SUBMIT, commit_prepare, submit_txn, &c, res_r);
 	if (status != STORE_OK)
 		*bad_index_r = c.bad;
-out:
 	st_summary_clear(&c.p.sum);
 	return status;
 }
+
+/* Bytes of header lines put before an upload at most (before CRLF). */
+#define ST_PREPEND_MAX 4096u
 
 struct prepend_ctx {
 	const store_call_t *call;
@@ -372,9 +424,12 @@ static int prepend_txn(store_t *st, MDB_txn *txn, void *vctx)
 	/* Already there (a send retried after a crash or a failed commit):
 	 * once is enough. */
 	if (status == STORE_OK && !u.has_sha && u.received >= c->len) {
-		unsigned char head[STORE_PRINCIPAL_MAX + 64];
-		status = st_blob_read(st, txn, u.blob_id, u.received, 0, head, c->len);
-		if (status == STORE_OK && memcmp(head, c->prefix, c->len) == 0)
+		unsigned char *head = malloc(c->len);
+		status = head ? st_blob_read(st, txn, u.blob_id, u.received, 0, head, c->len)
+			      : STORE_INTERNAL;
+		int same = status == STORE_OK && memcmp(head, c->prefix, c->len) == 0;
+		free(head);
+		if (same)
 			return STORE_OK;
 	}
 	/* The client's digest covers what it sent: check it before changing it. */
@@ -404,44 +459,95 @@ static int prepend_txn(store_t *st, MDB_txn *txn, void *vctx)
 	return status;
 }
 
-/* Whether the body's first line ends in CRLF (read before the write lock). */
-static int first_line_crlf(store_t *st, const char *uploader, uint64_t uid)
+int store_upload_head_as(store_t *st, const store_call_t *call, const char *uploader,
+                         uint64_t upload_id, void *buf, size_t max, size_t *len_r,
+                         uint64_t *size_r)
 {
 	MDB_txn *txn = NULL;
 	st_mbox_t mb;
 	st_upload_t u;
-	char buf[1024];
-	int crlf = 0;
-	if (st_read_begin(st, &txn) != STORE_OK)
-		return 0;
-	if (st_upload_load(st, txn, NULL, uploader, uid, &mb, &u) == STORE_OK && u.received > 0) {
-		size_t n = u.received < sizeof(buf) ? (size_t)u.received : sizeof(buf);
-		if (st_blob_read(st, txn, u.blob_id, u.received, 0, buf, n) == STORE_OK) {
-			const char *nl = memchr(buf, '\n', n);
-			crlf = nl != NULL && nl > buf && nl[-1] == '\r';
-		}
+	int status = st_read_begin(st, &txn);
+
+	*len_r = 0;
+	*size_r = 0;
+	if (status == STORE_OK)
+		status = st_upload_load(st, txn, call, uploader, upload_id, &mb, &u);
+	if (status == STORE_OK && u.received != u.expected)
+		status = STORE_INVALID;
+	size_t n = status == STORE_OK && u.received < max ? (size_t)u.received : max;
+	if (status == STORE_OK && n > 0)
+		status = st_blob_read(st, txn, u.blob_id, u.received, 0, buf, n);
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	if (status == STORE_OK) {
+		*len_r = n;
+		*size_r = u.received;
 	}
-	mdb_txn_abort(txn);
-	return crlf;
+	return status;
 }
 
-/* Puts header before the upload (see store_upload_prepend_header); for
- * a caller sending as sender, once the guard allowed POST there. */
-static int prepend_header(store_t *st, const store_call_t *call, const char *uploader,
-                          uint64_t upload_id, const char *sender, const char *header)
+/* Whether the body's first line ends in CRLF (read before the write lock). */
+static int first_line_crlf(store_t *st, const char *uploader, uint64_t uid)
 {
-	char line[STORE_PRINCIPAL_MAX + 64];
-	size_t n = strlen(header);
-	if (n == 0 || n + 3 > sizeof(line) || memchr(header, '\n', n) || memchr(header, '\r', n))
+	char buf[1024];
+	size_t n;
+	uint64_t size;
+	if (store_upload_head_as(st, NULL, uploader, uid, buf, sizeof(buf), &n, &size) != STORE_OK)
+		return 0;
+	const char *nl = memchr(buf, '\n', n);
+	return nl != NULL && nl > buf && nl[-1] == '\r';
+}
+
+/* Header lines as store_upload_prepend_as takes them: each "Name: value"
+ * ending in "\n", nothing else of control but tabs. */
+static int header_lines_ok(const char *header, size_t n)
+{
+	size_t start = 0;
+	if (n == 0 || n > ST_PREPEND_MAX || header[n - 1] != '\n')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)header[i];
+		if (ch == '\n') {
+			const char *colon = memchr(header + start, ':', i - start);
+			if (colon == NULL || colon == header + start)
+				return 0;
+			start = i + 1;
+		} else if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int store_upload_prepend_as(store_t *st, const store_call_t *call, const char *uploader,
+                            uint64_t upload_id, const char *sender, const char *header)
+{
+	size_t n = header ? strnlen(header, ST_PREPEND_MAX + 1) : 0;
+	if (!header_lines_ok(header, n))
 		return STORE_INVALID;
-	int len = snprintf(line, sizeof(line), "%s%s", header,
-	                   first_line_crlf(st, uploader, upload_id) ? "\r\n" : "\n");
-	struct prepend_ctx c = { call, uploader, sender, upload_id, line, (size_t)len };
-	return st_write(st, prepend_txn, &c);
+	int crlf = first_line_crlf(st, uploader, upload_id);
+	char *block = malloc(2 * n);
+	size_t len = 0;
+	if (block == NULL)
+		return STORE_INTERNAL;
+	for (size_t i = 0; i < n; i++) {
+		if (header[i] == '\n' && crlf)
+			block[len++] = '\r';
+		block[len++] = header[i];
+	}
+	struct prepend_ctx c = { call, uploader, sender, upload_id, block, len };
+	int status = st_write(st, prepend_txn, &c);
+	free(block);
+	return status;
 }
 
 int store_upload_prepend_header(store_t *st, const char *uploader, uint64_t upload_id,
                                 const char *header)
 {
-	return prepend_header(st, NULL, uploader, upload_id, NULL, header);
+	char line[ST_PREPEND_MAX + 1];
+	size_t n = strlen(header);
+	if (n == 0 || n + 1 > ST_PREPEND_MAX || memchr(header, '\n', n))
+		return STORE_INVALID;
+	snprintf(line, sizeof(line), "%s\n", header);
+	return store_upload_prepend_as(st, NULL, uploader, upload_id, NULL, line);
 }

@@ -124,3 +124,98 @@ int st_valid_flags(uint32_t flags)
 {
 	return (flags & ~STORE_FLAGS_ALL) ? STORE_INVALID : STORE_OK;
 }
+
+/* ---- domains and addresses (RFC 5321 syntax, ASCII only) ---- */
+
+static int is_alnum(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* RFC 5322 atext: what an unquoted local part is made of, besides dots. */
+static int is_atext(unsigned char c)
+{
+	return is_alnum(c) || (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+/* One DNS label: 1..63 letters, digits and hyphens, no hyphen at an end. */
+static int label_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum((unsigned char)s[i]) && s[i] != '-')
+			return 0;
+	return 1;
+}
+
+static int domain_ok(const char *d, size_t len)
+{
+	size_t start = 0, labels = 0;
+	if (len == 0 || len > STORE_DOMAIN_MAX)
+		return 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && d[i] != '.')
+			continue;
+		if (!label_ok(d + start, i - start))
+			return 0;
+		labels++;
+		start = i + 1;
+	}
+	return labels >= 2;
+}
+
+/* A dot-string (atoms between single dots) or a quoted string of
+ * printable ASCII (RFC 5321 Local-part). */
+static int local_part_ok(const char *s, size_t n)
+{
+	if (n == 0 || n > 64)
+		return 0;
+	if (s[0] == '"') {
+		if (n < 2 || s[n - 1] != '"')
+			return 0;
+		for (size_t i = 1; i < n - 1; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if (c == '\\' && i + 1 < n - 1)
+				c = (unsigned char)s[++i];
+			else if (c == '"' || c == '\\')
+				return 0;
+			if (c < 0x20 || c > 0x7e)
+				return 0;
+		}
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '.' ? i == 0 || i == n - 1 || s[i - 1] == '.'
+				: !is_atext((unsigned char)s[i]))
+			return 0;
+	}
+	return 1;
+}
+
+int store_domain_check(const char *domain)
+{
+	if (domain == NULL)
+		return STORE_INVALID;
+	return domain_ok(domain, strnlen(domain, STORE_DOMAIN_MAX + 1)) ? STORE_OK : STORE_INVALID;
+}
+
+int store_address_check(const char *address)
+{
+	if (address == NULL)
+		return STORE_INVALID;
+	size_t len = strnlen(address, STORE_ADDRESS_MAX + 1);
+	const char *at = memrchr(address, '@', len);
+	if (len > STORE_ADDRESS_MAX || at == NULL ||
+	    !local_part_ok(address, (size_t)(at - address)) ||
+	    !domain_ok(at + 1, len - (size_t)(at - address) - 1))
+		return STORE_INVALID;
+	return STORE_OK;
+}
+
+void st_lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}

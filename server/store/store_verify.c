@@ -301,20 +301,47 @@ static int check_blobs(struct verify *v)
 	return rc == MDB_NOTFOUND ? STORE_OK : st_err(rc, "verify blobs");
 }
 
-static int each_upload_blob(struct verify *v)
+/* The body an upload record holds (STORE_CORRUPT: none to count). */
+static int upload_blob(const MDB_val *k, const MDB_val *d, uint64_t *blob_r)
+{
+	st_upload_t u;
+	(void)k;
+	int status = st_upload_decode(d, &u);
+	*blob_r = u.blob_id;
+	return status;
+}
+
+/* The body a hand-over holds. */
+static int handover_blob(const MDB_val *k, const MDB_val *d, uint64_t *blob_r)
+{
+	store_handover_t h;
+	int status = st_handover_decode(k, d, &h);
+	*blob_r = h.blob_id;
+	st_handover_clear(&h);
+	return status;
+}
+
+/* Names the body of every record of dbi that decodes (uploads, hand-overs). */
+static int name_blobs_of(struct verify *v, MDB_dbi dbi,
+			 int (*blob_of)(const MDB_val *k, const MDB_val *d, uint64_t *blob_r))
 {
 	MDB_cursor *cur = NULL;
 	MDB_val k, d;
-	st_upload_t u;
-	int rc = mdb_cursor_open(v->txn, v->st->db_upload, &cur), status = STORE_OK;
+	uint64_t blob;
+	int rc = mdb_cursor_open(v->txn, dbi, &cur), status = STORE_OK;
 	if (rc != 0)
 		return st_err(rc, "verify cursor");
 	for (rc = mdb_cursor_get(cur, &k, &d, MDB_FIRST); rc == 0 && status == STORE_OK;
 	     rc = mdb_cursor_get(cur, &k, &d, MDB_NEXT))
-		if (st_upload_decode(&d, &u) == STORE_OK)
-			status = name_blob(v, u.blob_id);
+		if (blob_of(&k, &d, &blob) == STORE_OK)
+			status = name_blob(v, blob);
 	mdb_cursor_close(cur);
 	return status;
+}
+
+static void report_problem(void *ctx, const char *text)
+{
+	problem(ctx, "%s", text);
 }
 
 int store_verify(store_t *st, store_problem_fn report, void *ctx, uint64_t *problems_r)
@@ -340,7 +367,11 @@ int store_verify(store_t *st, store_problem_fn report, void *ctx, uint64_t *prob
 	if (cur)
 		mdb_cursor_close(cur);
 	if (status == STORE_OK)
-		status = each_upload_blob(&v);
+		status = name_blobs_of(&v, st->db_upload, upload_blob);
+	if (status == STORE_OK)
+		status = name_blobs_of(&v, st->db_handover, handover_blob);
+	if (status == STORE_OK)
+		status = st_verify_addresses(st, v.txn, report_problem, &v);
 	if (status == STORE_OK)
 		status = check_blobs(&v);
 	if (v.txn)

@@ -15,7 +15,7 @@ typedef const char *(*record_check)(const MDB_val *k, const MDB_val *v);
 static const char *check_meta(const MDB_val *k, const MDB_val *v)
 {
 	static const char *const counters[] = {"schema_version", "chunk_size", "next_mailbox",
-					       "next_blob", "next_upload"};
+					       "next_blob", "next_upload", "next_handover"};
 	size_t plen = strlen(ST_POLICY_PREFIX);
 	char name[64];
 	int key;
@@ -147,6 +147,49 @@ static const char *check_cidx(const MDB_val *k, const MDB_val *v)
 	return v->mv_size == 0 ? NULL : "value is not empty";
 }
 
+/* A key that is text in lower case, checked with check (NULL: bad). */
+static const char *lower_text_key(const MDB_val *k, size_t max, int (*check)(const char *))
+{
+	char text[STORE_ADDRESS_MAX + 1];
+
+	if (k->mv_size == 0 || k->mv_size > max)
+		return "key of a bad length";
+	memcpy(text, k->mv_data, k->mv_size);
+	text[k->mv_size] = '\0';
+	if (check(text) != STORE_OK)
+		return "key is not a valid name";
+	st_lower(text);
+	return memcmp(text, k->mv_data, k->mv_size) == 0 ? NULL : "key is not in lower case";
+}
+
+static const char *check_domain(const MDB_val *k, const MDB_val *v)
+{
+	const char *why = lower_text_key(k, STORE_DOMAIN_MAX, store_domain_check);
+	if (why != NULL)
+		return why;
+	if (v->mv_size != ST_DOMAIN_VAL_LEN || st_get_u16(v->mv_data) != 1)
+		return "value does not decode";
+	return NULL;
+}
+
+static const char *check_alias(const MDB_val *k, const MDB_val *v)
+{
+	char name[STORE_NAME_MAX + 1];
+	uint64_t mbid;
+	const char *why = lower_text_key(k, STORE_ADDRESS_MAX, store_address_check);
+	if (why != NULL)
+		return why;
+	return st_alias_decode(v, &mbid, name) == STORE_OK ? NULL : "value does not decode";
+}
+
+static const char *check_handover(const MDB_val *k, const MDB_val *v)
+{
+	store_handover_t h;
+	int status = st_handover_decode(k, v, &h);
+	st_handover_clear(&h);
+	return status == STORE_OK ? NULL : "hand-over record does not decode";
+}
+
 int st_verify_records(store_t *st, MDB_txn *txn, st_verify_report_fn report, void *ctx)
 {
 	const struct {
@@ -168,6 +211,9 @@ int st_verify_records(store_t *st, MDB_txn *txn, st_verify_report_fn report, voi
 	    {"opage", st->db_opage, check_opage},
 	    {"tomb", st->db_tomb, check_tomb},
 	    {"cidx", st->db_cidx, check_cidx},
+	    {"domain", st->db_domain, check_domain},
+	    {"alias", st->db_alias, check_alias},
+	    {"handover", st->db_handover, check_handover},
 	};
 	char key[400];
 	int status = STORE_OK;

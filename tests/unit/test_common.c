@@ -69,6 +69,7 @@ static const struct {
     {MR_ERR_FULL, MAILRPC_E_FULL, "storage is full"},
     {MR_ERR_LIMIT, MAILRPC_E_LIMIT, "limit"},
     {MR_ERR_CONNLIMIT, MAILRPC_E_CONNLIMIT, "too many connections"},
+    {MR_ERR_SENDER, MAILRPC_E_SENDER, "may send as"},
 };
 #define NSTATUS (sizeof(statuses) / sizeof(statuses[0]))
 
@@ -89,8 +90,8 @@ static void t_status_texts(void)
 		if (statuses[i].wire > highest)
 			highest = statuses[i].wire;
 	}
-	/* Each value once, none missing in between, every status of the IDL
-	 * (a status added there without a row here fails). */
+	/* Each value once, none missing in between, every status of the
+	 * IDL (a status added there without a row here fails). */
 	CHECK((size_t)highest + 1 == NSTATUS);
 	CHECK(NSTATUS == MAILRPC_STATUS_COUNT);
 	CHECK(strcmp(status_text(highest + 1), "unknown server status") == 0);

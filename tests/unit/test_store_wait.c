@@ -185,15 +185,19 @@ static void t_op_replay(void)
 	CHECK(res.replayed == 0);
 	uid = upload(st, "a");
 	store_call_t wrong_kind = { NULL, "a", op };
-	CHECK_RC(store_upload_commit_submit_as(st, &wrong_kind, "a", uid, "a", NULL, rc, 1, &res,
-	                                       &bad), STORE_INVALID);
-	OK(store_upload_commit_submit_as(st, &as_a, "a", uid, "a", NULL, rc, 1, &res, &bad));
+	store_send_t to_b = { .rcpts = rc, .n = 1 };
+	CHECK_RC(store_upload_commit_submit_as(st, &wrong_kind, "a", uid, "a", &to_b, &res, &bad),
+	         STORE_INVALID);
+	OK(store_upload_commit_submit_as(st, &as_a, "a", uid, "a", &to_b, &res, &bad));
 	sent = res.id;
+	store_result_clear(&res);
 	store_close(&st);
 	/* Results survive a restart. */
 	OK(store_open(dir, NULL, &st));
-	OK(store_upload_commit_submit_as(st, &as_a, "a", uid, "a", NULL, rc, 1, &res, &bad));
+	OK(store_upload_commit_submit_as(st, &as_a, "a", uid, "a", &to_b, &res, &bad));
 	CHECK(res.replayed == 1 && res.id == sent);
+	CHECK(res.done == 2 && res.ids[0] == 1 && res.ids[1] == 0);
+	store_result_clear(&res);
 	OK(store_folder_get(st, "b", "Inbox", &fi));
 	CHECK(fi.total == 2);
 	store_close(&st);
