@@ -97,5 +97,6 @@ void config_set(const struct server_config *cfg)
 	    .public_admins = current.public_admins.item,
 	    .n_public_admins = current.public_admins.n,
 	    .wait_max = (unsigned)current.wait_timeout,
+	    .handover_kick = handover_kick_master,
 	};
 }

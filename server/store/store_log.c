@@ -85,8 +85,6 @@ const char *store_strerror(int status)
 		return "internal error";
 	case STORE_FORBIDDEN:
 		return "not permitted";
-	case STORE_LIMIT:
-		return "limit reached";
 	case STORE_CORRUPT:
 		return "corrupt record in the store (logged; run mailrpc-admin verify)";
 	case STORE_FULL:
