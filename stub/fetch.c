@@ -140,12 +140,19 @@ static int fetch_next(struct mailrpc *conn, uint64_t id, struct mr_sink *sink, u
 
 /*
  * Connections per download: one per local core (each stream's unwrap keeps
- * about one core busy), 2 to 4.  MAILRPC_DOWNLOAD_STREAMS overrides it
- * (1 turns parallel downloads off, e.g. for measurements).
+ * about one core busy), 2 to 4.  MAILRPC_DOWNLOAD_STREAMS overrides it, and
+ * is obeyed whatever the link's measured rate (1 turns parallel downloads
+ * off; 2 or more makes every download of PARALLEL_MIN_CHUNKS or more
+ * parallel: for measurements and tests, which must not depend on load).
  */
+static const char *streams_setting(void)
+{
+	return getenv("MAILRPC_DOWNLOAD_STREAMS");
+}
+
 static int download_streams(void)
 {
-	const char *v = getenv("MAILRPC_DOWNLOAD_STREAMS");
+	const char *v = streams_setting();
 	long n = v ? atol(v) : sysconf(_SC_NPROCESSORS_ONLN);
 	if (v == NULL)
 		n = n < STREAMS_MIN_DEFAULT ? STREAMS_MIN_DEFAULT
@@ -160,8 +167,9 @@ static int fetch_rest(struct mailrpc *conn, uint64_t id, struct mr_sink *sink, u
 	int streams = download_streams();
 	size_t chunk = mr_fetch_chunk_size(conn);
 	uint64_t chunks = (sink->size - sink->offset + chunk - 1) / chunk;
-	int fast = chunk == mr_link_max_chunk(&conn->link) &&
-		   (conn->link.model.rate == 0 || conn->link.model.rate >= PARALLEL_MIN_RATE);
+	int fast = streams_setting() != NULL ||
+		   (chunk == mr_link_max_chunk(&conn->link) &&
+		    (conn->link.model.rate == 0 || conn->link.model.rate >= PARALLEL_MIN_RATE));
 	if (streams > 1 && fast && chunks >= PARALLEL_MIN_CHUNKS)
 		return mr_fetch_parallel(conn, id, sink, streams, chunk, err);
 	int status = MAILRPC_OK;

@@ -27,7 +27,7 @@ end=$(($(date +%s) + SECONDS_TOTAL))
 # rounds); each unexpected failure is one line in $T/errors.U.
 client() {
 	local u=$1 peer=$2 round=0 id ids f e=$T/errors.$1
-	printf 'From: %s@MAILRPC.TEST\r\nSubject: soak %s\r\n\r\nbody\r\n' "$u" "$u" >"$T/msg.$u"
+	printf 'From: %s@example.org\r\nSubject: soak %s\r\n\r\nbody\r\n' "$u" "$u" >"$T/msg.$u"
 	: >"$e"
 	while [ "$(date +%s)" -lt "$end" ] && [ $round -lt 100000 ]; do
 		round=$((round + 1))

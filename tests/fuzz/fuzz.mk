@@ -28,7 +28,8 @@ FUZZ_STORE_OBJS := $(BUILD)/obj/tests/fuzz/scratch.o $(call obj,$(STORE_SRCS))
 # The procedures as mailrpcd runs them: the table, the adapters, the
 # mail service, the store; not the listener, the dispatcher or RPCSEC_GSS.
 FUZZ_RPC_OBJS := $(FUZZ_STORE_OBJS) $(call obj,server/procs.c $(wildcard server/proc_*.c) \
-	server/summary.c server/log.c server/config.c common/options.c $(SERVICE_SRCS) \
+	server/summary.c server/log.c server/config.c server/handover_master.c server/handover.c \
+	server/mta.c common/options.c $(SERVICE_SRCS) \
 	$(COMMON_SRCS)) $(GEN_OBJS)
 
 $(BUILD)/obj/tests/fuzz/%.o: ALL_CFLAGS += $(STORE_CFLAGS)
@@ -50,6 +51,8 @@ $(BUILD)/fuzz/fuzz_imap_parse: $(call obj,gateway/imap_parse.c gateway/imap_seqs
 $(BUILD)/fuzz/fuzz_pop3_parse: $(call obj,gateway/pop3_parse.c gateway/pop3_write.c gateway/buf.c)
 $(BUILD)/fuzz/fuzz_mime: $(call obj,$(GW_MIME_SRCS))
 FUZZ_LIBS_fuzz_mime := $(GW_LIBS)
+# The mail service reads addresses with GMime (service/author.c).
+FUZZ_LIBS_fuzz_rpc := $(GMIME_LIBS)
 
 $(FUZZ_BINS): $(BUILD)/fuzz/%: tests/fuzz/%.c
 	@mkdir -p $(@D)
