@@ -175,6 +175,15 @@ static void flush_committed(store_t *st)
 		       mdb_strerror(rc));
 }
 
+/* Whether the write transaction numbered id committed pages: LMDB leaves
+ * the last transaction id alone when a commit had nothing to write. */
+static int committed_since(store_t *st, size_t id)
+{
+	MDB_envinfo info;
+
+	return mdb_env_info(st->env, &info) != 0 || info.me_last_txnid >= id;
+}
+
 int st_write(store_t *st, st_write_fn fn, void *ctx)
 {
 	MDB_txn *txn = NULL;
@@ -197,6 +206,7 @@ int st_write(store_t *st, st_write_fn fn, void *ctx)
 		}
 		if (status != STORE_OK)
 			goto out;
+		size_t id = mdb_txn_id(txn);
 		rc = mdb_txn_commit(txn);
 		txn = NULL;
 		if (rc == MDB_MAP_FULL) {
@@ -206,7 +216,10 @@ int st_write(store_t *st, st_write_fn fn, void *ctx)
 			continue;
 		}
 		status = commit_status(st, rc);
-		if (status == STORE_OK)
+		/* A transaction that changed nothing (opening a store that is
+		 * already set up: every connection does) commits nothing, and
+		 * its flush would only cost a sync. */
+		if (status == STORE_OK && committed_since(st, id))
 			flush_committed(st);
 		/* Waiters re-read the change counters. */
 		if (status == STORE_OK)
