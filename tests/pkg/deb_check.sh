@@ -30,9 +30,10 @@ package() {
 	dpkg-deb -x "$deb" "$R"
 }
 package mailrpcd /usr/sbin/mailrpcd /usr/sbin/mailrpc-admin /usr/sbin/mailrpc-deliver \
-	/etc/mailrpc/mailrpcd.conf /lib/systemd/system/mailrpcd.service \
+	/usr/sbin/mailrpc-map /etc/mailrpc/mailrpcd.conf /lib/systemd/system/mailrpcd.service \
 	/usr/share/man/man8/mailrpcd.8.gz /usr/share/man/man8/mailrpc-admin.8.gz \
-	/usr/share/man/man8/mailrpc-deliver.8.gz /usr/share/man/man5/mailrpcd.conf.5.gz
+	/usr/share/man/man8/mailrpc-deliver.8.gz /usr/share/man/man8/mailrpc-map.8.gz \
+	/usr/share/man/man5/mailrpcd.conf.5.gz
 package mailrpc-gateway /usr/sbin/mailrpc-imapd /usr/sbin/mailrpc-pop3d \
 	/etc/mailrpc/mailrpc-imapd.conf /etc/mailrpc/mailrpc-pop3d.conf \
 	/lib/systemd/system/mailrpc-imapd.service /lib/systemd/system/mailrpc-pop3d.service \
@@ -50,6 +51,10 @@ check "the pkg-config file names the multiarch libdir" grep -qx "libdir=/usr/lib
 out=$(LD_LIBRARY_PATH=$R/usr/lib/$MA "$R/usr/bin/mailrpc" --help 2>&1)
 case $out in *"usage: mailrpc"*) pass "the packaged CLI runs with the packaged library" ;;
 *) fail "the packaged CLI runs" "$out" ;; esac
+# Postfix's spawn(8) runs it: one socketmap request in, a netstring out.
+out=$(printf '5:foo x,' | "$R/usr/sbin/mailrpc-map" --store "$R/var/lib/mailrpc" 2>&1)
+case $out in *":PERM unknown map"*) pass "the packaged mailrpc-map answers a socketmap request" ;;
+*) fail "the packaged mailrpc-map answers" "$out" ;; esac
 
 for pkg in mailrpcd mailrpc-gateway; do
 	conffiles=$(dpkg-deb -f "$DIR/${pkg}"_*.deb Conffiles 2>/dev/null; dpkg-deb -I "$DIR/${pkg}"_*.deb conffiles 2>/dev/null)
