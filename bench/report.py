@@ -21,7 +21,7 @@ BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
 def load(path):
-    rounds, meta, gss, costs = defaultdict(list), {}, [], {}
+    rounds, meta, gss, costs, traces = defaultdict(list), {}, [], {}, []
     for line in open(path):
         line = line.strip()
         if not line.startswith("{"):
@@ -33,10 +33,14 @@ def load(path):
             gss.append(o)
         elif o.get("op") == "callcost":
             costs[(o["call"], o["level"])] = o
+        elif o.get("op") == "trace":
+            o.setdefault("what", "append")
+            o.setdefault("ops", o.get("appends", 0))
+            traces.append(o)
         else:
             key = (o.get("label") or o["op"], o["level"], o["clients"])
             rounds[key].append(o)
-    return rounds, meta, median_gss(gss), costs
+    return rounds, meta, median_gss(gss), costs, traces
 
 
 def median_gss(runs):
@@ -246,7 +250,7 @@ def dovecot_wins(s):
             p, d = s.get((label, "sealed", c)), s.get((label, "dovecot-tuned", c))
             if p and d and p[unit]["median"] < d[unit]["median"]:
                 wins.append("%s with %d client%s (%.2f×)" % (
-                    title.split(",")[0], c, "" if c == 1 else "s",
+                    title.split(" (")[0].split(",")[0], c, "" if c == 1 else "s",
                     d[unit]["median"] / p[unit]["median"]))
     if not wins:
         return "The tuned Dovecot is not faster than mailrpc's sealed privacy in any row."
@@ -345,7 +349,50 @@ def call_costs(costs):
     return lines
 
 
-def markdown(s, meta, gss, costs):
+SYNC_CALLS = ("fsync", "fdatasync", "msync", "sync_file_range", "syncfs")
+FORK_CALLS = ("clone", "clone3", "fork", "vfork")
+
+
+def per_op(t, names, field="calls"):
+    calls, n = t["calls"], t["ops"] or 1
+    return sum(calls[c][field] for c in names if c in calls) / n
+
+
+def append_traces(traces):
+    """System calls per durable append and per session set-up on the server
+    side (bench/run's strace)."""
+    lines = []
+    appends = [t for t in traces if t["what"] == "append"]
+    if appends:
+        lines += ["What one durable append costs the server in system calls (`strace -f -c "
+                  "-w` on the server's processes, one connection appending 4 KiB for 2 s "
+                  "under strace; wall time inside the sync calls, so it includes waiting "
+                  "for the disk):", "",
+                  "| server | appends | %s | ms in sync calls per append | system calls "
+                  "per append |" % " | ".join(c + " per append" for c in SYNC_CALLS),
+                  "|---|---|%s---|---|" % ("---|" * len(SYNC_CALLS))]
+        for t in appends:
+            lines.append("| %s | %d | %s | %.2f | %.0f |" % (
+                t["server"], t["ops"],
+                " | ".join("%.2f" % per_op(t, (c,)) for c in SYNC_CALLS),
+                1e3 * per_op(t, SYNC_CALLS, "secs"), t["syscalls"] / (t["ops"] or 1)))
+        lines.append("")
+    setups = [t for t in traces if t["what"] == "setup"]
+    if setups:
+        lines += ["What one session set-up costs the server in system calls (the same "
+                  "tracing, one client setting up sessions for 2 s):", "",
+                  "| server | sessions | processes forked per session | sync calls per "
+                  "session | ms in sync calls per session | system calls per session |",
+                  "|---|---|---|---|---|---|"]
+        for t in setups:
+            lines.append("| %s | %d | %.2f | %.2f | %.2f | %.0f |" % (
+                t["server"], t["ops"], per_op(t, FORK_CALLS), per_op(t, SYNC_CALLS),
+                1e3 * per_op(t, SYNC_CALLS, "secs"), t["syscalls"] / (t["ops"] or 1)))
+        lines.append("")
+    return lines
+
+
+def markdown(s, meta, gss, costs, traces):
     lines = ["## Benchmark", "",
              "`make bench`, %s: %s, %s CPU(s) (`nproc`), %s; load average %s at start / end; "
              "%s rounds of %s s per cell, median [min–max]. Levels are RPCSEC_GSS services; "
@@ -369,6 +416,7 @@ def markdown(s, meta, gss, costs):
         lines += ["The IMAP gateway (mailrpc-imapd, password logins checked against the "
                   "realm's KDC) beside both Dovecots, all driven by bench/imapsbench:", ""]
         lines += imaps + [""]
+    lines += append_traces(traces)
     lines += ceiling(s, gss)
     lines += ["", "Scaling (privacy, one client; folders seeded through the store):", ""]
     lines += scaling(s)
@@ -389,13 +437,13 @@ def main():
     args = sys.argv[1:]
     if len(args) not in (2, 4) or (len(args) == 4 and args[2] != "--readme"):
         sys.exit(__doc__)
-    rounds, meta, gss, costs = load(args[0])
+    rounds, meta, gss, costs, traces = load(args[0])
     s = summarize(rounds)
     s["__nproc"] = meta.get("nproc")
-    text = markdown(s, meta, gss, costs)
+    text = markdown(s, meta, gss, costs, traces)
     with open(args[1], "w") as f:
         json.dump({"meta": meta, "gss": gss,
-                   "callcost": [costs[k] for k in sorted(costs)],
+                   "callcost": [costs[k] for k in sorted(costs)], "traces": traces,
                    "cells": [{"op": k[0], "level": k[1], "clients": k[2], **v}
                              for k, v in sorted(s.items(), key=lambda kv: str(kv[0]))
                              if isinstance(k, tuple)]},
