@@ -10,6 +10,9 @@
  *       null-checked    the same, but libtirpc checks or decrypts the reply
  *                       body, as it does for every real call
  *       whoami          mailrpc_whoami
+ *       setup           a new session each time: mailrpc_connect (connect,
+ *                       context, SEAL_BEGIN when sealing), WHOAMI (the
+ *                       first reply), mailrpc_close
  *       list FOLDER     mailrpc_list, 50 summaries
  *       fetch ID        mailrpc_download of message ID to /dev/null
  *       append FILE     mailrpc_put of FILE into folder "Bench"
@@ -173,6 +176,14 @@ static uint64_t op_once(const struct cfg *cfg, struct client *cl)
 	if (strcmp(cfg->op, "whoami") == 0) {
 		struct mailrpc_whoami who;
 		st = mailrpc_whoami(cl->conn, &who, &err);
+	} else if (strcmp(cfg->op, "setup") == 0) {
+		struct mailrpc_options opts = {.server = cfg->server, .level = cfg->level};
+		struct mailrpc *conn;
+		struct mailrpc_whoami who;
+		st = mailrpc_connect(&opts, &conn, &err);
+		if (st == MAILRPC_OK)
+			st = mailrpc_whoami(conn, &who, &err);
+		mailrpc_close(&conn);
 	} else if (strcmp(cfg->op, "list") == 0) {
 		struct mailrpc_list_query q = {.folder = cfg->arg, .limit = 50};
 		struct mailrpc_msglist *list = NULL;
@@ -322,7 +333,7 @@ int main(int argc, char **argv)
 	    cfg.clients > MAX_CLIENTS || cfg.rounds < 1 || cfg.rounds > MAX_ROUNDS ||
 	    cfg.seconds <= 0 || cfg.seconds > MAX_SECONDS) {
 		fprintf(stderr, "usage: mrbench -s HOST:PORT [-l LEVEL] [-c 1..16] [-d SECONDS] "
-				"[-r ROUNDS] null|null-checked|whoami|list F|fetch ID|append FILE|submit FILE\n");
+				"[-r ROUNDS] null|null-checked|whoami|setup|list F|fetch ID|append FILE|submit FILE\n");
 		return 2;
 	}
 	cfg.op = argv[optind];
