@@ -1,4 +1,5 @@
 /* seal.c -- keys, seal and open of sealed bodies (see seal.h). */
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <string.h>
 
@@ -131,9 +132,16 @@ int seal_box(struct seal_key *k, const struct seal_ids *ids, unsigned char *buf,
 	uint64_t counter = ++k->counter;
 	k->bytes += len;
 	int n;
+	/* The tag as OpenSSL 3's parameter itself: EVP_CIPHER_CTX_ctrl only
+	 * builds this and passes it on, at a measured ~115 instructions more
+	 * per message (docs/sealing.md, "Cost of a small call"). */
+	OSSL_PARAM get_tag[] = {
+	    OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag, SEAL_TAG_LEN),
+	    OSSL_PARAM_construct_end()};
 	if (!start(k, ids, counter) || EVP_EncryptUpdate(k->ctx, buf, &n, buf, (int)len) != 1 ||
 	    EVP_EncryptFinal_ex(k->ctx, buf + n, &n) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(k->ctx, EVP_CTRL_GCM_GET_TAG, SEAL_TAG_LEN, tag) != 1)
+	    EVP_CIPHER_CTX_get_params(k->ctx, get_tag) != 1 ||
+	    get_tag[0].return_size != SEAL_TAG_LEN)
 		return SEAL_FAILED;
 	*counter_r = counter;
 	return SEAL_OK;
@@ -151,8 +159,12 @@ int seal_open(struct seal_key *k, const struct seal_ids *ids, uint64_t counter, 
 	if (k->ctx == NULL || counter > k->limits.messages || k->bytes + len > k->limits.bytes)
 		return SEAL_SPENT;
 	int n, result = SEAL_OK;
+	/* As in seal_box, without EVP_CIPHER_CTX_ctrl's detour. */
+	OSSL_PARAM set_tag[] = {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG,
+								  (void *)tag, SEAL_TAG_LEN),
+				OSSL_PARAM_construct_end()};
 	if (!start(k, ids, counter) || EVP_DecryptUpdate(k->ctx, buf, &n, buf, (int)len) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(k->ctx, EVP_CTRL_GCM_SET_TAG, SEAL_TAG_LEN, (void *)tag) != 1)
+	    EVP_CIPHER_CTX_set_params(k->ctx, set_tag) != 1)
 		result = SEAL_FAILED;
 	else if (EVP_DecryptFinal_ex(k->ctx, buf + n, &n) != 1)
 		result = SEAL_BADTAG;

@@ -98,7 +98,10 @@ echo "# master RSS ${rss0} KB at sample $base, ${rss1} KB at the end, ${rssmax} 
 same "no unexpected errors" "$errors" 0
 check "master RSS flat (at most ${rssmax} KB <= ${rss0} KB + 10%)" \
 	test "$rssmax" -le $((rss0 + rss0 / 10))
-same "master descriptors flat" "$fd1" "$fd0"
+# At most the baseline's: a sample taken under load may catch an accepted
+# socket the master has not yet closed behind its child; at the end no
+# client is left, and a leak would show as more.
+check "master descriptors flat ($fd1 at the end <= $fd0 at sample $base)" test "$fd1" -le "$fd0"
 same "no zombies" "$zombies" 0
 check "the server logged no sanitizer or BUG line" \
 	bash -c "! grep -qE 'BUG|Sanitizer|runtime error' '$SERVER_LOG'"
