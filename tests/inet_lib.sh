@@ -99,7 +99,9 @@ pf_stop() {
 		if [ "$d" != "$1" ]; then rest+=("$entry"); continue; fi
 		kids=$(pgrep -P "$pid" | tr '\n' ' ')
 		postfix -c "$d/etc" stop >/dev/null 2>&1
-		wait_for 100 bash -c "! kill -0 $pid"
+		# Its children (smtpd holds the listening socket) end on its
+		# signal, a moment after it does: a restart must not find them.
+		wait_for 100 bash -c "for p in $pid $kids; do ! kill -0 \$p 2>/dev/null || exit 1; done"
 		for pid in $pid $kids; do
 			kill -0 "$pid" 2>/dev/null && PF_LEFT="$PF_LEFT $pid"
 		done

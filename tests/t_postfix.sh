@@ -100,8 +100,9 @@ stop_postfix() {
 	local pid kids
 	kids=$(pgrep -P "$MASTER" | tr '\n' ' ')
 	postfix -c "$PF/etc" stop >/dev/null 2>&1
-	wait_for 100 bash -c "! kill -0 $MASTER"
 	STOPPED="$MASTER $kids"
+	# The master's children end on its signal, a moment after it does.
+	wait_for 100 bash -c "for p in $STOPPED; do ! kill -0 \$p 2>/dev/null || exit 1; done"
 	left=""
 	for pid in $STOPPED; do
 		kill -0 "$pid" 2>/dev/null && left="$left $pid"
