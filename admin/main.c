@@ -54,18 +54,6 @@ store_t *admin_store(struct admin *a)
 	return a->store;
 }
 
-int admin_fail(const char *what, int store_status)
-{
-	fprintf(stderr, "mailrpc-admin: %s: %s\n", what, store_strerror(store_status));
-	return 1;
-}
-
-int admin_usage(const char *synopsis)
-{
-	fprintf(stderr, "usage: mailrpc-admin --store DIR %s\n", synopsis);
-	return EX_USAGE;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {

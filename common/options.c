@@ -80,6 +80,46 @@ static int range_error(const struct opt_def *d, const char *v, char *why, size_t
 }
 
 /* Sets one option from its text; 0, or -1 with why. */
+/* The index of word among the |-separated words of choices, or -1. */
+static int choice_index(const char *choices, const char *word)
+{
+	size_t len = strlen(word);
+	int i = 0;
+	for (const char *p = choices; p != NULL; i++) {
+		const char *end = strchr(p, '|');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		if (len > 0 && n == len && strncmp(p, word, n) == 0)
+			return i;
+		p = end ? end + 1 : NULL;
+	}
+	return -1;
+}
+
+/* The choices as a person reads them: "keep, trash or expunge". */
+static void choices_text(const char *choices, char *out, size_t n)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (const char *p = choices; p != NULL && used < n;) {
+		const char *end = strchr(p, '|');
+		int len = (int)(end ? (size_t)(end - p) : strlen(p));
+		const char *sep = p == choices ? "" : end ? ", " : " or ";
+		int w = snprintf(out + used, n - used, "%s%.*s", sep, len, p);
+		used += w > 0 ? (size_t)w : 0;
+		p = end ? end + 1 : NULL;
+	}
+}
+
+/* Writes word i of choices. */
+static void print_choice(FILE *out, const char *choices, int i)
+{
+	const char *p = choices;
+	while (i-- > 0 && p != NULL)
+		p = (p = strchr(p, '|')) ? p + 1 : NULL;
+	if (p != NULL)
+		fprintf(out, "%.*s", (int)strcspn(p, "|"), p);
+}
+
 static int set_value(const struct opt_def *d, void *cfg, const char *v, char *why, size_t n)
 {
 	long long num;
@@ -134,6 +174,15 @@ static int set_value(const struct opt_def *d, void *cfg, const char *v, char *wh
 		if ((num = level_parse(v)) == 0) {
 			snprintf(why, n, "%s must be auth, integrity or privacy, not '%s'", d->name,
 				 v);
+			return -1;
+		}
+		*(int *)field(cfg, d) = (int)num;
+		return 0;
+	case OPT_CHOICE:
+		if ((num = choice_index(d->arg, v)) < 0) {
+			char words[128];
+			choices_text(d->arg, words, sizeof(words));
+			snprintf(why, n, "%s takes %s, not '%s'", d->name, words, v);
 			return -1;
 		}
 		*(int *)field(cfg, d) = (int)num;
@@ -388,6 +437,11 @@ static void print_one(const struct opt_def *d, const void *cfg, FILE *out)
 		break;
 	case OPT_LEVEL:
 		fprintf(out, "%s = %s\n", d->name, level_name(*(const int *)p));
+		break;
+	case OPT_CHOICE:
+		fprintf(out, "%s = ", d->name);
+		print_choice(out, d->arg, *(const int *)p);
+		fputc('\n', out);
 		break;
 	}
 }

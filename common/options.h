@@ -23,6 +23,7 @@ enum opt_type {
 	OPT_BYTES,  /* unsigned long long in min..max, K/M/G suffixes (bytes.h) */
 	OPT_LEVEL,  /* int: auth, integrity or privacy (level.h) */
 	OPT_MILLIS, /* int milliseconds, written as seconds with a fraction, min..max ms */
+	OPT_CHOICE, /* int: the index of the value among arg's words, "trash|expunge" */
 };
 
 #define OPT_LIST_MAX 32

@@ -19,14 +19,6 @@ static int check_hostname(const char *v, char *why, size_t n)
 	return -1;
 }
 
-static int check_pop3_delete(const char *v, char *why, size_t n)
-{
-	if (strcmp(v, "trash") == 0 || strcmp(v, "expunge") == 0)
-		return 0;
-	snprintf(why, n, "takes trash or expunge, not '%s'", v);
-	return -1;
-}
-
 #define F(name) offsetof(struct gw_config, name)
 static const struct opt_def gw_options[] = {
     {"listen", OPT_LIST, F(listen), 0, GW_MAX_LISTEN, "ADDR:PORT",
@@ -40,9 +32,8 @@ static const struct opt_def gw_options[] = {
      NULL},
     {"public-admin", OPT_LIST, F(public_admins), 0, OPT_LIST_MAX, "PRINCIPAL",
      "a principal who owns the shared \"public\" mailbox (as mailrpcd's)", 0, NULL},
-    {"pop3-delete", OPT_STRING, F(pop3_delete_name), 0, 0, "trash|expunge",
-     "what POP3's DELE does at QUIT: move to Deleted Items, or remove for good", 0,
-     check_pop3_delete},
+    {"pop3-delete", OPT_CHOICE, F(pop3_delete), 0, 0, "trash|expunge",
+     "what POP3's DELE does at QUIT: move to Deleted Items, or remove for good", 0, NULL},
     {"hostname", OPT_STRING, F(hostname), 0, 0, "HOST",
      "host part of the service principal (default: this host's name)", 0, check_hostname},
     {"foreground", OPT_FLAG, F(foreground), 0, 0, NULL, "stay in the foreground, log to stderr", 0,
@@ -87,7 +78,7 @@ static void set_defaults(struct gw_config *cfg, enum gw_protocol protocol)
 	cfg->max_line = 65536;
 	cfg->max_message = 50ULL << 20;
 	cfg->fail_delay_ms = 2000;
-	cfg->pop3_delete_name = "trash";
+	cfg->pop3_delete = GW_POP3_DELETE_TRASH;
 }
 
 static void bad_usage(const struct gw_config *cfg, const char *why)
@@ -108,8 +99,6 @@ void gw_config_parse(int argc, char **argv, enum gw_protocol protocol, struct gw
 	opt_load(&gw_spec, argc, argv, cfg, &run);
 	cfg->check_config = run.check_config;
 	cfg->config_path = run.config_path;
-	cfg->pop3_delete = strcmp(cfg->pop3_delete_name, "expunge") == 0 ? GW_POP3_DELETE_EXPUNGE
-									 : GW_POP3_DELETE_TRASH;
 	if (cfg->listen.n + cfg->listen_tls.n == 0)
 		bad_usage(cfg, "--listen or --listen-tls ADDR:PORT is required");
 	if (!cfg->cert || !cfg->key)

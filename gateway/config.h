@@ -14,7 +14,8 @@ enum gw_protocol { GW_IMAP, GW_POP3 };
 #define GW_MAX_LISTEN 8
 #define GW_CONFIG_DIR "/etc/mailrpc/"
 
-/* What POP3's DELE does to a message at QUIT (see README). */
+/* What POP3's DELE does to a message at QUIT (see README); in the order
+ * of the pop3-delete setting's words, "trash|expunge" (config.c). */
 enum gw_pop3_delete { GW_POP3_DELETE_TRASH, GW_POP3_DELETE_EXPUNGE };
 
 struct gw_config {
@@ -27,8 +28,7 @@ struct gw_config {
 	const char *keytab;
 	const char *store_dir;		   /* the mail store (as mailrpcd's --store) */
 	struct opt_list public_admins;	   /* as mailrpcd's --public-admin */
-	const char *pop3_delete_name;	   /* trash or expunge, as given */
-	enum gw_pop3_delete pop3_delete;   /* ...and as the code reads it */
+	int pop3_delete;		   /* enum gw_pop3_delete */
 	const char *hostname; /* service principal SERVICE/HOSTNAME */
 	const char *pidfile;  /* NULL: none */
 	int foreground;

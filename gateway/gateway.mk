@@ -10,7 +10,7 @@ GW_LIBS    := $(shell pkg-config --libs $(GW_PKGS) 2>/dev/null)
 # Shared with mailrpcd: the log (and the store's lines in it), the keytab
 # check, and the mail service over the store, so every front-end maps
 # principals, decides rights and applies limits alike.
-GW_SERVER_SRCS := server/log.c server/log_store.c server/acceptor.c $(SERVICE_SRCS) $(STORE_SRCS)
+GW_SERVER_SRCS := server/log.c server/log_store.c server/acceptor.c server/daemon.c $(SERVICE_SRCS) $(STORE_SRCS)
 GW_MAINS   := gateway/imapd.c gateway/pop3d.c
 GW_SRCS    := $(filter-out $(GW_MAINS),$(wildcard gateway/*.c))
 GW_OBJS    := $(call obj,$(GW_SRCS) $(GW_SERVER_SRCS) $(LISTEN_SRCS) $(OPTION_SRCS) \

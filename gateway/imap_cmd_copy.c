@@ -176,9 +176,7 @@ static enum imap_next transfer(struct imap_session *s, const struct imap_command
 		return imap_reply(s, cmd, "NO", "[READ-ONLY] The folder is read-only");
 	enum imap_msgset_result r = imap_msgset_parse(s->view, &args[0], uid, &set);
 	if (r != IMAP_MSGSET_OK)
-		return imap_reply(s, cmd, "BAD",
-				  r == IMAP_MSGSET_RANGE ? "No such message"
-							 : "Invalid message set");
+		return imap_reply(s, cmd, "BAD", imap_msgset_error(r));
 	int status = destination(s, &args[1], &t);
 	int inside = status == MAIL_OK && same_mailbox(s, &t.to);
 	if (status == MAIL_OK && move && !inside &&

@@ -225,9 +225,7 @@ enum imap_next imap_do_fetch(struct imap_session *s, const struct imap_command *
 	enum imap_msgset_result r = imap_msgset_parse(s->view, &args[0], uid, &set);
 	if (r != IMAP_MSGSET_OK) {
 		fetch_request_free(&req);
-		return imap_reply(s, cmd, "BAD",
-				  r == IMAP_MSGSET_RANGE ? "No such message"
-							 : "Invalid message set");
+		return imap_reply(s, cmd, "BAD", imap_msgset_error(r));
 	}
 	if (has_item(&req, FETCH_MODSEQ) || req.changedsince_given)
 		s->enabled |= IMAP_ENABLE_CONDSTORE; /* RFC 7162 3.1: these enable it */

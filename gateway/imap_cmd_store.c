@@ -141,9 +141,7 @@ enum imap_next imap_do_store(struct imap_session *s, const struct imap_command *
 		return imap_reply(s, cmd, "NO", "[READ-ONLY] The folder is read-only");
 	enum imap_msgset_result r = imap_msgset_parse(s->view, &args[0], uid, &set);
 	if (r != IMAP_MSGSET_OK)
-		return imap_reply(s, cmd, "BAD",
-				  r == IMAP_MSGSET_RANGE ? "No such message"
-							 : "Invalid message set");
+		return imap_reply(s, cmd, "BAD", imap_msgset_error(r));
 	if (req.conditional)
 		s->enabled |= IMAP_ENABLE_CONDSTORE;
 	uint32_t mask = keepable(s->view->rights);

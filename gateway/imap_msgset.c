@@ -4,49 +4,25 @@
 
 #include "imap_msgset.h"
 
-/* The first told message with a UID of at least uid. */
-static size_t first_uid_at_least(const struct imap_view *v, uint64_t uid)
-{
-	size_t lo = 0, hi = v->told;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v->msgs[mid].uid < uid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 static void mark_range(const struct imap_view *v, const struct imap_seq_range *r, int uid,
 		       unsigned char *in)
 {
-	uint64_t lo = r->lo, hi = r->hi;
 	if (v->told == 0)
 		return;
-	if (uid) {
-		uint64_t last = v->msgs[v->told - 1].uid;
-		if (hi == IMAP_SEQ_STAR)
-			hi = last;
-		if (lo == IMAP_SEQ_STAR)
-			lo = last;
-		if (lo > hi) {
-			uint64_t t = lo;
-			lo = hi;
-			hi = t;
-		}
-		for (size_t i = first_uid_at_least(v, lo); i < v->told && v->msgs[i].uid <= hi; i++)
-			in[i] = 1;
-		return;
-	}
-	if (hi == IMAP_SEQ_STAR)
-		hi = v->told;
-	if (lo == IMAP_SEQ_STAR)
-		lo = v->told;
+	/* "*" is the last told message: its UID, or its number. */
+	uint64_t star = uid ? v->msgs[v->told - 1].uid : v->told;
+	uint64_t lo = r->lo == IMAP_SEQ_STAR ? star : r->lo;
+	uint64_t hi = r->hi == IMAP_SEQ_STAR ? star : r->hi;
 	if (lo > hi) {
 		uint64_t t = lo;
 		lo = hi;
 		hi = t;
+	}
+	if (uid) {
+		for (size_t i = imap_view_lower_bound(v, v->told, lo);
+		     i < v->told && v->msgs[i].uid <= hi; i++)
+			in[i] = 1;
+		return;
 	}
 	for (uint64_t i = lo; i <= hi; i++)
 		in[i - 1] = 1;
@@ -118,4 +94,9 @@ void imap_msgset_write_uids(const struct imap_view *v, const struct imap_msgset 
 		uids[i] = v->msgs[set->index[i]].uid;
 	imap_write_uid_ranges(uids, set->count, out);
 	free(uids);
+}
+
+const char *imap_msgset_error(enum imap_msgset_result r)
+{
+	return r == IMAP_MSGSET_RANGE ? "No such message" : "Invalid message set";
 }

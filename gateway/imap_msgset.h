@@ -23,6 +23,8 @@ enum imap_msgset_result { IMAP_MSGSET_OK, IMAP_MSGSET_SYNTAX, IMAP_MSGSET_RANGE 
 enum imap_msgset_result imap_msgset_parse(const struct imap_view *v, const struct imap_arg *arg,
 					  int uid, struct imap_msgset *set);
 void imap_msgset_free(struct imap_msgset *set);
+/* The words of a BAD answer to a set that did not parse. */
+const char *imap_msgset_error(enum imap_msgset_result r);
 
 /* uid-set text of the UIDs of set's messages ("4:6,9"), into out. */
 void imap_msgset_write_uids(const struct imap_view *v, const struct imap_msgset *set,

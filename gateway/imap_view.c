@@ -45,9 +45,9 @@ static struct imap_msg msg_of(const store_index_entry_t *e)
 				 .flags = e->flags};
 }
 
-size_t imap_view_find(const struct imap_view *v, uint64_t uid)
+size_t imap_view_lower_bound(const struct imap_view *v, size_t n, uint64_t uid)
 {
-	size_t lo = 0, hi = v->count;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (v->msgs[mid].uid < uid)
@@ -55,7 +55,13 @@ size_t imap_view_find(const struct imap_view *v, uint64_t uid)
 		else
 			hi = mid;
 	}
-	return lo < v->count && v->msgs[lo].uid == uid ? lo : SIZE_MAX;
+	return lo;
+}
+
+size_t imap_view_find(const struct imap_view *v, uint64_t uid)
+{
+	size_t i = imap_view_lower_bound(v, v->count, uid);
+	return i < v->count && v->msgs[i].uid == uid ? i : SIZE_MAX;
 }
 
 /* The mailbox's change number now: a state ahead of every mailbox is

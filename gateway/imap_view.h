@@ -65,6 +65,9 @@ int imap_view_refresh(struct mail_session *m, struct imap_view *v);
 
 /* The index of uid in v->msgs, or SIZE_MAX. */
 size_t imap_view_find(const struct imap_view *v, uint64_t uid);
+/* The first index below n (a prefix of v->msgs, which ascend by UID)
+ * whose UID is at least uid; n if none. */
+size_t imap_view_lower_bound(const struct imap_view *v, size_t n, uint64_t uid);
 
 /* Drops the gone messages (once the client has been told), keeping the
  * order; returns how many. */

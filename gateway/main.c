@@ -13,6 +13,7 @@
 #include "../common/listen.h"
 #include "../common/ready.h"
 #include "../server/acceptor.h"
+#include "../server/daemon.h"
 #include "../server/log.h"
 #include "../server/log_store.h"
 #include "conn.h"
@@ -20,13 +21,6 @@
 #include "gw_mail.h"
 #include "listener.h"
 #include "tls.h"
-
-static void write_pidfile(const char *path)
-{
-	FILE *f = fopen(path, "w");
-	if (f == NULL || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f) != 0)
-		log_fatal("cannot write pidfile %s: %s", path, strerror(errno));
-}
 
 static int open_all(const struct gw_config *cfg, struct gw_listen *fds)
 {
@@ -94,13 +88,7 @@ int gw_main(int argc, char **argv, enum gw_protocol protocol)
 		log_fatal("%s", why);
 	gw_conn_setup(&cfg, tls);
 	int n = open_all(&cfg, fds);
-	if (!cfg.foreground) {
-		if (daemon(1, 0) != 0)
-			log_fatal("daemon: %s", strerror(errno));
-		log_init(0);
-	}
-	if (cfg.pidfile)
-		write_pidfile(cfg.pidfile);
+	daemon_start(cfg.foreground, cfg.pidfile);
 	log_info("serving %s as %s/%s", protocol == GW_IMAP ? "IMAP4rev1" : "POP3", cfg.service,
 		 cfg.hostname);
 

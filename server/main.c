@@ -18,6 +18,7 @@
 #include "../common/seal.h"
 #include "acceptor.h"
 #include "config.h"
+#include "daemon.h"
 #include "listener.h"
 #include "log.h"
 #include "log_store.h"
@@ -79,13 +80,6 @@ static int check_config(const struct server_config *cfg)
 	return 0;
 }
 
-static void write_pidfile(const char *path)
-{
-	FILE *f = fopen(path, "w");
-	if (f == NULL || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f) != 0)
-		log_fatal("cannot write pidfile %s: %s", path, strerror(errno));
-}
-
 int main(int argc, char **argv)
 {
 	struct server_config cfg;
@@ -115,13 +109,7 @@ int main(int argc, char **argv)
 	int listen_fd = listener_open(cfg.listen, &port);
 	if (cfg.register_rpcbind)
 		rpcbind_set(port, 1);
-	if (!cfg.foreground) {
-		if (daemon(1, 0) != 0)
-			log_fatal("daemon: %s", strerror(errno));
-		log_init(0);
-	}
-	if (cfg.pidfile)
-		write_pidfile(cfg.pidfile);
+	daemon_start(cfg.foreground, cfg.pidfile);
 	log_info("listening on %s (port %d) as %s, minimum level %s", cfg.listen, port,
 		 cfg.principal, level_name(cfg.min_level));
 	ready_notify("serving");

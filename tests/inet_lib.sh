@@ -8,6 +8,7 @@ for tool in postfix postqueue postconf; do
 		{ echo "FAIL setup: $tool is missing (scripts/install-deps installs postfix)"; exit 1; }
 done
 [ "$(id -u)" -eq 0 ] || { echo "FAIL setup: running a Postfix instance needs root"; exit 1; }
+. "$TESTS_DIR/postfix_lib.sh"
 DELIVERY_USER=nobody
 getent passwd postfix >/dev/null && getent group postdrop >/dev/null ||
 	{ echo "FAIL setup: the postfix package's postfix user or postdrop group is missing"; exit 1; }
@@ -58,31 +59,17 @@ maximal_backoff_time = 2s
 delay_warning_time = 0
 $4
 EOF
-	cat >"$d/etc/master.cf" <<EOF
-$addr:$port inet n - n - - smtpd
-pickup    unix  n - n 60   1 pickup
-cleanup   unix  n - n -    0 cleanup
-qmgr      unix  n - n 300  1 qmgr
-rewrite   unix  - - n -    - trivial-rewrite
-bounce    unix  - - n -    0 bounce
-defer     unix  - - n -    0 bounce
-trace     unix  - - n -    0 bounce
-verify    unix  - - n -    1 verify
-flush     unix  n - n 1000? 0 flush
-proxymap  unix  - - n -    - proxymap
-showq     unix  n - n -    - showq
-error     unix  - - n -    - error
-retry     unix  - - n -    - error
-discard   unix  - - n -    - discard
-anvil     unix  - - n -    1 anvil
-scache    unix  - - n -    1 scache
-postlog   unix-dgram n - n - 1 postlogd
+	{
+		echo "$addr:$port inet n - n - - smtpd"
+		pf_services
+		cat <<EOF
 smtp      unix  - - n -    - smtp
 relay     unix  - - n -    - smtp
 virtual   unix  - n n -    - virtual
 tlsmgr    unix  - - n 1000? 1 tlsmgr
 $5
 EOF
+	} >"$d/etc/master.cf"
 	postfix -c "$d/etc" start >"$d/start.log" 2>&1 ||
 		{ sed 's/^/# /' "$d/start.log" "$d/maillog" 2>/dev/null; echo "FAIL setup: postfix in $d did not start"; exit 1; }
 	wait_for 100 test -s "$d/spool/pid/master.pid"
@@ -93,18 +80,11 @@ EOF
 
 # pf_stop DIR: stops that instance; PF_LEFT collects processes left alive.
 pf_stop() {
-	local entry d pid kids rest=()
+	local entry rest=()
 	for entry in "${PF_MASTERS[@]}"; do
-		d=${entry%%:*} pid=${entry##*:}
-		if [ "$d" != "$1" ]; then rest+=("$entry"); continue; fi
-		kids=$(pgrep -P "$pid" | tr '\n' ' ')
-		postfix -c "$d/etc" stop >/dev/null 2>&1
-		# Its children (smtpd holds the listening socket) end on its
-		# signal, a moment after it does: a restart must not find them.
-		wait_for 100 bash -c "for p in $pid $kids; do ! kill -0 \$p 2>/dev/null || exit 1; done"
-		for pid in $pid $kids; do
-			kill -0 "$pid" 2>/dev/null && PF_LEFT="$PF_LEFT $pid"
-		done
+		if [ "${entry%%:*}" != "$1" ]; then rest+=("$entry"); continue; fi
+		pf_stop_master "$1" "${entry##*:}"
+		PF_LEFT="$PF_LEFT $PF_STILL"
 	done
 	PF_MASTERS=("${rest[@]}")
 }

@@ -93,6 +93,22 @@ login_users() {
 	done
 }
 
+# many_users PREFIX N: users PREFIX1..PREFIXN (listed in $users), each
+# with a principal, a ticket of its own and a mailbox made by the admin
+# tool in $T/store (before any server runs: load tests).
+many_users() {
+	local i u
+	users=()
+	for i in $(seq 1 "$2"); do users+=("$1$i"); done
+	setup_realm "${users[@]}"
+	mkdir -p "$T/store"
+	for u in "${users[@]}"; do
+		kinit_as "$u" "FILE:$T/cc.$u"
+		"$BIN/bin/mailrpc-admin" --store "$T/store" create "$u" ||
+			{ echo "FAIL setup: mailbox $u"; exit 1; }
+	done
+}
+
 # same NAME GOT WANT: passes when the two strings are equal.
 same() { if [ "$2" == "$3" ]; then pass "$1"; else fail "$1" "got [$2] want [$3]"; fi; }
 

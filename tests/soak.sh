@@ -8,17 +8,10 @@
 . "$(dirname "$0")/lib.sh"
 N=${CLIENTS:-50}
 SECONDS_TOTAL=${SOAK_SECONDS:-600}
-users=()
-for i in $(seq 1 "$N"); do users+=("s$i"); done
-setup_realm "${users[@]}"
+many_users s "$N"
 export XDG_CACHE_HOME=$T/cache
 ADMIN() { "$BIN/bin/mailrpc-admin" --store "$T/store" "$@"; }
 deliver() { "$BIN/bin/mailrpc-deliver" --store "$T/store" "$@"; }
-mkdir "$T/store"
-for u in "${users[@]}"; do
-	kinit_as "$u" "FILE:$T/cc.$u"
-	ADMIN create "$u" || { echo "FAIL setup: mailbox $u"; exit 1; }
-done
 ADMIN policy set max-preauth-peer $((2 * N)) >/dev/null
 start_server --wait-timeout 5
 end=$(($(date +%s) + SECONDS_TOTAL))

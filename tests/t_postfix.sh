@@ -6,6 +6,7 @@
 # recipient bounces back to the sender; an over-quota recipient stays
 # queued and is delivered once there is room.
 . "$(dirname "$0")/lib.sh"
+. "$TESTS_DIR/postfix_lib.sh"
 for tool in postfix postqueue; do
 	command -v "$tool" >/dev/null ||
 		{ echo "FAIL setup: $tool is missing (scripts/install-deps installs postfix)"; exit 1; }
@@ -69,44 +70,22 @@ local_transport = mailrpc
 local_recipient_maps =
 mailrpc_destination_recipient_limit = 1
 EOF
-cat >"$PF/etc/master.cf" <<EOF
-127.0.0.1:$SMTP_PORT inet n - n - - smtpd
-pickup    unix  n - n 60   1 pickup
-cleanup   unix  n - n -    0 cleanup
-qmgr      unix  n - n 300  1 qmgr
-rewrite   unix  - - n -    - trivial-rewrite
-bounce    unix  - - n -    0 bounce
-defer     unix  - - n -    0 bounce
-trace     unix  - - n -    0 bounce
-verify    unix  - - n -    1 verify
-flush     unix  n - n 1000? 0 flush
-proxymap  unix  - - n -    - proxymap
-showq     unix  n - n -    - showq
-error     unix  - - n -    - error
-retry     unix  - - n -    - error
-discard   unix  - - n -    - discard
-anvil     unix  - - n -    1 anvil
-scache    unix  - - n -    1 scache
-postlog   unix-dgram n - n - 1 postlogd
+{
+	echo "127.0.0.1:$SMTP_PORT inet n - n - - smtpd"
+	pf_services
+	cat <<EOF
 mailrpc   unix  - n n -    - pipe
   flags=u user=$DELIVERY_USER null_sender=
   argv=$T/bin/mailrpc-deliver --store $T/store -d \${user} -f \${sender}
 EOF
+} >"$PF/etc/master.cf"
 
 # Stops the instance: STOPPED lists the master and its processes, left
 # those still alive afterwards (killed on exit, by PID).
 stop_postfix() {
 	[ -n "$MASTER" ] || return 0
-	local pid kids
-	kids=$(pgrep -P "$MASTER" | tr '\n' ' ')
-	postfix -c "$PF/etc" stop >/dev/null 2>&1
-	STOPPED="$MASTER $kids"
-	# The master's children end on its signal, a moment after it does.
-	wait_for 100 bash -c "for p in $STOPPED; do ! kill -0 \$p 2>/dev/null || exit 1; done"
-	left=""
-	for pid in $STOPPED; do
-		kill -0 "$pid" 2>/dev/null && left="$left $pid"
-	done
+	pf_stop_master "$PF" "$MASTER"
+	STOPPED=$PF_STOPPED left=$PF_STILL
 	MASTER=
 }
 kill_leftovers() {

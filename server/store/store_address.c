@@ -153,57 +153,39 @@ int store_domain_local(store_t *st, const char *domain, int *local_r)
 	return status == STORE_NOTFOUND || status == STORE_INVALID ? STORE_OK : status;
 }
 
-/* Grows *items (of size each) to hold one more. */
-static int grow(void **items, size_t count, size_t *cap, size_t size)
+struct domain_walk {
+	store_domain_list_t *l;
+	size_t cap;
+};
+
+static int domain_one(const MDB_val *k, const MDB_val *v, void *ctx)
 {
-	if (count < *cap)
-		return STORE_OK;
-	size_t want = *cap ? 2 * *cap : 16;
-	void *grown = realloc(*items, want * size);
-	if (grown == NULL)
-		return STORE_INTERNAL;
-	*items = grown;
-	*cap = want;
+	struct domain_walk *w = ctx;
+
+	if (k->mv_size > STORE_DOMAIN_MAX || v->mv_size != ST_DOMAIN_VAL_LEN)
+		return st_corrupt("domain", k, "domain record does not decode");
+	int status =
+	    st_room_for_one((void **)&w->l->items, w->l->count, &w->cap, sizeof(*w->l->items));
+	if (status != STORE_OK)
+		return status;
+	store_domain_t *d = &w->l->items[w->l->count++];
+	memcpy(d->name, k->mv_data, k->mv_size);
+	d->name[k->mv_size] = '\0';
+	d->is_default = (st_get_u16((unsigned char *)v->mv_data + 2) & ST_DOMAIN_DEFAULT) != 0;
 	return STORE_OK;
 }
 
 int store_domain_list(store_t *st, store_domain_list_t **list_r)
 {
-	store_domain_list_t *l = calloc(1, sizeof(*l));
-	MDB_txn *txn = NULL;
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	size_t cap = 0;
-	int rc = MDB_NOTFOUND, status = l ? st_read_begin(st, &txn) : STORE_INTERNAL;
+	struct domain_walk w = {.l = calloc(1, sizeof(*w.l))};
+	int status =
+	    w.l ? st_read_each(st, st->db_domain, "domain list", domain_one, &w) : STORE_INTERNAL;
 
 	*list_r = NULL;
 	if (status == STORE_OK)
-		status = st_err(mdb_cursor_open(txn, st->db_domain, &cur), "domain cursor");
-	for (rc = status == STORE_OK ? mdb_cursor_get(cur, &k, &v, MDB_FIRST) : MDB_NOTFOUND;
-	     rc == 0 && status == STORE_OK; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size > STORE_DOMAIN_MAX || v.mv_size != ST_DOMAIN_VAL_LEN) {
-			status = st_corrupt("domain", &k, "domain record does not decode");
-			break;
-		}
-		status = grow((void **)&l->items, l->count, &cap, sizeof(*l->items));
-		if (status != STORE_OK)
-			break;
-		store_domain_t *d = &l->items[l->count++];
-		memcpy(d->name, k.mv_data, k.mv_size);
-		d->name[k.mv_size] = '\0';
-		d->is_default =
-		    (st_get_u16((unsigned char *)v.mv_data + 2) & ST_DOMAIN_DEFAULT) != 0;
-	}
-	if (status == STORE_OK && rc != 0 && rc != MDB_NOTFOUND)
-		status = st_err(rc, "domain list");
-	if (cur != NULL)
-		mdb_cursor_close(cur);
-	if (txn != NULL)
-		mdb_txn_abort(txn);
-	if (status == STORE_OK)
-		*list_r = l;
+		*list_r = w.l;
 	else
-		store_domain_list_free(&l);
+		store_domain_list_free(&w.l);
 	return status;
 }
 
@@ -282,46 +264,44 @@ int store_alias_remove(store_t *st, const char *address)
 	return st_write(st, alias_remove_txn, &c);
 }
 
+struct alias_walk {
+	store_alias_list_t *l;
+	size_t cap;
+	const char *mailbox; /* NULL: every mailbox's */
+};
+
+static int alias_one(const MDB_val *k, const MDB_val *v, void *ctx)
+{
+	struct alias_walk *w = ctx;
+	char name[STORE_NAME_MAX + 1];
+	uint64_t mbid;
+
+	if (k->mv_size > STORE_ADDRESS_MAX || st_alias_decode(v, &mbid, name) != STORE_OK)
+		return st_corrupt("alias", k, "alias record does not decode");
+	if (w->mailbox != NULL && strcmp(w->mailbox, name) != 0)
+		return STORE_OK;
+	int status =
+	    st_room_for_one((void **)&w->l->items, w->l->count, &w->cap, sizeof(*w->l->items));
+	if (status != STORE_OK)
+		return status;
+	store_alias_t *a = &w->l->items[w->l->count++];
+	memcpy(a->address, k->mv_data, k->mv_size);
+	a->address[k->mv_size] = '\0';
+	memcpy(a->mailbox, name, sizeof(name));
+	return STORE_OK;
+}
+
 int store_alias_list(store_t *st, const char *mailbox, store_alias_list_t **list_r)
 {
-	store_alias_list_t *l = calloc(1, sizeof(*l));
-	char name[STORE_NAME_MAX + 1];
-	MDB_txn *txn = NULL;
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	uint64_t mbid;
-	size_t cap = 0;
-	int rc = MDB_NOTFOUND, status = l ? st_read_begin(st, &txn) : STORE_INTERNAL;
+	struct alias_walk w = {.l = calloc(1, sizeof(*w.l)), .mailbox = mailbox};
+	int status =
+	    w.l ? st_read_each(st, st->db_alias, "alias list", alias_one, &w) : STORE_INTERNAL;
 
 	*list_r = NULL;
 	if (status == STORE_OK)
-		status = st_err(mdb_cursor_open(txn, st->db_alias, &cur), "alias cursor");
-	for (rc = status == STORE_OK ? mdb_cursor_get(cur, &k, &v, MDB_FIRST) : MDB_NOTFOUND;
-	     rc == 0 && status == STORE_OK; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size > STORE_ADDRESS_MAX || st_alias_decode(&v, &mbid, name) != STORE_OK) {
-			status = st_corrupt("alias", &k, "alias record does not decode");
-			break;
-		}
-		if (mailbox != NULL && strcmp(mailbox, name) != 0)
-			continue;
-		status = grow((void **)&l->items, l->count, &cap, sizeof(*l->items));
-		if (status != STORE_OK)
-			break;
-		store_alias_t *a = &l->items[l->count++];
-		memcpy(a->address, k.mv_data, k.mv_size);
-		a->address[k.mv_size] = '\0';
-		memcpy(a->mailbox, name, sizeof(name));
-	}
-	if (status == STORE_OK && rc != 0 && rc != MDB_NOTFOUND)
-		status = st_err(rc, "alias list");
-	if (cur != NULL)
-		mdb_cursor_close(cur);
-	if (txn != NULL)
-		mdb_txn_abort(txn);
-	if (status == STORE_OK)
-		*list_r = l;
+		*list_r = w.l;
 	else
-		store_alias_list_free(&l);
+		store_alias_list_free(&w.l);
 	return status;
 }
 

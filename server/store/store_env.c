@@ -91,6 +91,40 @@ int st_read_begin(store_t *st, MDB_txn **txn_r)
 	return st_begin(st, MDB_RDONLY, txn_r);
 }
 
+int st_read_each(store_t *st, MDB_dbi dbi, const char *what, st_each_fn fn, void *ctx)
+{
+	MDB_txn *txn = NULL;
+	MDB_cursor *cur = NULL;
+	MDB_val k, v;
+	int rc = MDB_NOTFOUND, status = st_read_begin(st, &txn);
+
+	if (status == STORE_OK)
+		status = st_err(mdb_cursor_open(txn, dbi, &cur), what);
+	for (rc = status == STORE_OK ? mdb_cursor_get(cur, &k, &v, MDB_FIRST) : MDB_NOTFOUND;
+	     rc == 0 && status == STORE_OK; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		status = fn(&k, &v, ctx);
+	if (status == STORE_OK && rc != 0 && rc != MDB_NOTFOUND)
+		status = st_err(rc, what);
+	if (cur != NULL)
+		mdb_cursor_close(cur);
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	return status;
+}
+
+int st_room_for_one(void **items, size_t count, size_t *cap, size_t size)
+{
+	if (count < *cap)
+		return STORE_OK;
+	size_t want = *cap ? 2 * *cap : 16;
+	void *grown = realloc(*items, want * size);
+	if (grown == NULL)
+		return STORE_INTERNAL;
+	*items = grown;
+	*cap = want;
+	return STORE_OK;
+}
+
 /* Grows the map after MDB_MAP_FULL (no txn may be active). */
 static int st_grow(store_t *st)
 {

@@ -25,56 +25,50 @@ void store_handover_list_free(store_handover_list_t **list)
 	*list = NULL;
 }
 
+struct handover_walk {
+	store_handover_list_t *l;
+	size_t cap;
+	int64_t due_by; /* 0: every one */
+};
+
+static int handover_one(const MDB_val *k, const MDB_val *v, void *ctx)
+{
+	struct handover_walk *w = ctx;
+	store_handover_t h;
+	int status = st_handover_decode(k, v, &h);
+
+	if (status == STORE_CORRUPT) {
+		/* Logged, and left for verify: the others still go out. */
+		st_corrupt("handover", k, "hand-over record of %zu bytes does not decode",
+			   v->mv_size);
+		return STORE_OK;
+	}
+	if (status == STORE_OK && w->due_by != 0 && h.next_try > w->due_by) {
+		st_handover_clear(&h); /* not due yet */
+		return STORE_OK;
+	}
+	if (status == STORE_OK)
+		status = st_room_for_one((void **)&w->l->items, w->l->count, &w->cap,
+					 sizeof(*w->l->items));
+	if (status != STORE_OK) {
+		st_handover_clear(&h);
+		return status;
+	}
+	w->l->items[w->l->count++] = h;
+	return STORE_OK;
+}
+
 int store_handover_list(store_t *st, int64_t due_by, store_handover_list_t **list_r)
 {
-	store_handover_list_t *l = calloc(1, sizeof(*l));
-	store_handover_t h;
-	MDB_txn *txn = NULL;
-	MDB_cursor *cur = NULL;
-	MDB_val k, v;
-	size_t cap = 0;
-	int rc = MDB_NOTFOUND, status = l ? st_read_begin(st, &txn) : STORE_INTERNAL;
+	struct handover_walk w = {.l = calloc(1, sizeof(*w.l)), .due_by = due_by};
+	int status = w.l ? st_read_each(st, st->db_handover, "handover list", handover_one, &w)
+			 : STORE_INTERNAL;
 
 	*list_r = NULL;
 	if (status == STORE_OK)
-		status = st_err(mdb_cursor_open(txn, st->db_handover, &cur), "handover cursor");
-	for (rc = status == STORE_OK ? mdb_cursor_get(cur, &k, &v, MDB_FIRST) : MDB_NOTFOUND;
-	     rc == 0 && status == STORE_OK; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		status = st_handover_decode(&k, &v, &h);
-		if (status == STORE_CORRUPT) {
-			/* Logged, and left for verify: the others still go out. */
-			st_corrupt("handover", &k, "hand-over record of %zu bytes does not decode",
-				   v.mv_size);
-			status = STORE_OK;
-			continue;
-		}
-		if (status != STORE_OK || (due_by != 0 && h.next_try > due_by)) {
-			st_handover_clear(&h);
-			continue;
-		}
-		if (l->count == cap) {
-			size_t want = cap ? 2 * cap : 16;
-			void *grown = realloc(l->items, want * sizeof(*l->items));
-			if (grown == NULL) {
-				st_handover_clear(&h);
-				status = STORE_INTERNAL;
-				break;
-			}
-			l->items = grown;
-			cap = want;
-		}
-		l->items[l->count++] = h;
-	}
-	if (status == STORE_OK && rc != 0 && rc != MDB_NOTFOUND)
-		status = st_err(rc, "handover list");
-	if (cur != NULL)
-		mdb_cursor_close(cur);
-	if (txn != NULL)
-		mdb_txn_abort(txn);
-	if (status == STORE_OK)
-		*list_r = l;
+		*list_r = w.l;
 	else
-		store_handover_list_free(&l);
+		store_handover_list_free(&w.l);
 	return status;
 }
 

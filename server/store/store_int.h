@@ -81,6 +81,14 @@ typedef int (*st_write_fn)(store_t *st, MDB_txn *txn, void *ctx);
  * re-runs fn on ST_MAPFULL.  fn must only write ctx outputs. */
 int st_write(store_t *st, st_write_fn fn, void *ctx);
 int st_read_begin(store_t *st, MDB_txn **txn_r);
+/* Visits every record of dbi, in key order, in one read transaction: fn
+ * returns STORE_OK to go on, anything else ends the walk and is the
+ * result.  what names the database in errors. */
+typedef int (*st_each_fn)(const MDB_val *k, const MDB_val *v, void *ctx);
+int st_read_each(store_t *st, MDB_dbi dbi, const char *what, st_each_fn fn, void *ctx);
+/* Room for one more in the growing array *items (count in use, *cap
+ * allocated, size bytes each): STORE_OK, or STORE_INTERNAL. */
+int st_room_for_one(void **items, size_t count, size_t *cap, size_t size);
 int64_t st_now(void);
 /* Creates and opens the LMDB environment of st in dir (st->opt set). */
 int st_env_open(store_t *st, const char *dir);

@@ -1,25 +1,11 @@
 /* admin_shell.c -- mailrpc-admin's shell for in-process commands (see admin_shell.h). */
 #include <getopt.h>
-#include <stdio.h>
-#include <sysexits.h>
 
 #include "admin_shell.h"
 
 store_t *admin_store(struct admin *a)
 {
 	return a->store; /* the harness's, always open */
-}
-
-int admin_fail(const char *what, int store_status)
-{
-	fprintf(stderr, "mailrpc-admin: %s: %s\n", what, store_strerror(store_status));
-	return 1;
-}
-
-int admin_usage(const char *synopsis)
-{
-	fprintf(stderr, "usage: mailrpc-admin --store DIR %s\n", synopsis);
-	return EX_USAGE;
 }
 
 int admin_shell_run(store_t *st, int (*run)(struct admin *, int, char **), char **argv)

@@ -1,7 +1,8 @@
 /*
  * admin_shell.h -- what admin/main.c gives mailrpc-admin's commands
- * (admin_store, admin_fail, admin_usage; admin.h), for the harnesses that
- * run those commands in-process: the store is the harness's scratch one.
+ * (admin_store; admin.h), for the harnesses that run those commands
+ * in-process: the store is the harness's scratch one (admin_fail and
+ * admin_usage are admin/report.c's, linked as they are).
  */
 #ifndef MAILRPC_FUZZ_ADMIN_SHELL_H
 #define MAILRPC_FUZZ_ADMIN_SHELL_H

@@ -40,7 +40,7 @@ $(BUILD)/fuzz/fuzz_summary: $(FUZZ_STORE_OBJS)
 $(BUILD)/fuzz/fuzz_records: $(FUZZ_STORE_OBJS) $(call obj,$(LIB_SRCS) $(COMMON_SRCS) $(SEAL_SRCS)) $(GEN_OBJS)
 $(BUILD)/fuzz/fuzz_mbox: $(FUZZ_STORE_OBJS) $(BUILD)/obj/admin/mbox.o
 # mailrpc-admin's commands, in-process on the scratch store.
-FUZZ_ADMIN_OBJS := $(FUZZ_STORE_OBJS) $(BUILD)/obj/tests/fuzz/admin_shell.o
+FUZZ_ADMIN_OBJS := $(FUZZ_STORE_OBJS) $(BUILD)/obj/tests/fuzz/admin_shell.o $(BUILD)/obj/admin/report.o
 $(BUILD)/obj/tests/fuzz/admin_shell.o: ALL_CFLAGS += -Iadmin
 $(BUILD)/fuzz/fuzz_import: $(FUZZ_ADMIN_OBJS) $(call obj,admin/cmd_import.c admin/import.c \
 	admin/mbox.c admin/maildir.c)

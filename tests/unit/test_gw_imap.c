@@ -8,7 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "gw_test.h"
+#include "check.h"
 #include "imap_parse.h"
 #include "imap_read.h"
 #include "imap_write.h"

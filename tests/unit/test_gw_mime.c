@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gw_test.h"
+#include "check.h"
 #include "mime_imap.h"
 #include "mime_section.h"
 #include "mime_tree.h"

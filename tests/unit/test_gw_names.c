@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "gw_test.h"
+#include "check.h"
 #include "imap_date.h"
 #include "imap_list.h"
 #include "imap_mutf7.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "base64.h"
-#include "gw_test.h"
+#include "check.h"
 #include "pop3_parse.h"
 #include "pop3_write.h"
 #include "slots.h"

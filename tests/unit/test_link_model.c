@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "link_model.h"
-#include "stub_check.h"
+#include "check.h"
 
 #define MAX_CHUNK 131072
 #define MODEM 7000.0 /* 56 kbit/s in bytes per second */

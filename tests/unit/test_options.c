@@ -12,7 +12,7 @@
 
 struct demo_config {
 	const char *listen;
-	int level, flag, seconds, delay_ms;
+	int level, flag, seconds, delay_ms, mode;
 	unsigned long long size;
 	struct opt_list names;
 };
@@ -34,6 +34,7 @@ static const struct opt_def demo_defs[] = {
     {"max-message", OPT_BYTES, F(size), 1024, 1 << 20, "BYTES", "bytes", 0, NULL},
     {"delay", OPT_MILLIS, F(delay_ms), 0, 60000, "SECONDS", "millis", 0, NULL},
     {"name", OPT_LIST, F(names), 0, 2, "NAME", "list", 0, no_slash},
+    {"mode", OPT_CHOICE, F(mode), 0, 0, "keep|trash|expunge", "choice", 0, NULL},
 };
 #undef F
 static const struct opt_spec demo = {"demo", NULL, demo_defs,
@@ -64,6 +65,8 @@ static void t_every_type(void)
 	CHECK(c.size == 1 << 20 && c.delay_ms == 250);
 	CHECK(c.names.n == 2 && strcmp(c.names.item[1], "b c") == 0);
 	CHECK(parse("foreground = off\n", &c, why) == 0 && c.flag == 0);
+	CHECK(parse("mode = keep\n", &c, why) == 0 && c.mode == 0);
+	CHECK(parse("mode = expunge\n", &c, why) == 0 && c.mode == 2);
 }
 
 /* Each bad file: the line named and the reason, nothing guessed. */
@@ -87,6 +90,10 @@ static void t_errors_name_file_and_line(void)
 	    {"name = a\nname = b\nname = c\n", "/etc/demo.conf:3: name: at most 2 may be given"},
 	    {"name = a/b\n", "/etc/demo.conf:1: name has no '/'"},
 	    {"--listen = a\n", "/etc/demo.conf:1: unknown key '--listen'"},
+	    {"mode = tras\n", "/etc/demo.conf:1: mode takes keep, trash or expunge, not 'tras'"},
+	    {"mode = trash|expunge\n", "mode takes keep, trash or expunge, not 'trash|expunge'"},
+	    {"mode = Keep\n", "mode takes keep, trash or expunge, not 'Keep'"},
+	    {"mode = keep|\n", "mode takes keep, trash or expunge, not 'keep|'"},
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct demo_config c;
@@ -109,11 +116,11 @@ static void t_flags_over_file(void)
 			   "min-level = auth\n";
 	CHECK(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
 	close(fd);
-	char *argv[] = {"demo", "--config",	path, "--idle-timeout", "7", "--name",
-			"flag", "--foreground", NULL};
+	char *argv[] = {"demo", "--config",	path,	  "--idle-timeout", "7", "--name",
+			"flag", "--foreground", "--mode", "trash",	    NULL};
 	struct demo_config c = {.level = LEVEL_PRIVACY, .seconds = 1, .size = 2048};
 	struct opt_run run;
-	opt_load(&demo, 8, argv, &c, &run);
+	opt_load(&demo, 10, argv, &c, &run);
 	CHECK(strcmp(run.config_path, path) == 0 && run.check_config == 0);
 	CHECK(strcmp(c.listen, "127.0.0.1:1") == 0);
 	CHECK(c.seconds == 7 && c.flag == 1 && c.level == LEVEL_AUTH);
@@ -125,12 +132,13 @@ static void t_flags_over_file(void)
 	CHECK(f != NULL);
 	opt_print(&demo, &c, f);
 	fclose(f);
-	CHECK(strstr(out, "idle-timeout = 7\n") && strstr(out, "min-level = auth\n"));
+	CHECK(strstr(out, "idle-timeout = 7\n") && strstr(out, "min-level = auth\n") &&
+	      strstr(out, "mode = trash\n"));
 	struct demo_config again;
 	char why[256];
 	CHECK(parse(out, &again, why) == 0);
 	CHECK(again.seconds == 7 && again.level == LEVEL_AUTH && again.names.n == 1 &&
-	      again.flag == 1 && strcmp(again.listen, c.listen) == 0);
+	      again.flag == 1 && again.mode == 1 && strcmp(again.listen, c.listen) == 0);
 	unlink(path);
 }
 

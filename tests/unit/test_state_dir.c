@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "stub_check.h"
+#include "check.h"
 
 static char top[256];
 

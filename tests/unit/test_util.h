@@ -1,7 +1,7 @@
 /*
  * test_util.h -- tiny LMDB-style test helpers for the store unit tests:
- * CHECK aborts with file:line on the first failed expectation; RUN prints
- * "ok N - name" after each passing test case; temp store directories.
+ * CHECK and RUN (check.h), CHECK_RC and OK on store statuses, temp store
+ * directories.
  */
 #ifndef MAILRPC_TEST_UTIL_H
 #define MAILRPC_TEST_UTIL_H
@@ -15,14 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "store.h"
-
-#define CHECK(expr) do { \
-	if (!(expr)) { \
-		fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #expr); \
-		abort(); \
-	} \
-} while (0)
 
 #define CHECK_RC(expr, want) do { \
 	int rc_ = (expr), want_ = (want); \
@@ -35,11 +29,6 @@
 } while (0)
 
 #define OK(expr) CHECK_RC(expr, STORE_OK)
-
-static int test_count;
-
-#define RUN(fn) do { fn(); printf("ok %d - %s\n", ++test_count, #fn); \
-	fflush(stdout); } while (0)
 
 static inline int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
 {

@@ -1,10 +1,10 @@
 /*
- * gw_test.h -- CHECK and RUN for the gateway's unit tests (tests/run reads
- * their "ok N - name" lines); CHECK aborts with file:line on the first
- * failed expectation.
+ * check.h -- CHECK and RUN for the unit tests (tests/run reads their
+ * "ok N - name" lines): CHECK aborts with file:line on the first failed
+ * expectation; RUN prints "ok N - name" after each passing test case.
  */
-#ifndef GW_TEST_H
-#define GW_TEST_H
+#ifndef MAILRPC_TEST_CHECK_H
+#define MAILRPC_TEST_CHECK_H
 
 #include <stdio.h>
 #include <stdlib.h>
