@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "listen.h"
@@ -56,7 +57,10 @@ int listen_open(const char *spec, int *port_r, char *why, size_t why_len)
 		snprintf(why, why_len, "cannot listen on %s: %s", spec, strerror(errno));
 		goto fail;
 	}
-	if (listen(fd, 128) != 0) {
+	/* The kernel's whole queue (net.core.somaxconn caps it): after a
+	 * restart every client reconnects at once, and a connection refused
+	 * by a full queue waits out the client's connect timeout. */
+	if (listen(fd, SOMAXCONN) != 0) {
 		snprintf(why, why_len, "listen on %s: %s", spec, strerror(errno));
 		goto fail;
 	}
