@@ -3,6 +3,7 @@
 # far is kept, so a regression fails here; then fuzzes for
 # MAILRPC_FUZZ_SECONDS (default 2) from it, so CI meets the shallow bugs
 # a change brings.  Long runs are make fuzz FUZZ_SECONDS=N (README).
+# tests/run: once: the harnesses (make fuzz-build, ASan+UBSan of their own) are the same whatever build is under test
 . "$(dirname "$0")/lib.sh"
 
 command -v clang-14 >/dev/null || skip "clang-14 is not installed (scripts/install-deps)"

@@ -59,10 +59,18 @@ n=$(tail -n +"$m" "$SERVER_LOG" | grep "proc=MAILBOX_OPEN .*result=OK" | grep -o
 check "every new link opened alice's mailbox again ($n links)" test "$n" -ge 3
 relay_stop
 # Big enough for a parallel get in sealed chunks (252 KiB: 8 at least).
+# Through a relay that adds 20 ms each way, so that the first connection
+# needs most of a second for the 13 chunks: on a loaded machine it could
+# otherwise take them all before the extra ones were set up.
 head -c $((3 * 1024 * 1024)) /dev/urandom >"$T/big3"
 big=$(as alice put Shared "$T/big3")
+"$TOOLS/delay" 127.0.0.1 0 127.0.0.1 "$PORT" 20 >"$T/delay.out" 2>&1 &
+PIDS+=($!)
+wait_for 100 grep -q '^port ' "$T/delay.out" || { echo "FAIL setup: delay relay"; exit 1; }
+DP=$(awk '/^port /{print $2}' "$T/delay.out")
 m=$(mark)
-MAILRPC_DOWNLOAD_STREAMS=3 as bob -m alice get "$big" -o "$T/big.par" 2>"$T/par.err"
+MAILRPC_DOWNLOAD_STREAMS=3 as bob -m alice -s "localhost:$DP" get "$big" -o "$T/big.par" \
+	2>"$T/par.err"
 check "a parallel get of alice's message is byte-exact" \
 	test "$(sha <"$T/big.par")" = "$(sha <"$T/big3")"
 n=$(tail -n +"$m" "$SERVER_LOG" | grep "proc=MSG_FETCH .*id=$big" | grep -o 'peer=[^ ]*' | sort -u |
