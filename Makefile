@@ -188,10 +188,12 @@ $(BUILD)/tests/newclient: tests/tools/newclient.c $(call obj,$(LIB_SRCS) $(COMMO
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# Tests: the plain build, then the same suite under ASan+UBSan.
+# Tests: the plain build and the same suite under ASan+UBSan, side by
+# side (tests/run); both built on every core first.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: deps
-	$(MAKE) -s all
-	$(MAKE) -s BUILD=build-san SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" all
+	$(MAKE) -s -j$(JOBS) all
+	$(MAKE) -s -j$(JOBS) BUILD=build-san SAN_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" CFLAGS="-O1 -g" all
 	tests/run --bin build --bin-san build-san
 
 # Outside make check: 50 clients mixing every call for 10 minutes, then

@@ -12,7 +12,7 @@ ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null
 
 # The harnesses are built from the sources as they are now (a no-op when
 # nothing changed since make fuzz-build).
-if ! make -s -C "$TOP" fuzz-build >"$T/build.log" 2>&1; then
+if ! make -s -j2 -C "$TOP" fuzz-build >"$T/build.log" 2>&1; then
 	fail "fuzz-build" "$(grep -m3 -E 'error|Error' "$T/build.log")"
 	exit 1
 fi
