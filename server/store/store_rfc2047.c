@@ -261,8 +261,9 @@ int st_header_text(const char *in, size_t len, int decode_words, size_t max,
 			size_t before = b.len;
 			used = try_word(in + i, len - i, &b);
 			if (used > 0) {
-				if (have_ew && only_ws) {
-					/* drop whitespace between adjacent words */
+				if (have_ew && only_ws && before > ew_end) {
+					/* drop whitespace between adjacent words (none
+					 * after an empty word: the buffer may be NULL) */
 					memmove(b.p + ew_end, b.p + before, b.len - before);
 					b.len = ew_end + (b.len - before);
 				}

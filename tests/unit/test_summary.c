@@ -47,6 +47,10 @@ static void t_rfc2047_adjacent(void)
 	EXPECT_TEXT("=?utf-8?Q?=C3?= =?utf-8?Q?=A9?=", "\xc3\xa9");
 	/* but not between a word and plain text */
 	EXPECT_TEXT("=?utf-8?Q?a?= b", "a b");
+	/* adjacent empty words: nothing decoded, nothing to move (fuzz_summary
+	 * found a memmove on the still-NULL buffer, undefined behaviour) */
+	EXPECT_TEXT("=?utf-8?Q?\?==?utf-8?Q?\?=", ""); /* \? : not a trigraph */
+	EXPECT_TEXT("=?utf-8?Q?\?= =?utf-8?B?\?= x", "x");
 }
 
 static void t_rfc2047_left_alone(void)
